@@ -1,0 +1,3 @@
+from branchflow.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure rules: (policy, facts about refs) -> violations. No git access here."""

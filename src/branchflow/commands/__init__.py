@@ -1,0 +1,1 @@
+"""The subcommands of ``branchflow`` other than ``hook``."""

@@ -1,0 +1,42 @@
+"""``branchflow check [NAME ...]``: the type and template each name matches, or why none."""
+
+from __future__ import annotations
+
+import argparse
+
+from branchflow.checks.names import check_branch_name
+from branchflow.checks.rules import Violation
+from branchflow.commands.context import command_context
+from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
+from branchflow.report import note, print_violations, shown
+from branchflow.repo.state import current_head
+
+
+def run(args: argparse.Namespace) -> int:
+    context = command_context(args)
+    policy = context.loaded.policy
+    names: list[str] = list(args.names)
+    if not names:
+        if context.location is None:
+            raise RepoError("not inside a git repository; name the branches to check")
+        head = current_head(context.location)
+        if head is None:
+            raise RepoError(f"cannot read HEAD in {context.location.git_dir}")
+        branch = head.branch or head.rebasing_branch
+        if branch is None:
+            note(
+                f"HEAD is detached at {(head.detached_at or '')[:12]}; "
+                "not on a branch, so there is nothing to check"
+            )
+            return EXIT_OK
+        names = [branch]
+    violations: list[Violation] = []
+    for name in names:
+        match, found = check_branch_name(policy, name)
+        violations.extend(found)
+        if match is not None:
+            print(f"{shown(name)}: {match.describe()}")
+    if args.verbose:
+        note(f"policy: {policy.label}")
+    print_violations(violations)
+    return EXIT_VIOLATION if violations else EXIT_OK

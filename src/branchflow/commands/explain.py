@@ -1,0 +1,49 @@
+"""``branchflow explain``: the policy as a table a person can read."""
+
+from __future__ import annotations
+
+import argparse
+
+from branchflow.commands.context import command_context
+from branchflow.policy.compiled import CompiledPolicy
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "-"
+
+
+def render_table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+
+
+def explain(policy: CompiledPolicy) -> str:
+    rows = [["type", "names", "created from", "merged into", "protected", "long-lived"]]
+    for rule in policy.branches:
+        rows.append(
+            [
+                rule.name,
+                " | ".join(p.source for p in rule.patterns),
+                ", ".join(rule.from_) or "-",
+                ", ".join(rule.into) or "-",
+                rule.protection or "-",
+                _yes(rule.long_lived),
+            ]
+        )
+    out = [f"policy: {policy.label}", "", *render_table(rows), ""]
+    for rule in policy.branches:
+        examples = ", ".join(rule.examples) or rule.example or ""
+        line = f"{rule.name}: {rule.description or '(no description)'}"
+        out.append(f"{line} e.g. {examples}" if examples else line)
+    if policy.exempt:
+        out += ["", "exempt (never checked): " + ", ".join(g for g, _ in policy.exempt)]
+    if policy.tags is not None:
+        tags = policy.tags
+        where = f" on {', '.join(tags.on)} branches" if tags.on else ""
+        out += ["", f"tags: {' | '.join(p.source for p in tags.patterns)}{where}"]
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    print(explain(command_context(args).loaded.policy))
+    return 0

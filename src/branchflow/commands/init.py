@@ -1,0 +1,69 @@
+"""``branchflow init [--preset NAME]``: a starter policy file and the pre-commit snippet.
+
+Writes ``.branchflow.yaml`` at the repository root and never overwrites one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from branchflow import __version__
+from branchflow.errors import ConfigError
+from branchflow.policy.discover import ROOT_FILES
+from branchflow.policy.presets import DEFAULT_PRESET, preset_path
+from branchflow.repo.state import locate
+
+PROJECT_URL = "https://github.com/branchflow/branchflow"
+
+STARTER = """\
+# The branching policy of this repository, enforced by branchflow.
+#   branchflow explain     the policy as a table
+#   branchflow graph       the flow graph (Mermaid; --format dot for Graphviz)
+#   branchflow schema      every key this file may hold
+# Keys given here override the preset's; `null` removes an inherited key.
+extends: {preset}
+
+# branches:
+#   feature:                       # change a preset type: only the keys you give
+#     pattern: ["feature/{{slug}}", "feature/{{ticket}}-{{slug}}"]
+#   experiment:                    # add a type of your own
+#     pattern: "exp/{{user}}/{{slug}}"
+#     description: An ML experiment; document its results in the branch.
+#     from: [develop]
+#     into: [develop]
+# exempt: ["dependabot/**", "renovate/**"]
+"""
+
+SNIPPET = """\
+# .pre-commit-config.yaml
+repos:
+  - repo: {url}
+    rev: v{version}
+    hooks:
+      - id: branchflow
+"""
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.config:
+        raise ConfigError("init writes .branchflow.yaml; --config does not apply")
+    preset = args.preset or DEFAULT_PRESET
+    if preset_path(preset) is None:
+        from branchflow.policy.layers import unknown_preset
+
+        raise ConfigError(unknown_preset(preset))
+    location = locate()
+    root = location.work_tree if location and location.work_tree else os.getcwd()
+    for name in ROOT_FILES:
+        existing = os.path.join(root, name)
+        if os.path.exists(existing):
+            raise ConfigError(f"{existing} already exists; init does not overwrite it")
+    path = os.path.join(root, ROOT_FILES[0])
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(STARTER.format(preset=preset))
+    print(f"wrote {path} (extends the {preset!r} preset)")
+    print("add branchflow to pre-commit with this in .pre-commit-config.yaml:\n")
+    print(SNIPPET.format(url=PROJECT_URL, version=__version__), end="")
+    print("\nthen: pre-commit install")
+    return 0

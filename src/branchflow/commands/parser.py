@@ -1,0 +1,85 @@
+"""argparse for the subcommands; each subcommand lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from branchflow import __version__
+from branchflow.errors import UsageError
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Accepted before and after the subcommand; SUPPRESS keeps a later default from erasing
+    # a value given earlier.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--config", metavar="PATH", default=default, help="the policy file to use"
+    )
+    parser.add_argument(
+        "--preset", metavar="NAME", default=default, help="use a built-in preset policy"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="say what matched and why",
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="branchflow",
+        description="Enforce a team's branching model: names, bases, merge directions, "
+        "protected branches.",
+    )
+    parser.add_argument("--version", action="version", version=f"branchflow {__version__}")
+    _global_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _global_options(p, top=False)
+        return p
+
+    check = command("check", "check branch names, or the current branch, against the policy")
+    check.add_argument("names", nargs="*", metavar="NAME", help="branch names to check")
+    command("explain", "show the policy as a table")
+    graph = command("graph", "draw the flow graph")
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    command("schema", "print the JSON Schema of policy files")
+    command(
+        "init", "write a starter .branchflow.yaml (extending --preset, default gitflow)"
+    )
+    command("rules", "list every rule with its id")
+    command("presets", "list the built-in presets")
+    hook = command("hook", "run as a git hook (what .pre-commit-hooks.yaml calls)")
+    hook.add_argument("event", help="pre-commit")
+    hook.add_argument("hook_args", nargs="*")
+    return parser
+
+
+def run_command(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    if not argv:
+        parser.print_help()
+        return 0
+    args = parser.parse_args(argv)
+    if args.command == "hook":  # reached only when global options precede it
+        from branchflow.hooks.run import run_hook
+
+        extra = [f"--config={args.config}"] if args.config else []
+        extra += [f"--preset={args.preset}"] if args.preset else []
+        extra += ["-v"] if args.verbose else []
+        return run_hook([args.event, *extra, *args.hook_args])
+    import importlib
+
+    module = importlib.import_module(f"branchflow.commands.{args.command}")
+    result: int = module.run(args)
+    return result

@@ -1,0 +1,1 @@
+"""One module per git event: gather facts, call the checks, report."""

@@ -1,0 +1,20 @@
+"""``branchflow hook <event> [--config P] [--preset N] [-v] [git's hook arguments]``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from branchflow.errors import UsageError
+from branchflow.hooks.options import parse_hook_options
+
+HOOK_EVENTS = ("pre-commit",)
+
+
+def run_hook(argv: Sequence[str]) -> int:
+    if not argv or argv[0] not in HOOK_EVENTS:
+        given = argv[0] if argv else "nothing"
+        raise UsageError(f"hook: expected one of {', '.join(HOOK_EVENTS)}, got {given}")
+    options = parse_hook_options(argv[1:])
+    from branchflow.hooks import pre_commit
+
+    return pre_commit.run(options)

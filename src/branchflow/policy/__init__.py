@@ -1,0 +1,1 @@
+"""The policy: a flow graph of branch types, its templates, presets and loading."""

@@ -1,0 +1,190 @@
+"""The validated policy in the plain form every check and hook works from.
+
+A ``CompiledPolicy`` holds nothing but strings, tuples and booleans, so it can
+be cached with ``marshal`` and used without importing pydantic.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from branchflow.policy.refname import ref_format_problem
+
+Protection = str  # "" (not protected), "merges" or "pull-request"
+
+
+class NamePattern(NamedTuple):
+    source: str  # the template as written, or "regex: ..." for a raw regex
+    regex: str
+    prefix: str  # literal text every match begins with ("" when unknown)
+    example: str | None
+
+
+class BranchRule(NamedTuple):
+    name: str
+    patterns: tuple[NamePattern, ...]
+    description: str
+    examples: tuple[str, ...]
+    from_: tuple[str, ...]
+    into: tuple[str, ...]
+    protection: Protection
+    long_lived: bool
+
+    @property
+    def example(self) -> str | None:
+        """A name of this type to show: the policy's first example, else one from a template."""
+        return self.examples[0] if self.examples else self.generated_example
+
+    @property
+    def generated_example(self) -> str | None:
+        """A neutral name of this type (feature/my-change), for commands in hints."""
+        for pattern in self.patterns:
+            if pattern.example:
+                return pattern.example
+        return self.examples[0] if self.examples else None
+
+
+class TagPolicy(NamedTuple):
+    patterns: tuple[NamePattern, ...]
+    description: str
+    examples: tuple[str, ...]
+    on: tuple[str, ...]
+
+
+class Match(NamedTuple):
+    """How a name was classified: by a branch type and one of its patterns, or as exempt."""
+
+    rule: BranchRule | None
+    pattern: NamePattern | None
+    exempt_glob: str | None
+    groups: dict[str, str]
+
+
+    def describe(self) -> str:
+        if self.rule is None or self.pattern is None:
+            return f"exempt by {self.exempt_glob!r}"
+        return f"{self.rule.name} (pattern {self.pattern.source!r})"
+
+
+class CompiledPolicy(NamedTuple):
+    label: str  # where the policy came from, for messages ("gitflow preset", ".branchflow.yaml")
+    branches: tuple[BranchRule, ...]
+    exempt: tuple[tuple[str, str], ...]  # (glob as written, regex)
+    tags: TagPolicy | None
+
+    def rule(self, type_name: str) -> BranchRule | None:
+        for rule in self.branches:
+            if rule.name == type_name:
+                return rule
+        return None
+
+    def classify(self, name: str) -> Match | None:
+        """The first branch type whose pattern matches ``name``, or the exempt glob; else None.
+
+        A name git itself would refuse never matches.
+        """
+        for glob, regex in self.exempt:
+            if _compiled(regex).fullmatch(name):
+                return Match(None, None, glob, {})
+        if ref_format_problem(name) is not None:
+            return None
+        for rule in self.branches:
+            found = match_patterns(rule.patterns, name)
+            if found is not None:
+                return Match(rule, found[0], None, found[1])
+        return None
+
+    def classify_tag(self, name: str) -> tuple[NamePattern, dict[str, str]] | None:
+        """The tag pattern ``name`` matches (and its placeholder values), or None."""
+        if self.tags is None or ref_format_problem(name) is not None:
+            return None
+        return match_patterns(self.tags.patterns, name)
+
+    def merge_allowed(self, source_type: str, target_type: str) -> bool:
+        """Whether code may flow from a branch of ``source_type`` into one of ``target_type``.
+
+        Allowed: an ``into`` edge of the source, or syncing a branch with its own ``from``
+        parent (develop into a feature, main into develop after a release).
+        """
+        source = self.rule(source_type)
+        target = self.rule(target_type)
+        if source is None or target is None:
+            return False
+        return target_type in source.into or source_type in target.from_
+
+    def merge_sources(self, target_type: str) -> tuple[str, ...]:
+        """The branch types that may be merged into ``target_type``, in policy order."""
+        return tuple(r.name for r in self.branches if self.merge_allowed(r.name, target_type))
+
+    def to_data(self) -> tuple[Any, ...]:
+        """Nested plain tuples, for ``marshal``."""
+        return _plain(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_data(cls, data: tuple[Any, ...]) -> CompiledPolicy:
+        label, branches, exempt, tags = data
+        return cls(
+            label,
+            tuple(
+                BranchRule(name, _patterns(patterns), *rest) for name, patterns, *rest in branches
+            ),
+            exempt,
+            None if tags is None else TagPolicy(_patterns(tags[0]), *tags[1:]),
+        )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _patterns(data: tuple[Any, ...]) -> tuple[NamePattern, ...]:
+    return tuple(NamePattern(*p) for p in data)
+
+
+_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def match_patterns(
+    patterns: tuple[NamePattern, ...], name: str
+) -> tuple[NamePattern, dict[str, str]] | None:
+    """The first pattern that matches the whole of ``name``, with its placeholder values."""
+    for pattern in patterns:
+        if not name.startswith(pattern.prefix):
+            continue  # cheaper than compiling a regex that cannot match
+        found = _compiled(pattern.regex).fullmatch(name)
+        if found:
+            return pattern, {k: v for k, v in found.groupdict().items() if v is not None}
+    return None
+
+
+def _compiled(regex: str) -> re.Pattern[str]:
+    found = _REGEX_CACHE.get(regex)
+    if found is None:
+        found = _REGEX_CACHE[regex] = re.compile(regex)
+    return found
+
+
+def glob_to_regex(glob: str) -> str:
+    """``**`` spans path segments, ``*`` and ``?`` stay within one (unlike fnmatch)."""
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return "".join(out)

@@ -1,0 +1,83 @@
+"""Which policy applies: --config, BRANCHFLOW_CONFIG, a file at the root, pyproject, the default.
+
+Order, first found wins: ``--config PATH`` (or ``--preset NAME``), then the
+``BRANCHFLOW_CONFIG`` environment variable, then ``.branchflow.yaml``,
+``.branchflow.yml``, ``.branchflow.toml`` at the repository root, then a
+``[tool.branchflow]`` table in the root ``pyproject.toml`` (a pyproject.toml
+without the table is skipped), else the built-in ``gitflow`` preset.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+from branchflow.errors import ConfigError, UsageError
+from branchflow.policy.presets import DEFAULT_PRESET
+
+ROOT_FILES = (".branchflow.yaml", ".branchflow.yml", ".branchflow.toml")
+PYPROJECT = "pyproject.toml"
+
+
+class Discovery(NamedTuple):
+    path: str | None  # the policy file, or None for a preset
+    preset: str | None  # the preset used when there is no file
+    pyproject: bool  # the file is pyproject.toml: the policy is its [tool.branchflow]
+    candidates: tuple[str, ...]  # every path whose presence or content decided this
+    warnings: tuple[str, ...]
+
+
+def root_candidates(root: str | None) -> tuple[str, ...]:
+    if root is None:
+        return ()
+    return tuple(os.path.join(root, name) for name in (*ROOT_FILES, PYPROJECT))
+
+
+def discover(
+    root: str | None,
+    *,
+    config: str | None = None,
+    preset: str | None = None,
+    env_config: str | None = None,
+) -> Discovery:
+    if config and preset:
+        raise UsageError("give either --config or --preset, not both")
+    if config:
+        return _explicit(config, "--config")
+    if preset:
+        return Discovery(None, preset, False, (), ())
+    if env_config:
+        return _explicit(env_config, "BRANCHFLOW_CONFIG")
+    candidates = root_candidates(root)
+    found = [p for p in candidates[: len(ROOT_FILES)] if os.path.isfile(p)]
+    pyproject = candidates[-1] if candidates else None
+    if pyproject and os.path.isfile(pyproject) and has_tool_table(pyproject):
+        found.append(pyproject)
+    if not found:
+        return Discovery(None, DEFAULT_PRESET, False, candidates, ())
+    warnings: tuple[str, ...] = ()
+    if len(found) > 1:
+        others = ", ".join(os.path.basename(p) for p in found[1:])
+        warnings = (
+            f"several policy files found; using {os.path.basename(found[0])} and ignoring "
+            f"{others} (remove the ones you do not mean)",
+        )
+    chosen = found[0]
+    return Discovery(chosen, None, chosen == pyproject, candidates, warnings)
+
+
+def _explicit(path: str, given_by: str) -> Discovery:
+    if not os.path.isfile(path):
+        raise ConfigError(f"the policy file {path!r} given by {given_by} does not exist")
+    is_pyproject = os.path.basename(path) == PYPROJECT
+    if is_pyproject and not has_tool_table(path):
+        raise ConfigError(f"{path} has no [tool.branchflow] table")
+    return Discovery(os.path.abspath(path), None, is_pyproject, (os.path.abspath(path),), ())
+
+
+def has_tool_table(path: str) -> bool:
+    from branchflow.policy.layers import read_toml
+
+    data = read_toml(path)
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "branchflow" in tool

@@ -1,0 +1,225 @@
+"""Reading policy files and stacking them along ``extends``.
+
+Each file becomes a ``Layer``. Layers merge base first: mappings merge key by
+key, anything else replaces, and ``null`` removes an inherited key (a branch
+type, the tag rule). Every key of the result remembers the layer it came from,
+so an error names the file, and for YAML the line, that holds the bad key.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import os
+import re
+import sys
+from typing import Any, NamedTuple
+
+import yaml
+
+from branchflow.errors import ConfigError
+from branchflow.policy.presets import preset_names, preset_path
+
+Loc = tuple[str | int, ...]
+
+
+class Layer(NamedTuple):
+    label: str  # how messages name it: ".branchflow.yaml", "preset 'gitflow'"
+    path: str
+    data: dict[str, Any]
+    text: str | None  # the YAML source, for line numbers in messages
+    table: Loc  # where the policy sits inside the file: ("tool", "branchflow") in pyproject
+
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+def read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ConfigError(
+                    f"{self.name}:{line}: the key {key!r} is given twice in one mapping "
+                    f"(first on line {seen[key]}); keep one"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.2 booleans only: in YAML 1.1 the keys `on`, `no`, `off` and `y` are
+# booleans, which would turn `tags: {on: [main]}` or a branch named `no` into True/False.
+_BOOL = "tag:yaml.org,2002:bool"
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_UniqueKeyLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def read_yaml(path: str, label: str) -> tuple[dict[str, Any], str]:
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{label}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot be read: {exc.strerror}") from None
+    loader = _UniqueKeyLoader(text)
+    loader.name = label
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else label
+        raise ConfigError(f"{where}: not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{label}: not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{label}: the policy must be a mapping of keys (branches, exempt, ...), "
+            f"not a {type(data).__name__}"
+        )
+    return data, text
+
+
+def read_layer(path: str, label: str, *, pyproject: bool = False) -> Layer:
+    if pyproject:
+        table = read_toml(path).get("tool", {}).get("branchflow")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{label}: [tool.branchflow] must be a table")
+        return Layer(label, path, table, None, ("tool", "branchflow"))
+    if path.endswith(".toml"):
+        return Layer(label, path, read_toml(path), None, ())
+    data, text = read_yaml(path, label)
+    return Layer(label, path, data, text, ())
+
+
+def read_preset(name: str) -> Layer:
+    path = preset_path(name)
+    if path is None:
+        raise ConfigError(unknown_preset(name))
+    return read_layer(path, f"preset '{name}'")
+
+
+def unknown_preset(name: str) -> str:
+    names = preset_names()
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown preset {name!r}{hint} (presets: {', '.join(names)})"
+
+
+def stack(top: Layer) -> list[Layer]:
+    """The layers of ``top``'s ``extends`` chain, base first."""
+    chain = [top]
+    while True:
+        current = chain[-1]
+        parent = current.data.get("extends")
+        if parent is None:
+            return chain[::-1]
+        if not isinstance(parent, str) or not parent:
+            raise ConfigError(
+                f"{current.label}: extends: expected a preset name or a path, got {parent!r}"
+            )
+        layer = _resolve_extends(parent, current)
+        if any(layer.path == seen.path for seen in chain):
+            cycle = " -> ".join([*(c.label for c in chain), layer.label])
+            raise ConfigError(f"{current.label}: extends forms a cycle: {cycle}")
+        chain.append(layer)
+
+
+def _resolve_extends(value: str, current: Layer) -> Layer:
+    if preset_path(value) is not None:
+        return read_preset(value)
+    looks_like_path = "/" in value or os.sep in value or value.endswith((".yaml", ".yml", ".toml"))
+    if not looks_like_path:
+        raise ConfigError(f"{current.label}: extends: {unknown_preset(value)}")
+    path = os.path.normpath(os.path.join(os.path.dirname(current.path), value))
+    if not os.path.isfile(path):
+        raise ConfigError(f"{current.label}: extends: the file {path!r} does not exist")
+    return read_layer(path, os.path.relpath(path))
+
+
+def merge(layers: list[Layer]) -> tuple[dict[str, Any], dict[Loc, Layer]]:
+    """The merged policy data, and for every key path the layer that set it."""
+    merged: dict[str, Any] = {}
+    origin: dict[Loc, Layer] = {}
+    for layer in layers:
+        _merge_into(merged, layer.data, layer, origin, ())
+    merged.pop("extends", None)
+    return merged, origin
+
+
+def _merge_into(
+    base: dict[str, Any], over: dict[str, Any], layer: Layer, origin: dict[Loc, Layer], at: Loc
+) -> None:
+    for key, value in over.items():
+        path = (*at, key)
+        if value is None and key in base:
+            del base[key]
+            continue
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            origin[path] = layer
+            _merge_into(base[key], value, layer, origin, path)
+            continue
+        base[key] = copy.deepcopy(value)
+        _mark(value, layer, origin, path)
+
+
+def _mark(value: Any, layer: Layer, origin: dict[Loc, Layer], path: Loc) -> None:
+    origin[path] = layer
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _mark(item, layer, origin, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _mark(item, layer, origin, (*path, i))
+
+
+def yaml_line(text: str, loc: Loc) -> int | None:
+    """The line of the deepest key along ``loc`` in a YAML document."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    line, node = key_node.start_mark.line + 1, value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

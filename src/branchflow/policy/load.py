@@ -1,0 +1,89 @@
+"""Load the policy that applies to a repository: from the cache when nothing changed.
+
+The cache hit path imports neither pydantic nor PyYAML; a miss discovers,
+reads, merges and validates the policy files, then stores the result.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+from branchflow.policy import cache
+from branchflow.policy.compiled import CompiledPolicy
+
+
+class LoadedPolicy(NamedTuple):
+    policy: CompiledPolicy
+    warnings: list[str]
+
+
+def load_policy(
+    root: str | None, *, config: str | None = None, preset: str | None = None
+) -> LoadedPolicy:
+    """The policy for the repository at ``root`` (None outside a repository)."""
+    env_config = os.environ.get("BRANCHFLOW_CONFIG") or None
+    key = "\0".join(
+        [
+            os.path.abspath(root) if root else "",
+            os.path.abspath(config) if config else "",
+            preset or "",
+            os.path.abspath(env_config) if env_config else "",
+        ]
+    )
+    hit = cache.lookup(key)
+    if hit is not None:
+        return LoadedPolicy(*hit)
+    policy, warnings, inputs = build_policy(
+        root, config=config, preset=preset, env_config=env_config
+    )
+    cache.store(key, inputs, policy, warnings)
+    return LoadedPolicy(policy, warnings)
+
+
+def build_policy(
+    root: str | None,
+    *,
+    config: str | None = None,
+    preset: str | None = None,
+    env_config: str | None = None,
+) -> tuple[CompiledPolicy, list[str], cache.Inputs]:
+    """Discover, read, merge and validate the policy; no cache involved."""
+    from pydantic import ValidationError
+
+    from branchflow.errors import ConfigError
+    from branchflow.policy.diagnose import describe
+    from branchflow.policy.discover import discover
+    from branchflow.policy.layers import merge, read_layer, read_preset, stack
+    from branchflow.policy.model import FlowPolicy
+
+    found = discover(root, config=config, preset=preset, env_config=env_config)
+    if found.path is None:
+        assert found.preset is not None
+        top = read_preset(found.preset)
+    else:
+        label = _label(found.path, root)
+        if found.pyproject:
+            label += " [tool.branchflow]"
+        top = read_layer(found.path, label, pyproject=found.pyproject)
+    layers = stack(top)
+    data, origin = merge(layers)
+    try:
+        model = FlowPolicy.model_validate(data)
+    except ValidationError as exc:
+        lines = describe(exc, data, origin)
+        noun = "problem" if len(lines) == 1 else "problems"
+        raise ConfigError(
+            f"the policy has {len(lines)} {noun}:\n" + "\n".join(f"  {line}" for line in lines)
+        ) from None
+    names = " extends ".join(layer.label for layer in reversed(layers))
+    inputs = cache.snapshot([*found.candidates, *(layer.path for layer in layers)])
+    return model.to_compiled(names), list(found.warnings), inputs
+
+
+def _label(path: str, root: str | None) -> str:
+    if root:
+        rel = os.path.relpath(path, root)
+        if not rel.startswith(".."):
+            return rel
+    return path

@@ -1,0 +1,327 @@
+"""The policy file as a pydantic model: a flow graph of branch types.
+
+Nodes are branch types with name templates; ``from`` edges say where a branch of
+a type may be created from, ``into`` edges where it may be merged. Everything
+cross-field (edges naming types, templates, examples) is checked here, and
+``to_compiled`` turns the validated model into the plain ``CompiledPolicy``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from branchflow.policy.compiled import (
+    BranchRule,
+    CompiledPolicy,
+    NamePattern,
+    TagPolicy,
+    glob_to_regex,
+)
+from branchflow.policy.refname import ref_format_problem
+from branchflow.policy.template import (
+    BUILTIN_PLACEHOLDERS,
+    PLACEHOLDER_NAME,
+    Placeholder,
+    TemplateError,
+    compile_template,
+)
+
+TYPE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+def _regex_compiles(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"the regex {value!r} does not compile: {exc}") from None
+    return value
+
+
+Regex = Annotated[str, AfterValidator(_regex_compiles)]
+
+
+class RawRegex(StrictModel):
+    """The escape hatch: a regular expression the whole name must match."""
+
+    regex: Annotated[
+        Regex, Field(description="A Python regular expression; the whole name must match it.")
+    ]
+    example: Annotated[
+        str | None, Field(description="A name this regex accepts, shown in messages.")
+    ] = None
+
+
+PatternSpec = Annotated[
+    str | RawRegex,
+    Field(
+        description="A name template such as 'feature/{slug}' ('{name}' is a placeholder, "
+        "'[...]' an optional part), or {regex: ...} for a raw regular expression."
+    ),
+]
+
+
+class PlaceholderSpec(StrictModel):
+    regex: Annotated[
+        Regex, Field(description="The regular expression this placeholder stands for.")
+    ]
+    example: Annotated[str, Field(description="A value it accepts, used in examples.")] = ""
+    description: Annotated[str, Field(description="What the placeholder means.")] = ""
+
+
+Protected = Literal[False, True, "merges", "pull-request"]
+
+
+class BranchType(StrictModel):
+    """A node of the flow graph: one kind of branch."""
+
+    pattern: Annotated[
+        PatternSpec | list[PatternSpec],
+        Field(description="The name template, or a list of them; the first that matches counts."),
+    ]
+    description: Annotated[str, Field(description="What branches of this type are for.")] = ""
+    examples: Annotated[
+        list[str],
+        Field(description="Names that must be of this type; checked when the policy loads."),
+    ] = []
+    from_: Annotated[
+        list[str],
+        Field(
+            alias="from",
+            description="Types a branch of this type may be created from. Empty: not checked.",
+        ),
+    ] = []
+    into: Annotated[
+        list[str], Field(description="Types a branch of this type may be merged into.")
+    ] = []
+    protected: Annotated[
+        Protected,
+        Field(
+            description="No direct commits. true or 'merges': only merges of allowed sources "
+            "land; 'pull-request': changes arrive only through the server's pull requests."
+        ),
+    ] = False
+    long_lived: Annotated[
+        bool, Field(description="A permanent branch (main, develop), never deleted.")
+    ] = False
+
+    def pattern_list(self) -> list[str | RawRegex]:
+        return list(self.pattern) if isinstance(self.pattern, list) else [self.pattern]
+
+
+class TagRule(StrictModel):
+    """How release tags are named, and where they may point."""
+
+    pattern: Annotated[
+        PatternSpec | list[PatternSpec], Field(description="The tag name template(s).")
+    ]
+    description: Annotated[str, Field(description="What the tags mark.")] = ""
+    examples: Annotated[list[str], Field(description="Tag names that must be accepted.")] = []
+    on: Annotated[
+        list[str],
+        Field(description="Branch types whose commits may be tagged. Empty: any."),
+    ] = []
+
+    def pattern_list(self) -> list[str | RawRegex]:
+        return list(self.pattern) if isinstance(self.pattern, list) else [self.pattern]
+
+
+class FlowPolicy(StrictModel):
+    """A branching model: branch types, the edges between them, and what is exempt."""
+
+    extends: Annotated[
+        str | None,
+        Field(description="A preset name (gitflow, ml-team, ...) or a path this file overrides."),
+    ] = None
+    placeholders: Annotated[
+        dict[str, Regex | PlaceholderSpec],
+        Field(description="Placeholders for templates, name -> regex (or {regex, example})."),
+    ] = {}
+    branches: Annotated[
+        dict[str, BranchType | None],
+        Field(
+            description="Branch types in matching order; the first type a name matches is "
+            "its type. null removes a type inherited from 'extends'."
+        ),
+    ] = {}
+    exempt: Annotated[
+        list[str],
+        Field(
+            description="Globs of names never checked ('**' spans '/', '*' does not), "
+            "e.g. dependabot/**."
+        ),
+    ] = []
+    tags: Annotated[TagRule | None, Field(description="The tag naming rule.")] = None
+
+    @model_validator(mode="after")
+    def _flow_graph(self) -> FlowPolicy:
+        problems = _graph_problems(self)
+        if not problems:  # examples can only be checked once every template compiles
+            problems = _example_problems(self)
+        if problems:
+            raise PydanticCustomError(
+                "flow_graph",
+                "{summary}",
+                {"summary": problems[0][1], "problems": problems},
+            )
+        return self
+
+    def placeholder_table(self) -> dict[str, Placeholder]:
+        table = dict(BUILTIN_PLACEHOLDERS)
+        for name, spec in self.placeholders.items():
+            if isinstance(spec, str):
+                table[name] = Placeholder(spec, "", "")
+            else:
+                table[name] = Placeholder(spec.regex, spec.example, spec.description)
+        return table
+
+    def types(self) -> dict[str, BranchType]:
+        return {name: t for name, t in self.branches.items() if t is not None}
+
+    def to_compiled(self, label: str) -> CompiledPolicy:
+        table = self.placeholder_table()
+        rules = tuple(
+            BranchRule(
+                name,
+                _compile_patterns(t.pattern_list(), table),
+                t.description,
+                tuple(t.examples),
+                tuple(t.from_),
+                tuple(t.into),
+                _protection(t.protected),
+                t.long_lived,
+            )
+            for name, t in self.types().items()
+        )
+        tags = None
+        if self.tags is not None:
+            tags = TagPolicy(
+                _compile_patterns(self.tags.pattern_list(), table),
+                self.tags.description,
+                tuple(self.tags.examples),
+                tuple(self.tags.on),
+            )
+        exempt = tuple((glob, glob_to_regex(glob)) for glob in self.exempt)
+        return CompiledPolicy(label, rules, exempt, tags)
+
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+def _protection(value: Protected) -> str:
+    if value is True:
+        return "merges"
+    return value or ""
+
+
+def _compile_patterns(
+    specs: list[str | RawRegex], table: dict[str, Placeholder]
+) -> tuple[NamePattern, ...]:
+    out = []
+    for spec in specs:
+        if isinstance(spec, RawRegex):
+            out.append(NamePattern(f"regex: {spec.regex}", spec.regex, "", spec.example))
+        else:
+            compiled = compile_template(spec, table)
+            out.append(NamePattern(spec, compiled.regex, compiled.prefix, compiled.example))
+    return tuple(out)
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _graph_problems(policy: FlowPolicy) -> list[Problem]:
+    problems: list[Problem] = []
+    types = policy.types()
+    names = list(types)
+    if not types:
+        problems.append((("branches",), "the policy defines no branch types"))
+    for name in policy.placeholders:
+        if not PLACEHOLDER_NAME.fullmatch(name):
+            problems.append(
+                (("placeholders", name), f"{name!r} is not a placeholder name (letters, digits, '_')")
+            )
+    table = policy.placeholder_table()
+    for name, branch in types.items():
+        if not TYPE_NAME.fullmatch(name):
+            problems.append(
+                (("branches", name), f"{name!r} is not a type name (a letter, then letters, "
+                 "digits, '-' or '_')")
+            )
+        for field, edges in (("from", branch.from_), ("into", branch.into)):
+            for i, target in enumerate(edges):
+                if target not in types:
+                    problems.append(
+                        (
+                            ("branches", name, field, i),
+                            f"no branch type is named {target!r}{_did_you_mean(target, names)} "
+                            f"(types: {', '.join(names)})",
+                        )
+                    )
+        for i, spec in enumerate(branch.pattern_list()):
+            if isinstance(spec, str):
+                loc: tuple[str | int, ...] = ("branches", name, "pattern")
+                if isinstance(branch.pattern, list):
+                    loc += (i,)
+                try:
+                    compile_template(spec, table)
+                except TemplateError as exc:
+                    problems.append((loc, str(exc)))
+    if policy.tags is not None:
+        for i, target in enumerate(policy.tags.on):
+            if target not in types:
+                problems.append(
+                    (
+                        ("tags", "on", i),
+                        f"no branch type is named {target!r}{_did_you_mean(target, names)}",
+                    )
+                )
+        for spec in policy.tags.pattern_list():
+            if isinstance(spec, str):
+                try:
+                    compile_template(spec, table)
+                except TemplateError as exc:
+                    problems.append((("tags", "pattern"), str(exc)))
+    return problems
+
+
+def _example_problems(policy: FlowPolicy) -> list[Problem]:
+    problems: list[Problem] = []
+    compiled = policy.to_compiled("")
+    for rule in compiled.branches:
+        for i, example in enumerate(rule.examples):
+            loc: tuple[str | int, ...] = ("branches", rule.name, "examples", i)
+            bad_ref = ref_format_problem(example)
+            if bad_ref:
+                problems.append((loc, f"example {example!r} is not a valid branch name: {bad_ref}"))
+                continue
+            found = compiled.classify(example)
+            if found is not None and found.rule is not None and found.rule.name == rule.name:
+                continue
+            if found is not None and found.rule is not None:
+                why = f"the earlier type {found.rule.name!r} captures it first"
+                why += f" (pattern {found.pattern.source!r})" if found.pattern else ""
+                why += "; reorder the types or narrow that pattern"
+            elif found is not None:
+                why = f"it is exempt (glob {found.exempt_glob!r})"
+            else:
+                sources = ", ".join(repr(p.source) for p in rule.patterns)
+                why = f"it matches none of the type's patterns ({sources})"
+            problems.append((loc, f"example {example!r} is not a {rule.name!r} branch: {why}"))
+    if compiled.tags is not None:
+        for i, example in enumerate(compiled.tags.examples):
+            if compiled.classify_tag(example) is None:
+                problems.append(
+                    (("tags", "examples", i), f"example {example!r} matches no tag pattern")
+                )
+    return problems

@@ -1,0 +1,139 @@
+"""Where HEAD points and what git is in the middle of, read from files in the git dir.
+
+This is the hook fast path: reading ``HEAD`` and probing a few state files costs
+microseconds, where starting ``git`` or importing pygit2 costs tens to hundreds
+of milliseconds. Anything unusual (a reftable repository, an unreadable HEAD)
+returns None and callers fall back to ``repo.inspect`` (pygit2).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+# What git may be in the middle of, by the file or directory that marks it.
+_OPERATIONS = (
+    ("rebase-merge", "rebase"),
+    ("rebase-apply", "rebase"),
+    ("MERGE_HEAD", "merge"),
+    ("CHERRY_PICK_HEAD", "cherry-pick"),
+    ("REVERT_HEAD", "revert"),
+    ("BISECT_LOG", "bisect"),
+)
+
+
+class RepoLocation(NamedTuple):
+    git_dir: str  # this worktree's git dir (HEAD, MERGE_HEAD, rebase state)
+    common_dir: str  # shared by all worktrees (refs, objects, config)
+    work_tree: str | None  # None for a bare repository
+
+
+class HeadState(NamedTuple):
+    location: RepoLocation
+    branch: str | None  # None when HEAD is detached
+    detached_at: str | None  # the commit id when detached
+    operation: str | None  # rebase, merge, cherry-pick, revert, bisect, am, or None
+    rebasing_branch: str | None  # the branch a rebase will update, when known
+
+
+def decode(raw: bytes) -> str:
+    """Ref names are bytes to git; keep undecodable bytes instead of failing."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return decode(f.read())
+    except OSError:
+        return None
+
+
+def locate(start: str | None = None) -> RepoLocation | None:
+    """The repository containing ``start`` (default: the current directory), as git finds it."""
+    env_dir = os.environ.get("GIT_DIR")
+    if env_dir:
+        git_dir = os.path.abspath(env_dir)
+        work_tree = os.environ.get("GIT_WORK_TREE")
+        return _with_common(git_dir, os.path.abspath(work_tree) if work_tree else os.getcwd())
+    current = os.path.abspath(start or os.getcwd())
+    while True:
+        dot_git = os.path.join(current, ".git")
+        if os.path.isdir(dot_git):
+            return _with_common(dot_git, current)
+        if os.path.isfile(dot_git):  # a linked worktree or a submodule
+            text = _read_text(dot_git) or ""
+            if not text.startswith("gitdir: "):
+                return None
+            target = os.path.join(current, text[len("gitdir: ") :].strip())
+            return _with_common(os.path.normpath(target), current)
+        if _is_git_dir(current):  # inside a bare repository
+            return _with_common(current, None)
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _is_git_dir(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "HEAD")) and os.path.isdir(
+        os.path.join(path, "objects")
+    )
+
+
+def _with_common(git_dir: str, work_tree: str | None) -> RepoLocation:
+    common = _read_text(os.path.join(git_dir, "commondir"))
+    common_dir = os.path.normpath(os.path.join(git_dir, common.strip())) if common else git_dir
+    return RepoLocation(git_dir, common_dir, work_tree)
+
+
+def read_head(location: RepoLocation) -> HeadState | None:
+    head = _read_text(os.path.join(location.git_dir, "HEAD"))
+    if head is None:
+        return None
+    head = head.rstrip("\n")
+    branch = detached = None
+    if head.startswith("ref: refs/heads/"):
+        branch = head[len("ref: refs/heads/") :]
+        if branch == ".invalid":  # a reftable repository keeps HEAD elsewhere
+            return None
+    elif len(head) in (40, 64) and all(c in "0123456789abcdef" for c in head):
+        detached = head
+    else:
+        return None
+    operation, rebasing = operation_in_progress(location.git_dir)
+    return HeadState(location, branch, detached, operation, rebasing)
+
+
+def operation_in_progress(git_dir: str) -> tuple[str | None, str | None]:
+    for marker, operation in _OPERATIONS:
+        path = os.path.join(git_dir, marker)
+        if not os.path.exists(path):
+            continue
+        if operation != "rebase":
+            return operation, None
+        if marker == "rebase-apply" and os.path.exists(os.path.join(path, "applying")):
+            return "am", None
+        head_name = (_read_text(os.path.join(path, "head-name")) or "").strip()
+        prefix = "refs/heads/"
+        return "rebase", head_name[len(prefix) :] if head_name.startswith(prefix) else None
+    return None, None
+
+
+def branch_exists(location: RepoLocation, branch: str) -> bool:
+    """Whether refs/heads/<branch> exists, loose or packed (False: HEAD is unborn)."""
+    ref = f"refs/heads/{branch}"
+    if os.path.isfile(os.path.join(location.common_dir, ref)):
+        return True
+    packed = _read_text(os.path.join(location.common_dir, "packed-refs")) or ""
+    return any(line.endswith(f" {ref}") for line in packed.splitlines())
+
+
+def current_head(location: RepoLocation) -> HeadState | None:
+    """HEAD from the files when they are plain, else as git itself reports it."""
+    state = read_head(location)
+    if state is None:
+        from branchflow.repo.inspect import head_state_from_git
+
+        state = head_state_from_git(location)
+    return state
