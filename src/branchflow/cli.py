@@ -7,9 +7,12 @@ every commit and their start-up time is the product.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 
 from branchflow.errors import EXIT_INTERNAL, BranchflowError
+
+TYPE_CHECKING = False  # mypy treats the name as true; hooks must not pay for `typing`
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,10 +8,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
-from typing import TextIO
 
-from branchflow.checks.rules import Violation
+TYPE_CHECKING = False  # mypy treats the name as true; `typing` is not imported on hook paths
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import TextIO
+
+    from branchflow.checks.rules import Violation
 
 
 def shown(name: str) -> str:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple
-
 from branchflow.errors import UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-class HookOptions(NamedTuple):
-    config: str | None
-    preset: str | None
-    verbose: bool
-    args: tuple[str, ...]  # what git passed to the hook
+
+class HookOptions:
+    __slots__ = ("args", "config", "preset", "verbose")
+
+    def __init__(
+        self, config: str | None, preset: str | None, verbose: bool, args: tuple[str, ...]
+    ) -> None:
+        self.config = config
+        self.preset = preset
+        self.verbose = verbose
+        self.args = args  # what git passed to the hook
 
 
 def parse_hook_options(argv: Sequence[str]) -> HookOptions:

@@ -9,19 +9,27 @@ Behaviour in every state HEAD can be in:
   not apply, since there is nothing to protect yet;
 - detached HEAD, including during a bisect: nothing to check; says so and allows;
 - rebase in progress: the branch being rebased is checked as if committed to;
-- cherry-pick or revert in progress: checked like any commit on the branch, with
-  the command that abandons the operation as the hint.
+- cherry-pick, revert or am in progress: checked like any commit on the branch,
+  with the command that abandons the operation as the hint.
+
+A branch found in order once is remembered with the policy (``policy.cache``):
+later commits on it read HEAD and one cache file, and import nothing else.
 """
 
 from __future__ import annotations
 
-from branchflow.checks.names import check_branch_name
-from branchflow.checks.protection import check_commit
+import os
+
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
-from branchflow.hooks.options import HookOptions
-from branchflow.policy.load import load_policy
-from branchflow.report import note, print_violations
-from branchflow.repo.state import branch_exists, current_head, locate
+from branchflow.policy import cache
+from branchflow.report import note
+from branchflow.repo.state import HeadState, RepoLocation, current_head, locate
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from branchflow.hooks.options import HookOptions
+
+OK = "ok"
 
 
 def run(options: HookOptions) -> int:
@@ -31,6 +39,27 @@ def run(options: HookOptions) -> int:
     head = current_head(location)
     if head is None:
         raise RepoError(f"cannot read HEAD in {location.git_dir}")
+    if head.branch is not None and head.operation is None and not options.verbose:
+        key = cache.policy_key(location.work_tree, options.config, options.preset, _env())
+        entry = cache.lookup(key)
+        if entry is not None and entry.verdicts.get(head.branch) == OK:
+            for warning in entry.warnings:
+                note(f"warning: {warning}")
+            return EXIT_OK
+    return _check(options, location, head)
+
+
+def _env() -> str | None:
+    return os.environ.get("BRANCHFLOW_CONFIG") or None
+
+
+def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int:
+    from branchflow.checks.names import check_branch_name
+    from branchflow.checks.protection import check_commit
+    from branchflow.policy.load import load_policy
+    from branchflow.report import print_violations
+    from branchflow.repo.state import branch_exists
+
     loaded = load_policy(location.work_tree, config=options.config, preset=options.preset)
     for warning in loaded.warnings:
         note(f"warning: {warning}")
@@ -41,7 +70,8 @@ def run(options: HookOptions) -> int:
         note(f"HEAD is detached at {at}{during}; not on a branch, so there is nothing to check")
         return EXIT_OK
     match, violations = check_branch_name(loaded.policy, branch)
-    if match is not None and match.rule is not None and match.rule.protection:
+    protected = match is not None and match.rule is not None and bool(match.rule.protection)
+    if protected and match is not None:
         merging = None
         if head.operation == "merge":
             from branchflow.repo.inspect import merge_sources, open_repository
@@ -58,6 +88,8 @@ def run(options: HookOptions) -> int:
     if violations:
         print_violations(violations)
         return EXIT_VIOLATION
+    if not protected:
+        cache.remember(loaded.entry, branch, OK)
     if options.verbose and match is not None:
         note(f"{branch}: ok, {match.describe()}")
     return EXIT_OK

@@ -1,11 +1,16 @@
-"""Reuse a validated policy across runs, as mypy and ruff reuse their caches.
+"""Reuse a validated policy, and what it said about each branch, across runs.
 
 Validating a policy needs pydantic and PyYAML, which cost ten times more to
 import than a whole hook run. An entry is keyed by how branchflow was asked to
 find the policy and holds the bytes of every file that decided the outcome
 (files read, and candidate files that were absent); it is used only when all of
-them are unchanged, and for the same branchflow and Python versions. Nothing
-here writes into a repository: entries live in the user's cache directory.
+them are unchanged, for the same branchflow and Python versions.
+
+An entry also remembers the branches already found in order ("verdicts"): the
+type of a name is a pure function of the policy, so a later commit on the same
+branch needs neither the policy nor ``re``. Entries live in the user's cache
+directory, never in a repository. This module imports nothing beyond the
+standard library's fastest modules: it is on every hook's fast path.
 """
 
 from __future__ import annotations
@@ -14,14 +19,46 @@ import marshal
 import os
 import sys
 import zlib
-from collections.abc import Iterable
-from typing import Any
 
 from branchflow import __version__
-from branchflow.policy.compiled import CompiledPolicy
 
-_FORMAT = 1
-Inputs = tuple[tuple[str, bytes | None], ...]
+TYPE_CHECKING = False  # mypy treats the name as true; `typing` is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    Inputs = tuple[tuple[str, bytes | None], ...]
+
+_FORMAT = 2
+MAX_VERDICTS = 512  # branches remembered per policy; the oldest go first
+
+
+class CacheEntry:
+    __slots__ = ("inputs", "key", "policy", "verdicts", "warnings")
+
+    def __init__(
+        self,
+        key: str,
+        inputs: Inputs,
+        policy: tuple[Any, ...],
+        warnings: tuple[str, ...],
+        verdicts: dict[str, str],
+    ) -> None:
+        self.key = key
+        self.inputs = inputs  # (path, bytes or None when absent) for every deciding file
+        self.policy = policy  # CompiledPolicy.to_data()
+        self.warnings = warnings  # what loading said (several policy files found, ...)
+        self.verdicts = verdicts  # branch name -> "ok"
+
+
+def policy_key(
+    root: str | None, config: str | None, preset: str | None, env_config: str | None
+) -> str:
+    """How branchflow was asked to find the policy; the same question gets the same entry."""
+    parts = [_FORMAT, __version__, sys.implementation.cache_tag]
+    parts += [os.path.abspath(p) if p else "" for p in (root, config, env_config)]
+    parts.append(preset or "")
+    return "\0".join(str(p) for p in parts)
 
 
 def cache_dir() -> str | None:
@@ -38,7 +75,7 @@ def read_bytes(path: str) -> bytes | None:
     try:
         with open(path, "rb") as f:
             return f.read()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+    except OSError:
         return None
 
 
@@ -50,46 +87,52 @@ def _entry_path(key: str) -> str | None:
     directory = cache_dir()
     if directory is None:
         return None
-    tag = f"{sys.implementation.cache_tag}-{zlib.crc32(key.encode('utf-8', 'surrogateescape')):08x}"
-    return os.path.join(directory, f"policy-{tag}.marshal")
+    crc = zlib.crc32(key.encode("utf-8", "surrogateescape"))
+    return os.path.join(directory, f"policy-{crc:08x}.marshal")
 
 
-def _full_key(key: str) -> str:
-    return f"{_FORMAT}\0{__version__}\0{key}"
-
-
-def lookup(key: str) -> tuple[CompiledPolicy, list[str]] | None:
-    """The cached policy and its load warnings, if every input file is unchanged."""
+def lookup(key: str) -> CacheEntry | None:
+    """The entry for ``key`` if every file it was built from is unchanged."""
     path = _entry_path(key)
     raw = read_bytes(path) if path else None
     if raw is None:
         return None
     try:
-        stored_key, inputs, data, warnings = marshal.loads(raw)
-        if stored_key != _full_key(key):
-            return None
-        for input_path, content in inputs:
-            if read_bytes(input_path) != content:
-                return None
-        return CompiledPolicy.from_data(data), list(warnings)
+        stored_key, inputs, policy, warnings, verdicts = marshal.loads(raw)
     except (ValueError, TypeError, EOFError):
         return None  # a truncated or foreign entry is a miss, never an error
+    if stored_key != key:
+        return None  # another key with the same checksum
+    for input_path, content in inputs:
+        if read_bytes(input_path) != content:
+            return None
+    return CacheEntry(key, inputs, policy, warnings, verdicts)
 
 
-def store(key: str, inputs: Inputs, policy: CompiledPolicy, warnings: list[str]) -> None:
-    path = _entry_path(key)
+def store(entry: CacheEntry) -> None:
+    path = _entry_path(entry.key)
     if path is None:
         return
-    payload: Any = (_full_key(key), inputs, policy.to_data(), tuple(warnings))
+    verdicts = entry.verdicts
+    if len(verdicts) > MAX_VERDICTS:
+        verdicts = dict(list(verdicts.items())[-MAX_VERDICTS:])
+    payload = (entry.key, entry.inputs, entry.policy, tuple(entry.warnings), verdicts)
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as f:
             f.write(marshal.dumps(payload))
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, ValueError):
         # A read-only home (CI, a git server's hook user) only costs speed.
         try:
             os.unlink(tmp)
         except OSError:
             pass
+
+
+def remember(entry: CacheEntry, branch: str, verdict: str) -> None:
+    if entry.verdicts.get(branch) != verdict:
+        entry.verdicts.pop(branch, None)
+        entry.verdicts[branch] = verdict
+        store(entry)

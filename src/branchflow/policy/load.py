@@ -15,7 +15,8 @@ from branchflow.policy.compiled import CompiledPolicy
 
 class LoadedPolicy(NamedTuple):
     policy: CompiledPolicy
-    warnings: list[str]
+    warnings: tuple[str, ...]
+    entry: cache.CacheEntry  # where verdicts about branches are remembered
 
 
 def load_policy(
@@ -23,22 +24,16 @@ def load_policy(
 ) -> LoadedPolicy:
     """The policy for the repository at ``root`` (None outside a repository)."""
     env_config = os.environ.get("BRANCHFLOW_CONFIG") or None
-    key = "\0".join(
-        [
-            os.path.abspath(root) if root else "",
-            os.path.abspath(config) if config else "",
-            preset or "",
-            os.path.abspath(env_config) if env_config else "",
-        ]
-    )
-    hit = cache.lookup(key)
-    if hit is not None:
-        return LoadedPolicy(*hit)
+    key = cache.policy_key(root, config, preset, env_config)
+    entry = cache.lookup(key)
+    if entry is not None:
+        return LoadedPolicy(CompiledPolicy.from_data(entry.policy), entry.warnings, entry)
     policy, warnings, inputs = build_policy(
         root, config=config, preset=preset, env_config=env_config
     )
-    cache.store(key, inputs, policy, warnings)
-    return LoadedPolicy(policy, warnings)
+    entry = cache.CacheEntry(key, inputs, policy.to_data(), warnings, {})
+    cache.store(entry)
+    return LoadedPolicy(policy, warnings, entry)
 
 
 def build_policy(
@@ -47,7 +42,7 @@ def build_policy(
     config: str | None = None,
     preset: str | None = None,
     env_config: str | None = None,
-) -> tuple[CompiledPolicy, list[str], cache.Inputs]:
+) -> tuple[CompiledPolicy, tuple[str, ...], cache.Inputs]:
     """Discover, read, merge and validate the policy; no cache involved."""
     from pydantic import ValidationError
 
@@ -78,7 +73,7 @@ def build_policy(
         ) from None
     names = " extends ".join(layer.label for layer in reversed(layers))
     inputs = cache.snapshot([*found.candidates, *(layer.path for layer in layers)])
-    return model.to_compiled(names), list(found.warnings), inputs
+    return model.to_compiled(names), found.warnings, inputs
 
 
 def _label(path: str, root: str | None) -> str:

@@ -3,13 +3,13 @@
 This is the hook fast path: reading ``HEAD`` and probing a few state files costs
 microseconds, where starting ``git`` or importing pygit2 costs tens to hundreds
 of milliseconds. Anything unusual (a reftable repository, an unreadable HEAD)
-returns None and callers fall back to ``repo.inspect`` (pygit2).
+returns None and callers fall back to ``repo.inspect``. Records here are plain
+classes: importing ``typing`` for NamedTuple would cost more than the whole read.
 """
 
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
 
 # What git may be in the middle of, by the file or directory that marks it.
 _OPERATIONS = (
@@ -22,18 +22,44 @@ _OPERATIONS = (
 )
 
 
-class RepoLocation(NamedTuple):
-    git_dir: str  # this worktree's git dir (HEAD, MERGE_HEAD, rebase state)
-    common_dir: str  # shared by all worktrees (refs, objects, config)
-    work_tree: str | None  # None for a bare repository
+class RepoLocation:
+    """Where a repository's files are."""
+
+    __slots__ = ("common_dir", "git_dir", "work_tree")
+
+    def __init__(self, git_dir: str, common_dir: str, work_tree: str | None) -> None:
+        self.git_dir = git_dir  # this worktree's git dir (HEAD, MERGE_HEAD, rebase state)
+        self.common_dir = common_dir  # shared by all worktrees (refs, objects, config)
+        self.work_tree = work_tree  # None for a bare repository
+
+    def __repr__(self) -> str:
+        return f"RepoLocation({self.git_dir!r}, {self.common_dir!r}, {self.work_tree!r})"
 
 
-class HeadState(NamedTuple):
-    location: RepoLocation
-    branch: str | None  # None when HEAD is detached
-    detached_at: str | None  # the commit id when detached
-    operation: str | None  # rebase, merge, cherry-pick, revert, bisect, am, or None
-    rebasing_branch: str | None  # the branch a rebase will update, when known
+class HeadState:
+    """What HEAD points at, and what git is in the middle of."""
+
+    __slots__ = ("branch", "detached_at", "location", "operation", "rebasing_branch")
+
+    def __init__(
+        self,
+        location: RepoLocation,
+        branch: str | None,
+        detached_at: str | None,
+        operation: str | None,
+        rebasing_branch: str | None,
+    ) -> None:
+        self.location = location
+        self.branch = branch  # None when HEAD is detached
+        self.detached_at = detached_at  # the commit id when detached
+        self.operation = operation  # rebase, merge, cherry-pick, revert, bisect, am, or None
+        self.rebasing_branch = rebasing_branch  # the branch a rebase will update, when known
+
+    def __repr__(self) -> str:
+        return (
+            f"HeadState(branch={self.branch!r}, detached_at={self.detached_at!r}, "
+            f"operation={self.operation!r}, rebasing_branch={self.rebasing_branch!r})"
+        )
 
 
 def decode(raw: bytes) -> str:
