@@ -38,8 +38,7 @@ def describe(exc: ValidationError, data: dict[str, Any], origin: dict[Loc, Layer
         elif loc in seen:
             continue  # one line per location: a union reports each alternative
         elif error["type"] == "missing":
-            message = f"the key {loc[-1]!r} is required"
-            loc = loc[:-1] if loc else loc
+            message = f"the key {error['loc'][-1]!r} is required"
         else:
             message = _mismatch(loc, error)
         seen.add(loc)

@@ -165,13 +165,67 @@ def _resolve_extends(value: str, current: Layer) -> Layer:
 
 
 def merge(layers: list[Layer]) -> tuple[dict[str, Any], dict[Loc, Layer]]:
-    """The merged policy data, and for every key path the layer that set it."""
+    """The merged policy data, and for every key path the layer that set it.
+
+    Two rules keep an override short: a layer that gives a type (or the tag rule) a
+    new ``pattern`` without ``examples`` drops the inherited examples, which were
+    written for the old pattern; and removing a type with ``null`` also removes it
+    from the edges and tag rule inherited from earlier layers.
+    """
     merged: dict[str, Any] = {}
     origin: dict[Loc, Layer] = {}
-    for layer in layers:
+    for depth, layer in enumerate(layers):
+        for path in _repatterned(layer.data):
+            _drop(merged, (*path, "examples"))
+        removed = _removed_types(layer.data, merged)
         _merge_into(merged, layer.data, layer, origin, ())
+        if removed:
+            _forget_edges(merged, origin, removed, layers[:depth])
     merged.pop("extends", None)
     return merged, origin
+
+
+def _repatterned(data: dict[str, Any]) -> list[Loc]:
+    paths: list[Loc] = []
+    branches = data.get("branches")
+    if isinstance(branches, dict):
+        for name, spec in branches.items():
+            if isinstance(spec, dict) and "pattern" in spec and "examples" not in spec:
+                paths.append(("branches", name))
+    tags = data.get("tags")
+    if isinstance(tags, dict) and "pattern" in tags and "examples" not in tags:
+        paths.append(("tags",))
+    return paths
+
+
+def _drop(data: dict[str, Any], path: Loc) -> None:
+    node: Any = data
+    for part in path[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
+
+
+def _removed_types(data: dict[str, Any], merged: dict[str, Any]) -> set[str]:
+    branches = data.get("branches")
+    inherited = merged.get("branches")
+    if not isinstance(branches, dict) or not isinstance(inherited, dict):
+        return set()
+    return {name for name, spec in branches.items() if spec is None and name in inherited}
+
+
+def _forget_edges(
+    merged: dict[str, Any], origin: dict[Loc, Layer], removed: set[str], earlier: list[Layer]
+) -> None:
+    lists: list[Loc] = [("tags", "on")]
+    for name in merged.get("branches") or {}:
+        lists += [("branches", name, "from"), ("branches", name, "into")]
+    for path in lists:
+        node: Any = merged
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, list) and origin.get(path) in earlier:
+            node[:] = [item for item in node if item not in removed]
 
 
 def _merge_into(

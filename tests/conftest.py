@@ -1,0 +1,164 @@
+"""Shared fixtures: real repositories made with git, isolated from the machine's config."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BIN_DIR = Path(sys.executable).parent
+BRANCHFLOW = str(BIN_DIR / "branchflow")
+
+# Variables a hook or a developer's shell may carry that would redirect git or branchflow.
+_LEAKY = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_PREFIX",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "BRANCHFLOW_CONFIG",
+    "BRANCHFLOW_NO_CACHE",
+    "BRANCHFLOW_CACHE_DIR",
+    "BRANCHFLOW_DEBUG",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh HOME, cache and git config for every test; nothing from the machine leaks in."""
+    home = tmp_path_factory.mktemp("home")
+    for name in _LEAKY:
+        monkeypatch.delenv(name, raising=False)
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text(
+        "[user]\n\tname = Test User\n\temail = test@example.com\n"
+        "[init]\n\tdefaultBranch = main\n"
+        "[advice]\n\tdetachedHead = false\n"
+        "[commit]\n\tgpgsign = false\n"
+    )
+    template = home / "git-template"
+    template.mkdir()
+    values = {
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": str(gitconfig),
+        "GIT_TEMPLATE_DIR": str(template),
+        "GIT_AUTHOR_NAME": "Test User",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test User",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_AUTHOR_DATE": "2026-01-01T00:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+00:00",
+        "GIT_EDITOR": "true",
+        "LC_ALL": "C.UTF-8",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    # Hooks run branchflow from PATH, as pre-commit and native hooks do.
+    monkeypatch.setenv("PATH", f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}")
+    return home
+
+
+def git(cwd: Path | str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the real git, the way a user would."""
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=check
+    )
+
+
+def commit(cwd: Path, message: str = "change", *, filename: str | None = None) -> None:
+    name = filename or f"file-{abs(hash(message)) % 10**8}.txt"
+    path = cwd / name
+    path.write_text(path.read_text() + message + "\n" if path.exists() else message + "\n")
+    git(cwd, "add", name)
+    git(cwd, "commit", "-q", "--no-verify", "-m", message)
+
+
+def run_branchflow(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as hooks and users run it."""
+    return subprocess.run(
+        [BRANCHFLOW, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository on main with one commit; the current directory is its root."""
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    commit(path, "initial", filename="README.md")
+    monkeypatch.chdir(path)
+    return path
+
+
+@pytest.fixture
+def repo_with_develop(repo: Path) -> Path:
+    """main and develop, as Git Flow starts; develop is checked out."""
+    git(repo, "switch", "-q", "-c", "develop")
+    commit(repo, "develop work", filename="develop.txt")
+    return repo
+
+
+def install_native_hook(repo: Path, hook: str = "pre-commit") -> None:
+    """A plain git hook that runs branchflow, so real `git commit`s go through it."""
+    hooks = Path(git(repo, "rev-parse", "--git-path", "hooks").stdout.strip())
+    if not hooks.is_absolute():
+        hooks = repo / hooks
+    hooks.mkdir(parents=True, exist_ok=True)
+    script = hooks / hook
+    script.write_text(f'#!/bin/sh\nexec "{BRANCHFLOW}" hook {hook}\n')
+    script.chmod(0o755)
+
+
+@pytest.fixture
+def hooked_repo(repo: Path) -> Path:
+    install_native_hook(repo)
+    return repo
+
+
+@pytest.fixture(scope="session")
+def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This project's working tree as a one-commit repository, for pre-commit to install."""
+    dest = tmp_path_factory.mktemp("branchflow-src")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for raw in filter(None, listed):
+        rel = raw.decode()
+        src = PROJECT_ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "snapshot",
+        "GIT_AUTHOR_EMAIL": "snapshot@example.com",
+        "GIT_COMMITTER_NAME": "snapshot",
+        "GIT_COMMITTER_EMAIL": "snapshot@example.com",
+    }
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
+        subprocess.run(["git", *args], cwd=dest, env=env, check=True, capture_output=True)
+    yield dest

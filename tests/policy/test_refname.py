@@ -1,0 +1,76 @@
+"""Our reading of git's ref-name rules agrees with `git check-ref-format --branch`."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from branchflow.policy.refname import ref_format_problem
+
+
+def git_accepts(name: str) -> bool:
+    done = subprocess.run(
+        ["git", "check-ref-format", "--branch", name.encode("utf-8", "surrogateescape")],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+NAMES = [
+    "main",
+    "feature/model-tuning",
+    "HEAD",
+    "-foo",
+    "a b",
+    "foo.lock",
+    "foo/.bar",
+    "a..b",
+    "a@{b",
+    "@",
+    "foo/",
+    "/foo",
+    "a//b",
+    "a.",
+    "é",
+    "a{b}",
+    "a+b",
+    "a~1",
+    "a^",
+    "a:b",
+    "a?",
+    "a*",
+    "a[b",
+    "a\\b",
+    "a\tb",
+    "a\x7fb",
+    ".a",
+    "a/b.lock/c",
+    "x/HEAD",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_agrees_with_git_on_known_cases(name: str) -> None:
+    assert (ref_format_problem(name) is None) is git_accepts(name)
+
+
+# Characters git treats specially, plus ordinary ones, so both verdicts come up often.
+_ALPHABET = st.sampled_from(list("ab1-_./@{}~^:?*[\\ \t\x7fé") + ["lock", ".lock", ".."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, min_size=1, max_size=8).map("".join))
+def test_agrees_with_git_on_generated_names(name: str) -> None:
+    if name.startswith("@{-") or name == "@{upstream}":
+        return  # git expands these to another branch before checking
+    assert (ref_format_problem(name) is None) is git_accepts(name), name
+
+
+def test_says_why() -> None:
+    assert ref_format_problem("a b") == "git does not allow space in a ref name"
+    assert ref_format_problem("x/y.lock") == "the component 'y.lock' ends with '.lock'"
+    assert ref_format_problem("") == "the name is empty"
