@@ -51,29 +51,24 @@ def _variants(name: str) -> list[str]:
 
 
 def suggest_name(policy: CompiledPolicy, name: str) -> str | None:
+    """The closest name the policy accepts; the smallest repair wins, then the most similar."""
     prefixes = [p.prefix for rule in policy.branches for p in rule.patterns]
-    scored: list[tuple[float, int, str]] = []
-    order = 0
+    scored: list[tuple[int, float, int, str]] = []
     for variant in _variants(name):
-        head, slash, tail = variant.partition("/")
-        rest = tail if slash else variant
-        candidates = [variant]
-        alias = ALIASES.get(head.lower())
-        if slash and alias:
-            candidates.append(f"{alias}/{tail}")
-        candidates += [prefix + rest for prefix in prefixes]
-        candidates += [prefix + rest[1:] for prefix in prefixes if rest[:1] in "vV" and rest[1:]]
-        for candidate in candidates:
+        head, slash, rest = variant.partition("/")
+        if not slash:
+            rest = variant
+        alias = ALIASES.get(head.lower()) if slash else None
+        # (tier, candidate): 0 tidied only, 1 an alias prefix, 2 a template's prefix
+        candidates = [(0, variant)]
+        candidates += [(1, f"{alias}/{rest}")] if alias else []
+        candidates += [(2, prefix + rest) for prefix in prefixes]
+        candidates += [(2, prefix + rest[1:]) for prefix in prefixes if rest[:1] in "vV"]
+        for tier, candidate in candidates:
             found = policy.classify(candidate)
             if found is None or found.rule is None or candidate == name:
                 continue
             # Without a prefix to compare, every type is as likely: policy order decides.
-            score = difflib.SequenceMatcher(None, name.lower(), candidate.lower()).ratio()
-            score = score if slash else 0.0
-            if alias and candidate.startswith(f"{alias}/"):
-                score += 1.0  # an alias says exactly what was meant
-            scored.append((score, -order, candidate))
-            order += 1
-    if not scored:
-        return None
-    return max(scored)[2]
+            ratio = difflib.SequenceMatcher(None, name.lower(), candidate.lower()).ratio()
+            scored.append((-tier, ratio if slash else 0.0, -len(scored), candidate))
+    return max(scored)[3] if scored else None

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from branchflow.checks.suggest import suggest_name
+from branchflow.policy.compiled import CompiledPolicy
+from branchflow.policy.load import build_policy
+
+
+@functools.cache
+def preset(name: str) -> CompiledPolicy:
+    return build_policy(None, preset=name)[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Feature/My_Thing", "feature/my-thing"),
+        ("feature/My Thing", "feature/my-thing"),
+        ("feature/my--thing-", "feature/my-thing"),
+        ("feature//my-thing", "feature/my-thing"),
+        ("feat/login-form", "feature/login-form"),
+        ("features/login-form", "feature/login-form"),
+        ("featrue/login-form", "feature/login-form"),
+        ("Hotfix/Data_Leak_Fix", "hotfix/data-leak-fix"),
+        ("hotfixes/leak", "hotfix/leak"),
+        ("fix/header", "bugfix/header"),
+        ("release/1.2.0", "release/v1.2.0"),
+        ("Release/V1.2.0", "release/v1.2.0"),
+        ("model-tuning", "feature/model-tuning"),
+        ("feature/model/tuning", "feature/model-tuning"),
+        ("feature/ABC-123_login", "feature/ABC-123-login"),
+        ("MAIN", "main"),
+        ("Develop", "develop"),
+    ],
+)
+def test_gitflow_suggestions(name: str, expected: str) -> None:
+    assert suggest_name(preset("gitflow"), name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Feat/Add_Login", "feat/add-login"),
+        ("bugfix/Header", "bugfix/header"),
+        ("release/V1.2.0", "release/v1.2.0"),
+        ("chores/deps", "chore/deps"),
+    ],
+)
+def test_conventional_suggestions(name: str, expected: str) -> None:
+    assert suggest_name(preset("conventional"), name) == expected
+
+
+def test_no_suggestion_when_nothing_fits() -> None:
+    assert suggest_name(preset("solo"), "feature/x") is None
+    assert suggest_name(preset("gitflow"), "___") is None
+
+
+def test_suggestions_are_always_valid() -> None:
+    policy = preset("gitflow")
+    for name in ["A", "x y z", "feature/..", "release/v", "Hot Fix/Now!", "a/b/c/d"]:
+        suggestion = suggest_name(policy, name)
+        assert suggestion is None or policy.classify(suggestion) is not None

@@ -1,0 +1,96 @@
+"""The policy cache: reused while its files are unchanged, never trusted beyond that."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from branchflow.policy import cache
+from branchflow.policy.load import load_policy
+from tests.conftest import git, run_branchflow
+
+
+def entry_files(home: Path) -> list[Path]:
+    return sorted((home / ".cache" / "branchflow").glob("policy-*.marshal"))
+
+
+def test_first_load_stores_and_second_reuses(repo: Path, isolated_env: Path) -> None:
+    first = load_policy(str(repo))
+    assert len(entry_files(isolated_env)) == 1
+    again = cache.lookup(first.entry.key)
+    assert again is not None
+    assert load_policy(str(repo)).policy == first.policy
+
+
+@pytest.mark.parametrize("name", [".branchflow.yaml", ".branchflow.yml", ".branchflow.toml"])
+def test_a_new_policy_file_is_noticed(repo: Path, name: str) -> None:
+    assert load_policy(str(repo)).policy.label == "preset 'gitflow'"
+    text = 'extends = "solo"\n' if name.endswith(".toml") else "extends: solo\n"
+    (repo / name).write_text(text)
+    assert load_policy(str(repo)).policy.label == f"{name} extends preset 'solo'"
+
+
+def test_an_edit_is_noticed_and_a_removal_too(repo: Path) -> None:
+    policy = repo / ".branchflow.yaml"
+    policy.write_text("extends: solo\n")
+    assert load_policy(str(repo)).policy.label.endswith("'solo'")
+    policy.write_text("extends: trunk\n")
+    assert load_policy(str(repo)).policy.label.endswith("'trunk'")
+    policy.unlink()
+    assert load_policy(str(repo)).policy.label == "preset 'gitflow'"
+
+
+def test_extended_file_edit_is_noticed(repo: Path) -> None:
+    (repo / "base.yaml").write_text("extends: solo\n")
+    (repo / ".branchflow.yaml").write_text("extends: ./base.yaml\n")
+    assert "solo" in load_policy(str(repo)).policy.label
+    (repo / "base.yaml").write_text("extends: trunk\n")
+    assert "trunk" in load_policy(str(repo)).policy.label
+
+
+def test_corrupt_entry_is_a_miss(repo: Path, isolated_env: Path) -> None:
+    load_policy(str(repo))
+    [entry] = entry_files(isolated_env)
+    entry.write_bytes(b"\x00garbage")
+    assert load_policy(str(repo)).policy.label == "preset 'gitflow'"
+    entry.write_bytes(entry.read_bytes()[:20])
+    assert load_policy(str(repo)).policy.label == "preset 'gitflow'"
+
+
+def test_unwritable_cache_still_works(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = repo.parent / "not-a-dir"
+    blocker.write_text("")
+    monkeypatch.setenv("BRANCHFLOW_CACHE_DIR", str(blocker / "sub"))
+    git(repo, "switch", "-q", "-c", "feature/x")
+    done = run_branchflow(repo, "hook", "pre-commit")
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_cache_can_be_turned_off(repo: Path, isolated_env: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRANCHFLOW_NO_CACHE", "1")
+    load_policy(str(repo))
+    assert entry_files(isolated_env) == []
+
+
+def test_verdicts_are_remembered_per_branch_and_bounded(repo: Path) -> None:
+    loaded = load_policy(str(repo))
+    for n in range(cache.MAX_VERDICTS + 5):
+        loaded.entry.verdicts[f"feature/b{n}"] = "ok"
+    cache.remember(loaded.entry, "feature/last", "ok")
+    stored = cache.lookup(loaded.entry.key)
+    assert stored is not None
+    assert len(stored.verdicts) == cache.MAX_VERDICTS
+    assert "feature/last" in stored.verdicts and "feature/b0" not in stored.verdicts
+
+
+def test_hook_remembers_a_checked_branch(repo: Path) -> None:
+    git(repo, "switch", "-q", "-c", "feature/remember-me")
+    assert run_branchflow(repo, "hook", "pre-commit").returncode == 0
+    entry = cache.lookup(load_policy(str(repo)).entry.key)
+    assert entry is not None and entry.verdicts == {"feature/remember-me": "ok"}
+    git(repo, "switch", "-q", "main")
+    assert run_branchflow(repo, "hook", "pre-commit").returncode == 1
+    entry = cache.lookup(load_policy(str(repo)).entry.key)
+    assert entry is not None and "main" not in entry.verdicts  # protected: always checked
