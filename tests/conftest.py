@@ -71,9 +71,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 def git(cwd: Path | str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the real git, the way a user would."""
-    return subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=check
-    )
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check)
 
 
 def commit(cwd: Path, message: str = "change", *, filename: str | None = None) -> None:
@@ -161,4 +159,4 @@ def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     }
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
         subprocess.run(["git", *args], cwd=dest, env=env, check=True, capture_output=True)
-    yield dest
+    return dest

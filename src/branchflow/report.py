@@ -1,8 +1,8 @@
 """How violations and notes reach the user: one greppable line each, then hints.
 
-    branchflow: <ref>: <RULE-ID> <rule-name>: <what is wrong>
-      <detail lines>
-      hint: <the exact command that fixes it>
+branchflow: <ref>: <RULE-ID> <rule-name>: <what is wrong>
+  <detail lines>
+  hint: <the exact command that fixes it>
 """
 
 from __future__ import annotations

@@ -67,7 +67,9 @@ def test_check_in_a_bare_repository(repo: Path, tmp_path: Path) -> None:
 def test_check_non_utf8_name(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "branchflow", "check", b"feature/caf\xe9"],
-        cwd=tmp_path, capture_output=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
     )
     assert done.returncode == 1
     assert b"branchflow: feature/caf\\xe9: BF101 branch-name" in done.stderr
@@ -79,7 +81,14 @@ def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert lines[0] == "policy: preset 'ml-team'"
     assert lines[2].split() == [
-        "type", "names", "created", "from", "merged", "into", "protected", "long-lived"
+        "type",
+        "names",
+        "created",
+        "from",
+        "merged",
+        "into",
+        "protected",
+        "long-lived",
     ]
     assert lines[3].split() == ["main", "main", "-", "-", "pull-request", "yes"]
     assert lines[6].split() == ["feature", "feature/{slug}", "develop", "develop", "-", "-"]
@@ -183,13 +192,18 @@ def test_version_and_help(tmp_path: Path) -> None:
     done = run_branchflow(tmp_path, "--version")
     assert (done.returncode, done.stdout) == (0, f"branchflow {__version__}\n")
     done = run_branchflow(tmp_path)
-    assert done.returncode == 0 and "check" in done.stdout and "graph" in done.stdout
+    assert done.returncode == 0
+    assert "check" in done.stdout
+    assert "graph" in done.stdout
 
 
 def test_python_dash_m(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "branchflow", "check", "develop"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert (done.returncode, done.stdout) == (0, "develop: develop (pattern 'develop')\n")
 
@@ -197,7 +211,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
 def test_a_bug_becomes_exit_3_with_a_message(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import branchflow.commands.explain as explain
+    from branchflow.commands import explain
 
     def broken(_: object) -> str:
         raise RuntimeError("boom")

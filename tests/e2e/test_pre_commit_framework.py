@@ -36,7 +36,10 @@ def framework_repo(
     git(repo, "commit", "-q", "--no-verify", "-m", "add pre-commit")
     installed = subprocess.run(
         [str(BIN_DIR / "pre-commit"), "install", "--install-hooks"],
-        cwd=repo, capture_output=True, text=True, check=False,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return repo
@@ -48,7 +51,11 @@ def commit_through_framework(repo: Path, name: str) -> tuple[int, str]:
     git(repo, "add", f"{name}.txt")
     env = {k: v for k, v in os.environ.items() if k != "PRE_COMMIT_ALLOW_NO_CONFIG"}
     done = subprocess.run(
-        ["git", "commit", "-m", name], cwd=repo, capture_output=True, text=True, env=env,
+        ["git", "commit", "-m", name],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
         check=False,
     )
     return done.returncode, done.stdout + done.stderr

@@ -108,7 +108,10 @@ def test_bisect_in_progress(hooked_repo: Path) -> None:
 def _stop_rebase_at_edit(repo: Path) -> None:
     env = {**os.environ, "GIT_SEQUENCE_EDITOR": "sed -i -e 's/^pick/edit/'"}
     subprocess.run(
-        ["git", "rebase", "-q", "-i", "HEAD~1"], cwd=repo, env=env, check=True,
+        ["git", "rebase", "-q", "-i", "HEAD~1"],
+        cwd=repo,
+        env=env,
+        check=True,
         capture_output=True,
     )
 
@@ -207,8 +210,9 @@ def test_git_dir_and_work_tree_given_explicitly(hooked_repo: Path, tmp_path: Pat
     outside.mkdir()
     git_dir, work_tree = str(hooked_repo / ".git"), str(hooked_repo)
     git(outside, "--git-dir", git_dir, "--work-tree", work_tree, "add", "x.txt")
-    done = git(outside, "--git-dir", git_dir, "--work-tree", work_tree, "commit", "-m", "x",
-               check=False)
+    done = git(
+        outside, "--git-dir", git_dir, "--work-tree", work_tree, "commit", "-m", "x", check=False
+    )
     assert done.returncode != 0
     assert "branchflow: Bad_Name: BF101" in done.stderr
 

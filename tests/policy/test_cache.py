@@ -67,8 +67,9 @@ def test_unwritable_cache_still_works(repo: Path, monkeypatch: pytest.MonkeyPatc
     assert (done.returncode, done.stderr) == (0, "")
 
 
-def test_cache_can_be_turned_off(repo: Path, isolated_env: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_can_be_turned_off(
+    repo: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BRANCHFLOW_NO_CACHE", "1")
     load_policy(str(repo))
     assert entry_files(isolated_env) == []
@@ -82,15 +83,18 @@ def test_verdicts_are_remembered_per_branch_and_bounded(repo: Path) -> None:
     stored = cache.lookup(loaded.entry.key)
     assert stored is not None
     assert len(stored.verdicts) == cache.MAX_VERDICTS
-    assert "feature/last" in stored.verdicts and "feature/b0" not in stored.verdicts
+    assert "feature/last" in stored.verdicts
+    assert "feature/b0" not in stored.verdicts
 
 
 def test_hook_remembers_a_checked_branch(repo: Path) -> None:
     git(repo, "switch", "-q", "-c", "feature/remember-me")
     assert run_branchflow(repo, "hook", "pre-commit").returncode == 0
     entry = cache.lookup(load_policy(str(repo)).entry.key)
-    assert entry is not None and entry.verdicts == {"feature/remember-me": "ok"}
+    assert entry is not None
+    assert entry.verdicts == {"feature/remember-me": "ok"}
     git(repo, "switch", "-q", "main")
     assert run_branchflow(repo, "hook", "pre-commit").returncode == 1
     entry = cache.lookup(load_policy(str(repo)).entry.key)
-    assert entry is not None and "main" not in entry.verdicts  # protected: always checked
+    assert entry is not None
+    assert "main" not in entry.verdicts

@@ -25,8 +25,9 @@ def test_root_file_extends_a_preset(repo: Path, capsys: pytest.CaptureFixture[st
     assert label == "policy: .branchflow.yaml extends preset 'ml-team'"
 
 
-def test_found_from_a_subdirectory(repo: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_found_from_a_subdirectory(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (repo / ".branchflow.yaml").write_text("extends: solo\n")
     (repo / "sub" / "dir").mkdir(parents=True)
     monkeypatch.chdir(repo / "sub" / "dir")
@@ -66,7 +67,9 @@ def test_order_and_warning_when_several(repo: Path, capsys: pytest.CaptureFixtur
 
 
 def test_environment_variable_beats_root_files(
-    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     (repo / ".branchflow.yaml").write_text("extends: ml-team\n")
@@ -78,7 +81,9 @@ def test_environment_variable_beats_root_files(
 
 
 def test_config_option_beats_everything(
-    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("BRANCHFLOW_CONFIG", str(repo / "nope.yaml"))

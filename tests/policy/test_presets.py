@@ -151,8 +151,7 @@ def accepted_names(draw: st.DrawFn, policy_name: str) -> str:
     policy = preset(policy_name)
     patterns = [p for rule in policy.branches for p in rule.patterns]
     pattern = draw(st.sampled_from(patterns))
-    name = draw(st.from_regex(re.compile(pattern.regex), fullmatch=True))
-    return name
+    return draw(st.from_regex(re.compile(pattern.regex), fullmatch=True))
 
 
 @pytest.mark.parametrize("policy_name", PRESETS)

@@ -59,7 +59,7 @@ def test_agrees_with_git_on_known_cases(name: str) -> None:
 
 
 # Characters git treats specially, plus ordinary ones, so both verdicts come up often.
-_ALPHABET = st.sampled_from(list("ab1-_./@{}~^:?*[\\ \t\x7fé") + ["lock", ".lock", ".."])
+_ALPHABET = st.sampled_from([*list("ab1-_./@{}~^:?*[\\ \t\x7fé"), "lock", ".lock", ".."])
 
 
 @settings(max_examples=300, deadline=None)

@@ -110,7 +110,8 @@ def test_every_problem_is_listed_at_once(
     code, err = check_policy(tmp_path, text, capsys)
     assert code == 2
     assert "the policy has 2 problems:" in err
-    assert "protcted" in err and "descripton" in err
+    assert "protcted" in err
+    assert "descripton" in err
 
 
 def test_yaml_12_booleans_keep_on_and_no_as_strings(
@@ -127,9 +128,7 @@ def test_yaml_12_booleans_keep_on_and_no_as_strings(
     assert "no/thing: no (pattern 'no/{slug}')" in capsys.readouterr().out
 
 
-def test_null_removes_an_inherited_type(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_null_removes_an_inherited_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     policy = tmp_path / "p.yaml"
     policy.write_text("extends: gitflow\nbranches:\n  support: null\n")
     assert main(["--config", str(policy), "check", "support/1.x"]) == 1
@@ -144,7 +143,8 @@ def test_override_merges_key_by_key(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert main(["--config", str(policy), "check", "feat/x", "exp/jdoe/try"]) == 0
     out = capsys.readouterr().out
-    assert "feat/x: feature" in out and "exp/jdoe/try: experiment" in out
+    assert "feat/x: feature" in out
+    assert "exp/jdoe/try: experiment" in out
     assert main(["--config", str(policy), "explain"]) == 0
     table = capsys.readouterr().out
     feature_row = next(line for line in table.splitlines() if line.startswith("feature "))

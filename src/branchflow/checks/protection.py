@@ -54,8 +54,7 @@ def check_merge_sources(
             violation(
                 "BF202",
                 branch,
-                f"cannot tell which branch is being merged into {branch}; "
-                f"{_route(policy, target)}",
+                f"cannot tell which branch is being merged into {branch}; {_route(policy, target)}",
                 hint="git merge --abort",
             )
         ]
@@ -130,9 +129,9 @@ def _move_hint(policy: CompiledPolicy, target: BranchRule) -> str:
         if rule.generated_example:
             return f"git switch -c {shlex.quote(rule.generated_example)}"
     for name in policy.merge_sources(target.name):
-        rule = policy.rule(name)
-        if rule is not None and rule.long_lived and rule.example:
-            return f"git switch {shlex.quote(rule.example)}"
+        source = policy.rule(name)
+        if source is not None and source.long_lived and source.example:
+            return f"git switch {shlex.quote(source.example)}"
     return "git switch -c <a branch of an allowed type>"
 
 

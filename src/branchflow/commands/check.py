@@ -8,8 +8,8 @@ from branchflow.checks.names import check_branch_name
 from branchflow.checks.rules import Violation
 from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
-from branchflow.report import note, print_violations, shown
 from branchflow.repo.state import current_head
+from branchflow.report import note, print_violations, shown
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,8 +7,8 @@ import os
 from typing import NamedTuple
 
 from branchflow.policy.load import LoadedPolicy, load_policy
-from branchflow.report import note
 from branchflow.repo.state import RepoLocation, locate
+from branchflow.report import note
 
 
 class CommandContext(NamedTuple):

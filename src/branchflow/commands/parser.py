@@ -13,9 +13,7 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # Accepted before and after the subcommand; SUPPRESS keeps a later default from erasing
     # a value given earlier.
     default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--config", metavar="PATH", default=default, help="the policy file to use"
-    )
+    parser.add_argument("--config", metavar="PATH", default=default, help="the policy file to use")
     parser.add_argument(
         "--preset", metavar="NAME", default=default, help="use a built-in preset policy"
     )
@@ -54,9 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph = command("graph", "draw the flow graph")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     command("schema", "print the JSON Schema of policy files")
-    command(
-        "init", "write a starter .branchflow.yaml (extending --preset, default gitflow)"
-    )
+    command("init", "write a starter .branchflow.yaml (extending --preset, default gitflow)")
     command("rules", "list every rule with its id")
     command("presets", "list the built-in presets")
     hook = command("hook", "run as a git hook (what .pre-commit-hooks.yaml calls)")

@@ -22,8 +22,8 @@ import os
 
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
 from branchflow.policy import cache
-from branchflow.report import note
 from branchflow.repo.state import HeadState, RepoLocation, current_head, locate
+from branchflow.report import note
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,8 +57,8 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
     from branchflow.checks.names import check_branch_name
     from branchflow.checks.protection import check_commit
     from branchflow.policy.load import load_policy
-    from branchflow.report import print_violations
     from branchflow.repo.state import branch_exists
+    from branchflow.report import print_violations
 
     loaded = load_policy(location.work_tree, config=options.config, preset=options.preset)
     for warning in loaded.warnings:

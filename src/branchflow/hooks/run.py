@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from branchflow.errors import UsageError
+from branchflow.hooks.options import parse_hook_options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-from branchflow.hooks.options import parse_hook_options
 
 HOOK_EVENTS = ("pre-commit",)
 

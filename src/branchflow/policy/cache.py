@@ -15,6 +15,7 @@ standard library's fastest modules: it is on every hook's fast path.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
@@ -125,10 +126,8 @@ def store(entry: CacheEntry) -> None:
         os.replace(tmp, path)
     except (OSError, ValueError):
         # A read-only home (CI, a git server's hook user) only costs speed.
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
 
 
 def remember(entry: CacheEntry, branch: str, verdict: str) -> None:

@@ -60,7 +60,6 @@ class Match(NamedTuple):
     exempt_glob: str | None
     groups: dict[str, str]
 
-
     def describe(self) -> str:
         if self.rule is None or self.pattern is None:
             return f"exempt by {self.exempt_glob!r}"

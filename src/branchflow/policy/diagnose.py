@@ -25,7 +25,7 @@ def describe(exc: ValidationError, data: dict[str, Any], origin: dict[Loc, Layer
     seen: set[Loc] = set()
     errors = exc.errors()
     real = [_real_loc(e["loc"], data) for e in errors]
-    for error, loc in zip(errors, real):
+    for error, loc in zip(errors, real, strict=False):
         if error["type"] == "flow_graph":
             ctx = error.get("ctx") or {}
             for problem_loc, message in ctx.get("problems", []):
@@ -75,10 +75,9 @@ def _real_loc(loc: tuple[str | int, ...], data: Any) -> Loc:
     real: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            real.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
             node = node[part]
             real.append(part)
     return tuple(real)

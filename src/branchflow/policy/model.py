@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -249,14 +249,19 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
     for name in policy.placeholders:
         if not PLACEHOLDER_NAME.fullmatch(name):
             problems.append(
-                (("placeholders", name), f"{name!r} is not a placeholder name (letters, digits, '_')")
+                (
+                    ("placeholders", name),
+                    f"{name!r} is not a placeholder name (letters, digits, '_')",
+                )
             )
     table = policy.placeholder_table()
     for name, branch in types.items():
         if not TYPE_NAME.fullmatch(name):
             problems.append(
-                (("branches", name), f"{name!r} is not a type name (a letter, then letters, "
-                 "digits, '-' or '_')")
+                (
+                    ("branches", name),
+                    f"{name!r} is not a type name (a letter, then letters, digits, '-' or '_')",
+                )
             )
         for field, edges in (("from", branch.from_), ("into", branch.into)):
             for i, target in enumerate(edges):

@@ -29,9 +29,7 @@ def run_git(args: list[str], cwd: str) -> str | None:
     """Output of a git command run outside any hook environment, or None when it fails."""
     env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV}
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, env=env, capture_output=True, check=False
-        )
+        done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)
     except OSError:
         return None
     return decode(done.stdout).rstrip("\n") if done.returncode == 0 else None

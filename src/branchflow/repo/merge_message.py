@@ -43,5 +43,5 @@ def strip_remote(name: str, remotes: tuple[str, ...]) -> str:
     for remote in sorted(remotes, key=len, reverse=True):
         if name.startswith(f"{remote}/"):
             return name[len(remote) + 1 :]
-    head, slash, rest = name.partition("/")
+    _head, slash, rest = name.partition("/")
     return rest if slash and not remotes else name
