@@ -221,3 +221,39 @@ def test_a_bug_becomes_exit_3_with_a_message(
     err = capsys.readouterr().err
     assert "branchflow: internal error: RuntimeError: boom" in err
     assert "Traceback" not in err
+
+
+def test_check_all_branches_local_and_remote(repo: Path, tmp_path: Path) -> None:
+    git(repo, "branch", "feature/local-ok")
+    git(repo, "branch", "Bad_One")
+    git(repo, "branch", "Bad_Two")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    git(clone, "branch", "develop")
+    done = run_branchflow(clone, "check", "--all")
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "develop: develop (pattern 'develop')",
+        "main: main (pattern 'main')",
+        "feature/local-ok: feature (pattern 'feature/{slug}')",
+    ]
+    assert "branchflow: Bad_One: BF101" in done.stderr
+    assert "branchflow: Bad_Two: BF101" in done.stderr
+    assert done.stderr.count("allowed names:") == 1
+
+
+def test_readme_rule_table_is_current() -> None:
+    from branchflow.commands.rules import rules_table
+    from tests.conftest import PROJECT_ROOT
+
+    assert rules_table() in (PROJECT_ROOT / "README.md").read_text()
+
+
+def test_readme_policy_example_loads(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    start = readme.index("```yaml\n# .branchflow.yaml\n") + len("```yaml\n")
+    (repo / ".branchflow.yaml").write_text(readme[start : readme.index("```", start)])
+    assert main(["check", "exp/ml/jdoe/lr-sweep", "feature/ABC-1-login"]) == 0
+    assert main(["check", "support/1.x"]) == 1

@@ -1,4 +1,8 @@
-"""``branchflow check [NAME ...]``: the type and template each name matches, or why none."""
+"""``branchflow check [--all | NAME ...]``: the type and template each name matches, or why none.
+
+Without names it checks the current branch; ``--all`` checks every local and
+remote-tracking branch.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,13 @@ def run(args: argparse.Namespace) -> int:
     context = command_context(args)
     policy = context.loaded.policy
     names: list[str] = list(args.names)
-    if not names:
+    if args.all:
+        if context.location is None:
+            raise RepoError("not inside a git repository; --all checks its branches")
+        from branchflow.repo.inspect import branch_names, open_repository
+
+        names += branch_names(open_repository(context.location))
+    elif not names:
         if context.location is None:
             raise RepoError("not inside a git repository; name the branches to check")
         head = current_head(context.location)
@@ -38,5 +48,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{shown(name)}: {match.describe()}")
     if args.verbose:
         note(f"policy: {policy.label}")
+    # The list of allowed names is the same for every bad name: show it once.
+    shown_details = False
+    for n, v in enumerate(violations):
+        if v.details and shown_details:
+            violations[n] = v._replace(details=())
+        shown_details = shown_details or bool(v.details)
     print_violations(violations)
     return EXIT_VIOLATION if violations else EXIT_OK

@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = command("check", "check branch names, or the current branch, against the policy")
     check.add_argument("names", nargs="*", metavar="NAME", help="branch names to check")
+    check.add_argument(
+        "--all", action="store_true", help="check every local and remote-tracking branch"
+    )
     command("explain", "show the policy as a table")
     graph = command("graph", "draw the flow graph")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")

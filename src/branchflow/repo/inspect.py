@@ -89,3 +89,22 @@ def _read(path: str) -> str:
             return decode(f.read())
     except OSError:
         return ""
+
+
+def branch_names(repo: pygit2.Repository) -> list[str]:
+    """Local branches, then remote-tracking ones not also local (without the remote name)."""
+    remotes = remote_names(repo)
+    local = sorted(decode_name(n) for n in repo.branches.local)
+    seen = set(local)
+    tracking = []
+    for name in sorted(repo.branches.remote):
+        short = strip_remote(decode_name(name), remotes)
+        if name.endswith("/HEAD") or short in seen:
+            continue
+        seen.add(short)
+        tracking.append(short)
+    return local + tracking
+
+
+def decode_name(name: str | bytes) -> str:
+    return decode(name) if isinstance(name, bytes) else name
