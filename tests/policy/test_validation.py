@@ -174,3 +174,14 @@ def test_unknown_preset_on_the_command_line(capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err
     assert "unknown preset 'git-flow'; did you mean 'gitflow'?" in err
     assert "presets: conventional, gitflow, github-flow, gitlab-flow, ml-team, solo, trunk" in err
+
+
+def test_nested_yaml_aliases_are_refused_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    text = "\n".join(lines) + "\nexempt: *a8\n"
+    code, err = check_policy(tmp_path, text, capsys)
+    assert code == 2
+    assert "the policy expands to more than 100000 values" in err

@@ -99,12 +99,36 @@ def read_yaml(path: str, label: str) -> tuple[dict[str, Any], str]:
         loader.dispose()
     if data is None:
         data = {}
+    if _too_large(data):
+        raise ConfigError(
+            f"{label}: the policy expands to more than {_MAX_NODES} values "
+            "(YAML aliases nested inside each other?)"
+        )
     if not isinstance(data, dict):
         raise ConfigError(
             f"{label}: the policy must be a mapping of keys (branches, exempt, ...), "
             f"not a {type(data).__name__}"
         )
     return data, text
+
+
+_MAX_NODES = 100_000
+
+
+def _too_large(data: Any) -> bool:
+    """Whether walking ``data`` visits more than _MAX_NODES values (aliases count each time)."""
+    budget = _MAX_NODES
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def read_layer(path: str, label: str, *, pyproject: bool = False) -> Layer:
