@@ -132,6 +132,13 @@ def hooked_repo(repo: Path) -> Path:
     return repo
 
 
+@pytest.fixture
+def hooked_develop(repo_with_develop: Path) -> Path:
+    """repo_with_develop with branchflow as its pre-commit hook."""
+    install_native_hook(repo_with_develop)
+    return repo_with_develop
+
+
 @pytest.fixture(scope="session")
 def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """This project's working tree as a one-commit repository, for pre-commit to install."""

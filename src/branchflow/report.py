@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import TextIO
 
-    from branchflow.checks.rules import Violation
+    from branchflow.checks.violation import Violation
 
 
 def shown(name: str) -> str:
@@ -23,7 +23,8 @@ def shown(name: str) -> str:
 
 
 def format_violation(v: Violation) -> str:
-    lines = [f"branchflow: {shown(v.ref)}: {v.rule.id} {v.rule.name}: {shown(v.message)}"]
+    label = f"{v.rule.id} {v.rule.name}" + (" (warning)" if v.severity == "warn" else "")
+    lines = [f"branchflow: {shown(v.ref)}: {label}: {shown(v.message)}"]
     lines.extend(f"  {shown(line)}" for line in v.details)
     if v.hint:
         lines.append(f"  hint: {shown(v.hint)}")

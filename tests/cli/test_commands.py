@@ -133,7 +133,9 @@ def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "branchflow policy"
-    assert set(schema["properties"]) == {"extends", "placeholders", "branches", "exempt", "tags"}
+    assert set(schema["properties"]) == {
+        "extends", "placeholders", "branches", "exempt", "tags", "rules"
+    }
 
 
 def test_init_writes_a_starter_and_refuses_to_overwrite(

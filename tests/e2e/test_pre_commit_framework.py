@@ -75,7 +75,8 @@ def test_framework_blocks_and_allows(framework_repo: Path) -> None:
     assert "BF101 branch-name" in out
     assert "hint: git branch -m Feature/Bad_Name feature/bad-name" in out
 
-    git(framework_repo, "switch", "-q", "-c", "feature/model-tuning")
+    git(framework_repo, "branch", "develop", "main")
+    git(framework_repo, "switch", "-q", "-c", "feature/model-tuning", "develop")
     code, out = commit_through_framework(framework_repo, "model-tuning")
     assert code == 0, out
     assert "Passed" in out

@@ -55,7 +55,8 @@ def startup_modules() -> set[str]:
     return set(done.stdout.split())
 
 
-def test_checked_branch_imports_nothing_heavy(repo: Path) -> None:
+def test_checked_branch_imports_nothing_heavy(repo_with_develop: Path) -> None:
+    repo = repo_with_develop
     git(repo, "switch", "-q", "-c", "feature/fast")
     assert run_branchflow(repo, "hook", "pre-commit").returncode == 0  # first check
     code, modules = loaded_modules(repo)
@@ -63,7 +64,8 @@ def test_checked_branch_imports_nothing_heavy(repo: Path) -> None:
     assert (modules - startup_modules()) & HEAVY == set()
 
 
-def test_first_check_does_the_full_work(repo: Path) -> None:
+def test_first_check_does_the_full_work(repo_with_develop: Path) -> None:
+    repo = repo_with_develop
     git(repo, "switch", "-q", "-c", "feature/new")
     code, modules = loaded_modules(repo)
     assert code == "0"

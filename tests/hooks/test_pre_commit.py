@@ -37,7 +37,8 @@ def test_commit_on_develop_suggests_a_feature(hooked_repo: Path) -> None:
     assert "hint: git switch -c feature/my-change" in done.stderr
 
 
-def test_badly_named_branch_is_blocked_with_the_rename(hooked_repo: Path) -> None:
+def test_badly_named_branch_is_blocked_with_the_rename(hooked_develop: Path) -> None:
+    hooked_repo = hooked_develop
     git(hooked_repo, "switch", "-q", "-c", "Feature/My_Thing")
     done = try_commit(hooked_repo)
     assert done.returncode != 0
@@ -53,7 +54,8 @@ def test_badly_named_branch_is_blocked_with_the_rename(hooked_repo: Path) -> Non
     assert git(hooked_repo, "commit", "-m", "work", check=False).returncode == 0
 
 
-def test_well_named_branch_commits_quietly(hooked_repo: Path) -> None:
+def test_well_named_branch_commits_quietly(hooked_develop: Path) -> None:
+    hooked_repo = hooked_develop
     git(hooked_repo, "switch", "-q", "-c", "feature/model-tuning")
     done = try_commit(hooked_repo)
     assert done.returncode == 0
@@ -193,7 +195,8 @@ def test_cherry_pick_onto_main_is_blocked_with_the_abort(hooked_repo: Path) -> N
     assert "hint: git cherry-pick --abort" in done.stderr
 
 
-def test_linked_worktree(hooked_repo: Path, tmp_path: Path) -> None:
+def test_linked_worktree(hooked_develop: Path, tmp_path: Path) -> None:
+    hooked_repo = hooked_develop
     worktree = tmp_path / "wt"
     git(hooked_repo, "worktree", "add", "-q", "-b", "feature/in-worktree", str(worktree))
     assert try_commit(worktree).returncode == 0
@@ -217,12 +220,15 @@ def test_git_dir_and_work_tree_given_explicitly(hooked_repo: Path, tmp_path: Pat
     assert "branchflow: Bad_Name: BF101" in done.stderr
 
 
-def test_shallow_clone(hooked_repo: Path, tmp_path: Path) -> None:
-    commit(hooked_repo, "second")
+def test_shallow_clone(hooked_develop: Path, tmp_path: Path) -> None:
+    commit(hooked_develop, "second")
     clone = tmp_path / "shallow"
-    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{hooked_repo}", str(clone))
+    git(
+        tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch",
+        f"file://{hooked_develop}", str(clone),
+    )
     install_native_hook(clone)
-    git(clone, "switch", "-q", "-c", "feature/shallow-work")
+    git(clone, "switch", "-q", "-c", "feature/shallow-work", "origin/develop")
     assert try_commit(clone).returncode == 0
 
 
@@ -248,7 +254,8 @@ def test_hint_is_quoted_for_the_shell(hooked_repo: Path) -> None:
     assert not list(hooked_repo.glob("touch_pwned*"))
 
 
-def test_policy_change_takes_effect_at_once(hooked_repo: Path) -> None:
+def test_policy_change_takes_effect_at_once(hooked_develop: Path) -> None:
+    hooked_repo = hooked_develop
     git(hooked_repo, "switch", "-q", "-c", "feature/model-tuning")
     assert try_commit(hooked_repo, "one").returncode == 0  # remembered as fine
     (hooked_repo / ".branchflow.yaml").write_text("extends: solo\n")
@@ -273,8 +280,13 @@ def test_outside_a_repository(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("verbose", ["-v", "--verbose"])
-def test_verbose_says_what_matched(repo: Path, verbose: str) -> None:
+def test_verbose_says_what_matched(repo_with_develop: Path, verbose: str) -> None:
+    repo = repo_with_develop
     git(repo, "switch", "-q", "-c", "release/v1.2.0")
     done = run_branchflow(repo, "hook", "pre-commit", verbose)
     assert done.returncode == 0
-    assert done.stderr == "branchflow: release/v1.2.0: ok, release (pattern 'release/v{semver}')\n"
+    assert done.stderr == (
+        "branchflow: release/v1.2.0: ok, release (pattern 'release/v{semver}')\n"
+        "branchflow: release/v1.2.0: base develop (reflog of release/v1.2.0: "
+        "'branch: Created from HEAD')\n"
+    )

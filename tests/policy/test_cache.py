@@ -58,7 +58,10 @@ def test_corrupt_entry_is_a_miss(repo: Path, isolated_env: Path) -> None:
     assert load_policy(str(repo)).policy.label == "preset 'gitflow'"
 
 
-def test_unwritable_cache_still_works(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_cache_still_works(
+    repo_with_develop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = repo_with_develop
     blocker = repo.parent / "not-a-dir"
     blocker.write_text("")
     monkeypatch.setenv("BRANCHFLOW_CACHE_DIR", str(blocker / "sub"))
@@ -87,12 +90,14 @@ def test_verdicts_are_remembered_per_branch_and_bounded(repo: Path) -> None:
     assert "feature/b0" not in stored.verdicts
 
 
-def test_hook_remembers_a_checked_branch(repo: Path) -> None:
+def test_hook_remembers_a_checked_branch(repo_with_develop: Path) -> None:
+    repo = repo_with_develop
     git(repo, "switch", "-q", "-c", "feature/remember-me")
     assert run_branchflow(repo, "hook", "pre-commit").returncode == 0
     entry = cache.lookup(load_policy(str(repo)).entry.key)
+    created_at = git(repo, "rev-parse", "develop").stdout.strip()
     assert entry is not None
-    assert entry.verdicts == {"feature/remember-me": "ok"}
+    assert entry.verdicts == {"feature/remember-me": f"ok {created_at}"}
     git(repo, "switch", "-q", "main")
     assert run_branchflow(repo, "hook", "pre-commit").returncode == 1
     entry = cache.lookup(load_policy(str(repo)).entry.key)

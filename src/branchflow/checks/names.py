@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import shlex
 
-from branchflow.checks.rules import Violation, violation
+from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import CompiledPolicy, Match
 from branchflow.policy.refname import ref_format_problem
 
 
-def check_branch_name(policy: CompiledPolicy, name: str) -> tuple[Match | None, list[Violation]]:
-    """The name's classification, or the violations that say why it has none."""
+def check_branch_name(
+    policy: CompiledPolicy, name: str, *, creating: bool = False
+) -> tuple[Match | None, list[Violation]]:
+    """The name's classification, or the violations that say why it has none.
+
+    ``creating``: the branch does not exist yet (its creation is being refused), so the fix
+    is to create it under another name rather than to rename it.
+    """
     found = policy.classify(name)
     if found is not None:
         return found, []
@@ -21,11 +27,12 @@ def check_branch_name(policy: CompiledPolicy, name: str) -> tuple[Match | None, 
 
     suggestion = suggest_name(policy, name)
     details = ("allowed names:", *allowed_lines(policy))
+    rename = "git switch -c" if creating else f"git branch -m {shlex.quote(name)}"
     if suggestion is not None:
-        hint = f"git branch -m {shlex.quote(name)} {shlex.quote(suggestion)}"
+        hint = f"{rename} {shlex.quote(suggestion)}"
         message = f"matches no branch type of {policy.label}; did you mean {suggestion!r}?"
     else:
-        hint = f"git branch -m {shlex.quote(name)} <a name of one of the forms above>"
+        hint = f"{rename} <a name of one of the forms above>"
         message = f"matches no branch type of {policy.label}"
     return None, [violation("BF101", name, message, details=details, hint=hint)]
 

@@ -41,7 +41,7 @@ def _tidy(name: str) -> str:
     return "/".join(seg for seg in segments if seg)
 
 
-def _variants(name: str) -> list[str]:
+def tidy_variants(name: str) -> list[str]:
     tidy = _tidy(name)
     out = [tidy, tidy.lower()]
     head, _, tail = tidy.partition("/")
@@ -54,7 +54,7 @@ def suggest_name(policy: CompiledPolicy, name: str) -> str | None:
     """The closest name the policy accepts; the smallest repair wins, then the most similar."""
     prefixes = [p.prefix for rule in policy.branches for p in rule.patterns]
     scored: list[tuple[int, float, int, str]] = []
-    for variant in _variants(name):
+    for variant in tidy_variants(name):
         head, slash, rest = variant.partition("/")
         if not slash:
             rest = variant

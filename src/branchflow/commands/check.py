@@ -1,7 +1,8 @@
 """``branchflow check [--all | NAME ...]``: the type and template each name matches, or why none.
 
 Without names it checks the current branch; ``--all`` checks every local and
-remote-tracking branch.
+remote-tracking branch. Branches that exist in the repository also have their
+base checked; ``-v`` says which evidence decided it.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import argparse
 
 from branchflow.checks.names import check_branch_name
-from branchflow.checks.rules import Violation
+from branchflow.checks.violation import Violation, blocking, judge
 from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
+from branchflow.hooks.session import RepoSession
 from branchflow.repo.state import current_head
 from branchflow.report import note, print_violations, shown
 
@@ -20,12 +22,13 @@ def run(args: argparse.Namespace) -> int:
     context = command_context(args)
     policy = context.loaded.policy
     names: list[str] = list(args.names)
+    session = RepoSession(context.location, policy) if context.location else None
     if args.all:
-        if context.location is None:
+        if session is None:
             raise RepoError("not inside a git repository; --all checks its branches")
-        from branchflow.repo.inspect import branch_names, open_repository
+        from branchflow.repo.inspect import branch_names
 
-        names += branch_names(open_repository(context.location))
+        names += branch_names(session.repo)
     elif not names:
         if context.location is None:
             raise RepoError("not inside a git repository; name the branches to check")
@@ -44,15 +47,24 @@ def run(args: argparse.Namespace) -> int:
     for name in names:
         match, found = check_branch_name(policy, name)
         violations.extend(found)
-        if match is not None:
-            print(f"{shown(name)}: {match.describe()}")
+        if match is None:
+            continue
+        print(f"{shown(name)}: {match.describe()}")
+        if session is not None and match.rule is not None:
+            tip = session.local_tip(name) or session.any_tip(name)
+            evidence, found = session.check_base(name, match, tip)
+            violations.extend(found)
+            if args.verbose and evidence is not None:
+                base = " or ".join(evidence.candidates) or "unknown"
+                note(f"{name}: base {base} ({evidence.detail})")
     if args.verbose:
         note(f"policy: {policy.label}")
+    violations = judge(policy, violations)
     # The list of allowed names is the same for every bad name: show it once.
     shown_details = False
     for n, v in enumerate(violations):
-        if v.details and shown_details:
+        if v.details and shown_details and v.rule.id == "BF101":
             violations[n] = v._replace(details=())
-        shown_details = shown_details or bool(v.details)
+        shown_details = shown_details or (bool(v.details) and v.rule.id == "BF101")
     print_violations(violations)
-    return EXIT_VIOLATION if violations else EXIT_OK
+    return EXIT_VIOLATION if blocking(violations) else EXIT_OK

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from branchflow import __version__
 from branchflow.errors import UsageError
+from branchflow.hooks.run import HOOK_EVENTS
 
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -58,10 +59,40 @@ def build_parser() -> argparse.ArgumentParser:
     command("init", "write a starter .branchflow.yaml (extending --preset, default gitflow)")
     command("rules", "list every rule with its id")
     command("presets", "list the built-in presets")
+    for name, text, default in (
+        ("install", "install native git hooks (default: pre-push, reference-transaction)", ""),
+        ("uninstall", "remove branchflow's native hooks and restore what they chained", ""),
+    ):
+        sub_parser = command(name, text + default)
+        sub_parser.add_argument(
+            "--hook",
+            action="append",
+            metavar="NAME",
+            help="pre-commit, pre-merge-commit, post-checkout, pre-push, "
+            "reference-transaction, or all (repeatable)",
+        )
+    start = command("start", "create a correctly named branch from the correct base")
+    start.add_argument("type", help="the branch type, e.g. feature")
+    start.add_argument("name", help="the name's variable part, e.g. model-tuning")
+    start.add_argument("--from", dest="base", metavar="BRANCH", help="the base to use")
     hook = command("hook", "run as a git hook (what .pre-commit-hooks.yaml calls)")
-    hook.add_argument("event", help="pre-commit")
+    hook.add_argument("event", help=", ".join(HOOK_EVENTS))
     hook.add_argument("hook_args", nargs="*")
     return parser
+
+
+COMMANDS = {
+    "check": ("check", "run"),
+    "explain": ("explain", "run"),
+    "graph": ("graph", "run"),
+    "schema": ("schema", "run"),
+    "init": ("init", "run"),
+    "rules": ("rules", "run"),
+    "presets": ("presets", "run"),
+    "install": ("install", "run_install"),
+    "uninstall": ("install", "run_uninstall"),
+    "start": ("start", "run"),
+}
 
 
 def run_command(argv: Sequence[str]) -> int:
@@ -79,6 +110,7 @@ def run_command(argv: Sequence[str]) -> int:
         return run_hook([args.event, *extra, *args.hook_args])
     import importlib
 
-    module = importlib.import_module(f"branchflow.commands.{args.command}")
-    result: int = module.run(args)
+    module_name, function = COMMANDS[args.command]
+    module = importlib.import_module(f"branchflow.commands.{module_name}")
+    result: int = getattr(module, function)(args)
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from branchflow.checks.rules import RULES
+from branchflow.policy.rules import RULES
 
 
 def rules_table() -> str:

@@ -1,10 +1,11 @@
-"""The pre-commit stage: is the branch being committed to named right, and may it take commits?
+"""The pre-commit stage: may this commit be made on this branch?
+
+Checked: the branch's name; on a protected branch, that the commit concludes a
+merge of allowed sources; on any branch, that a merge being concluded brings
+in only allowed sources; and, for the first commit on a branch, that it was
+created from an allowed base.
 
 Behaviour in every state HEAD can be in:
-- on a branch: its name must match a branch type (or be exempt), and a protected
-  branch takes no direct commits;
-- concluding a merge (MERGE_HEAD exists, after a conflict): allowed on a protected
-  branch when every merged source is allowed into it;
 - unborn (the first commit of a repository): the name is checked; protection does
   not apply, since there is nothing to protect yet;
 - detached HEAD, including during a bisect: nothing to check; says so and allows;
@@ -12,8 +13,9 @@ Behaviour in every state HEAD can be in:
 - cherry-pick, revert or am in progress: checked like any commit on the branch,
   with the command that abandons the operation as the hint.
 
-A branch found in order once is remembered with the policy (``policy.cache``):
-later commits on it read HEAD and one cache file, and import nothing else.
+A branch found in order once is remembered with the policy (``policy.cache``),
+keyed by the commit its reflog says it was created at: later commits on it read
+HEAD, one reflog line and one cache file, and import nothing else.
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ import os
 
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
 from branchflow.policy import cache
-from branchflow.repo.state import HeadState, RepoLocation, current_head, locate
+from branchflow.repo.state import HeadState, RepoLocation, creation_id, current_head, locate
 from branchflow.report import note
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from branchflow.hooks.options import HookOptions
 
-OK = "ok"
+
+def verdict_ok(location: RepoLocation, branch: str) -> str:
+    return f"ok {creation_id(location, branch)}"
 
 
 def run(options: HookOptions) -> int:
@@ -42,7 +46,9 @@ def run(options: HookOptions) -> int:
     if head.branch is not None and head.operation is None and not options.verbose:
         key = cache.policy_key(location.work_tree, options.config, options.preset, _env())
         entry = cache.lookup(key)
-        if entry is not None and entry.verdicts.get(head.branch) == OK:
+        if entry is not None and entry.verdicts.get(head.branch) == verdict_ok(
+            location, head.branch
+        ):
             for warning in entry.warnings:
                 note(f"warning: {warning}")
             return EXIT_OK
@@ -54,13 +60,17 @@ def _env() -> str | None:
 
 
 def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int:
+    from branchflow.checks.merges import check_merge
     from branchflow.checks.names import check_branch_name
     from branchflow.checks.protection import check_commit
+    from branchflow.checks.violation import blocking, judge
+    from branchflow.hooks.session import RepoSession
     from branchflow.policy.load import load_policy
     from branchflow.repo.state import branch_exists
     from branchflow.report import print_violations
 
     loaded = load_policy(location.work_tree, config=options.config, preset=options.preset)
+    policy = loaded.policy
     for warning in loaded.warnings:
         note(f"warning: {warning}")
     branch = head.branch or head.rebasing_branch
@@ -69,27 +79,34 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
         at = (head.detached_at or "")[:12]
         note(f"HEAD is detached at {at}{during}; not on a branch, so there is nothing to check")
         return EXIT_OK
-    match, violations = check_branch_name(loaded.policy, branch)
-    protected = match is not None and match.rule is not None and bool(match.rule.protection)
-    if protected and match is not None:
-        merging = None
+    match, violations = check_branch_name(policy, branch)
+    unborn = not branch_exists(location, branch)
+    session = RepoSession(location, policy)
+    evidence = None
+    if match is not None and match.rule is not None:
+        rule = match.rule
         if head.operation == "merge":
-            from branchflow.repo.inspect import merge_sources, open_repository
+            from branchflow.repo.inspect import merge_sources
 
-            merging = merge_sources(open_repository(location), location)
-        violations = check_commit(
-            loaded.policy,
-            branch,
-            match,
-            unborn=not branch_exists(location, branch),
-            operation=head.operation,
-            merging=merging,
-        )
-    if violations:
-        print_violations(violations)
+            sources = merge_sources(session.repo, location)
+            violations += check_merge(policy, branch, rule, sources)
+            violations += session.undocumented(sources, when="merged")
+        else:
+            violations += check_commit(
+                policy, branch, match, unborn=unborn, operation=head.operation
+            )
+        if not unborn and rule.from_ and head.operation is None:
+            evidence, found = session.check_base(branch, match)
+            violations += found
+    violations = judge(policy, violations)
+    print_violations(violations)
+    if blocking(violations):
         return EXIT_VIOLATION
-    if not protected:
-        cache.remember(loaded.entry, branch, OK)
+    protected = match is not None and match.rule is not None and bool(match.rule.protection)
+    if not protected and not unborn and head.operation is None:
+        cache.remember(loaded.entry, branch, verdict_ok(location, branch))
     if options.verbose and match is not None:
         note(f"{branch}: ok, {match.describe()}")
+        if evidence is not None:
+            note(f"{branch}: base {' or '.join(evidence.candidates)} ({evidence.detail})")
     return EXIT_OK

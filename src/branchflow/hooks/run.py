@@ -9,7 +9,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-HOOK_EVENTS = ("pre-commit",)
+HOOK_EVENTS = (
+    "pre-commit",
+    "pre-merge-commit",
+    "post-checkout",
+    "pre-push",
+    "reference-transaction",
+)
 
 
 def run_hook(argv: Sequence[str]) -> int:
@@ -17,6 +23,23 @@ def run_hook(argv: Sequence[str]) -> int:
         given = argv[0] if argv else "nothing"
         raise UsageError(f"hook: expected one of {', '.join(HOOK_EVENTS)}, got {given}")
     options = parse_hook_options(argv[1:])
-    from branchflow.hooks import pre_commit
+    event = argv[0]
+    if event == "pre-commit":
+        from branchflow.hooks import pre_commit
 
-    return pre_commit.run(options)
+        return pre_commit.run(options)
+    if event == "reference-transaction":
+        from branchflow.hooks import reference_transaction
+
+        return reference_transaction.run(options)
+    if event == "post-checkout":
+        from branchflow.hooks import post_checkout
+
+        return post_checkout.run(options)
+    if event == "pre-merge-commit":
+        from branchflow.hooks import pre_merge_commit
+
+        return pre_merge_commit.run(options)
+    from branchflow.hooks import pre_push
+
+    return pre_push.run(options)

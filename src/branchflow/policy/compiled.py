@@ -30,6 +30,8 @@ class BranchRule(NamedTuple):
     into: tuple[str, ...]
     protection: Protection
     long_lived: bool
+    rules: tuple[tuple[str, str], ...]  # rule id -> severity, for this type only
+    documented_in: tuple[str, ...]  # globs a branch must change before it merges
 
     @property
     def example(self) -> str | None:
@@ -71,6 +73,7 @@ class CompiledPolicy(NamedTuple):
     branches: tuple[BranchRule, ...]
     exempt: tuple[tuple[str, str], ...]  # (glob as written, regex)
     tags: TagPolicy | None
+    rules: tuple[tuple[str, str], ...]  # rule id -> severity, policy-wide
 
     def rule(self, type_name: str) -> BranchRule | None:
         for rule in self.branches:
@@ -122,7 +125,7 @@ class CompiledPolicy(NamedTuple):
 
     @classmethod
     def from_data(cls, data: tuple[Any, ...]) -> CompiledPolicy:
-        label, branches, exempt, tags = data
+        label, branches, exempt, tags, rules = data
         return cls(
             label,
             tuple(
@@ -130,7 +133,17 @@ class CompiledPolicy(NamedTuple):
             ),
             exempt,
             None if tags is None else TagPolicy(_patterns(tags[0]), *tags[1:]),
+            rules,
         )
+
+    def severity(self, rule_id: str, type_name: str | None, default: str) -> str:
+        """A rule's severity: the type's setting, else the policy's, else the default."""
+        rule = self.rule(type_name) if type_name else None
+        for settings in (rule.rules if rule else (), self.rules):
+            for key, value in settings:
+                if key == rule_id:
+                    return value
+        return default
 
 
 def _plain(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -23,6 +24,7 @@ from branchflow.policy.compiled import (
     glob_to_regex,
 )
 from branchflow.policy.refname import ref_format_problem
+from branchflow.policy.rules import RULES, find_rule
 from branchflow.policy.template import (
     BUILTIN_PLACEHOLDERS,
     PLACEHOLDER_NAME,
@@ -78,6 +80,7 @@ class PlaceholderSpec(StrictModel):
 
 
 Protected = Literal[False, True, "merges", "pull-request"]
+Severity = Literal["error", "warn", "off"]
 
 
 class BranchType(StrictModel):
@@ -112,6 +115,17 @@ class BranchType(StrictModel):
     long_lived: Annotated[
         bool, Field(description="A permanent branch (main, develop), never deleted.")
     ] = False
+    documented_in: Annotated[
+        list[str],
+        Field(
+            description="Globs of files (experiments/**, docs/**) a branch of this type must "
+            "change before it is merged or pushed (rule BF601 experiment-docs)."
+        ),
+    ] = []
+    rules: Annotated[
+        dict[str, Severity],
+        Field(description="Rule id or name -> error, warn or off, for branches of this type."),
+    ] = {}
 
     def pattern_list(self) -> list[str | RawRegex]:
         return list(self.pattern) if isinstance(self.pattern, list) else [self.pattern]
@@ -160,6 +174,10 @@ class FlowPolicy(StrictModel):
         ),
     ] = []
     tags: Annotated[TagRule | None, Field(description="The tag naming rule.")] = None
+    rules: Annotated[
+        dict[str, Severity],
+        Field(description="Rule id (BF201) or name (protected-commit) -> error, warn or off."),
+    ] = {}
 
     @model_validator(mode="after")
     def _flow_graph(self) -> FlowPolicy:
@@ -198,6 +216,8 @@ class FlowPolicy(StrictModel):
                 tuple(t.into),
                 _protection(t.protected),
                 t.long_lived,
+                _rule_settings(t.rules),
+                tuple(t.documented_in),
             )
             for name, t in self.types().items()
         )
@@ -210,10 +230,33 @@ class FlowPolicy(StrictModel):
                 tuple(self.tags.on),
             )
         exempt = tuple((glob, glob_to_regex(glob)) for glob in self.exempt)
-        return CompiledPolicy(label, rules, exempt, tags)
+        return CompiledPolicy(label, rules, exempt, tags, _rule_settings(self.rules))
 
 
 Problem = tuple[tuple[str | int, ...], str]
+
+
+def _rule_settings(settings: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    found = ((find_rule(key), value) for key, value in settings.items())
+    return tuple((rule.id, value) for rule, value in found if rule is not None)
+
+
+def _rule_problems(loc: tuple[str | int, ...], settings: Mapping[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    known = [r.id for r in RULES.values()] + [r.name for r in RULES.values()]
+    for key in settings:
+        rule = find_rule(key)
+        if rule is None:
+            problems.append(((*loc, key), f"no rule is called {key!r}{_did_you_mean(key, known)}"))
+        elif loc[0] == "branches" and not rule.per_type:
+            problems.append(
+                (
+                    (*loc, key),
+                    f"{rule.id} {rule.name} applies to the whole policy; set it in "
+                    "the top-level 'rules:'",
+                )
+            )
+    return problems
 
 
 def _protection(value: Protected) -> str:
@@ -254,8 +297,10 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                     f"{name!r} is not a placeholder name (letters, digits, '_')",
                 )
             )
+    problems += _rule_problems(("rules",), policy.rules)
     table = policy.placeholder_table()
     for name, branch in types.items():
+        problems += _rule_problems(("branches", name, "rules"), branch.rules)
         if not TYPE_NAME.fullmatch(name):
             problems.append(
                 (

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import os
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
+from branchflow.resources import resource_dir
+
 DEFAULT_PRESET = "gitflow"
 
 
 def preset_dir() -> str:
-    packaged = os.path.join(os.path.dirname(_HERE), "presets")
-    if os.path.isdir(packaged):
-        return packaged
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(_HERE))), "policy")
+    return resource_dir("presets", "policy")
 
 
 def preset_names() -> list[str]:

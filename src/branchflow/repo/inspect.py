@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from typing import NamedTuple
 
 import pygit2
 
@@ -91,20 +92,94 @@ def _read(path: str) -> str:
         return ""
 
 
+class BranchTip(NamedTuple):
+    ref: str  # refs/heads/develop, refs/remotes/origin/develop
+    name: str  # develop (the remote's name removed)
+    remote: str | None  # origin, or None for a local branch
+    target: str  # the commit id
+
+
+def branch_tips(repo: pygit2.Repository) -> list[BranchTip]:
+    """Every local and remote-tracking branch and the commit it points at."""
+    remotes = remote_names(repo)
+    tips = []
+    for raw in repo.raw_listall_references():
+        ref = decode(raw)
+        if ref.startswith("refs/heads/"):
+            name, remote = ref[len("refs/heads/") :], None
+        elif ref.startswith("refs/remotes/") and not ref.endswith("/HEAD"):
+            full = ref[len("refs/remotes/") :]
+            name = strip_remote(full, remotes)
+            remote = full[: len(full) - len(name) - 1] or None
+        else:
+            continue
+        try:
+            target = repo.references[ref].peel(pygit2.Commit).id
+        except (pygit2.GitError, KeyError, ValueError, UnicodeError):
+            continue  # a dangling ref, or a name libgit2 cannot take as text
+        tips.append(BranchTip(ref, name, remote, str(target)))
+    return tips
+
+
 def branch_names(repo: pygit2.Repository) -> list[str]:
     """Local branches, then remote-tracking ones not also local (without the remote name)."""
-    remotes = remote_names(repo)
-    local = sorted(decode_name(n) for n in repo.branches.local)
-    seen = set(local)
-    tracking = []
-    for name in sorted(repo.branches.remote):
-        short = strip_remote(decode_name(name), remotes)
-        if name.endswith("/HEAD") or short in seen:
-            continue
-        seen.add(short)
-        tracking.append(short)
+    tips = branch_tips(repo)
+    local = sorted(t.name for t in tips if t.remote is None)
+    tracking = sorted({t.name for t in tips if t.remote is not None} - set(local))
     return local + tracking
 
 
-def decode_name(name: str | bytes) -> str:
-    return decode(name) if isinstance(name, bytes) else name
+def merge_sources_from_environment(
+    repo: pygit2.Repository, location: RepoLocation, environ: dict[str, str]
+) -> tuple[MergeSource, ...]:
+    """What a merge about to be committed brings in, as pre-merge-commit sees it.
+
+    git sets GITHEAD_<id>=<name as typed> for each merged commit; `git pull` sets the id
+    itself, and FETCH_HEAD says which branch of which remote it came from.
+    """
+    remotes = remote_names(repo)
+    heads = sorted(
+        (key[len("GITHEAD_") :], value)
+        for key, value in environ.items()
+        if key.startswith("GITHEAD_")
+    )
+    fetched = _fetch_head(location)
+    sources = []
+    for commit_id, typed in heads:
+        if typed != commit_id:
+            sources.append(resolve_name(repo, typed, commit_id, remotes))
+        elif commit_id in fetched:
+            sources.append(fetched[commit_id])
+        else:
+            sources.append(refs_at(repo, commit_id, remotes))
+    return tuple(sources)
+
+
+def resolve_name(
+    repo: pygit2.Repository, typed: str, commit_id: str, remotes: tuple[str, ...]
+) -> MergeSource:
+    """A name as the user typed it (develop, origin/develop, v1.2.0) as a merge source."""
+    kinds = (("refs/heads/", "branch"), ("refs/remotes/", "remote"), ("refs/tags/", "tag"))
+    for prefix, kind in kinds:
+        name = typed[len(prefix) :] if typed.startswith(prefix) else typed
+        try:
+            repo.references[prefix + name]
+        except (KeyError, ValueError, pygit2.InvalidSpecError):
+            continue
+        if kind == "remote":
+            return MergeSource(strip_remote(name, remotes), "branch")
+        return MergeSource(name, kind)
+    return refs_at(repo, commit_id, remotes)
+
+
+def _fetch_head(location: RepoLocation) -> dict[str, MergeSource]:
+    found = {}
+    for line in _read(os.path.join(location.git_dir, "FETCH_HEAD")).splitlines():
+        commit_id, _, rest = line.partition("\t")
+        marker, _, description = rest.partition("\t")
+        if marker == "not-for-merge":
+            continue
+        parsed = parse_merge_message(f"Merge {description}")
+        if parsed:
+            found[commit_id] = parsed[0]
+    return found

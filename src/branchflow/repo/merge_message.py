@@ -3,6 +3,13 @@
 git writes ``Merge branch 'feature/x' into develop``, ``Merge branches 'a' and
 'b'``, ``Merge remote-tracking branch 'origin/x'``, ``Merge tag 'v1.2.0'``,
 ``Merge commit '<id>'`` and, for ``git pull``, ``Merge branch 'x' of <url>``.
+Hosting platforms write their own first lines:
+
+- GitHub: ``Merge pull request #12 from owner/feature/x``
+- GitLab: ``Merge branch 'feature/x' into 'main'`` (git's form)
+- Bitbucket Cloud: ``Merged in feature/x (pull request #12)``
+- Bitbucket Data Center: ``Merge pull request #12 in PROJ/repo from feature/x to main``
+- Azure DevOps: ``Merged PR 12: <title>``, which does not name the source branch
 """
 
 from __future__ import annotations
@@ -12,8 +19,8 @@ from typing import NamedTuple
 
 
 class MergeSource(NamedTuple):
-    name: str  # a branch name without its remote ("feature/x"), a tag, or a commit id
-    kind: str  # "branch", "tag" or "commit"
+    name: str  # a branch name without its remote ("feature/x"), a tag, a commit id, "#12"
+    kind: str  # "branch", "tag", "commit", or "pull-request" (a merge naming no source)
 
 
 _KINDS = re.compile(
@@ -22,9 +29,22 @@ _KINDS = re.compile(
 _QUOTED = re.compile(r"'([^']*)'")
 
 
+_GITHUB = re.compile(r"Merge pull request #(\d+) from [^/\s]+/(\S+)")
+_BITBUCKET_CLOUD = re.compile(r"Merged in (\S+) \(pull request #(\d+)\)")
+_BITBUCKET_SERVER = re.compile(r"Merge pull request #(\d+) in \S+ from (?:\S+:)?(\S+) to \S+")
+_AZURE = re.compile(r"Merged PR (\d+):")
+
+
 def parse_merge_message(message: str, remotes: tuple[str, ...] = ()) -> tuple[MergeSource, ...]:
-    """The sources named by a git merge message's first line; () when it is not one."""
+    """The sources named by a merge message's first line; () when it is not one."""
     first = message.split("\n", 1)[0].strip()
+    for pattern, group in ((_GITHUB, 2), (_BITBUCKET_SERVER, 2), (_BITBUCKET_CLOUD, 1)):
+        found = pattern.match(first)
+        if found:
+            return (MergeSource(found.group(group), "branch"),)
+    azure = _AZURE.match(first)
+    if azure:
+        return (MergeSource(f"#{azure.group(1)}", "pull-request"),)
     if not first.startswith("Merge "):
         return ()
     sources = []

@@ -163,3 +163,18 @@ def current_head(location: RepoLocation) -> HeadState | None:
 
         state = head_state_from_git(location)
     return state
+
+
+def creation_id(location: RepoLocation, branch: str) -> str:
+    """The commit a branch was created at, from the first line of its reflog ("" if none).
+
+    Part of a remembered verdict: a branch deleted and created again elsewhere is new.
+    """
+    path = os.path.join(location.common_dir, "logs", "refs", "heads", branch)
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(200)
+    except OSError:
+        return ""
+    fields = first.split(b" ", 2)
+    return decode(fields[1]) if len(fields) > 2 else ""

@@ -1,0 +1,98 @@
+"""BF202 merge-source: code flows only along the policy's edges.
+
+A merge of S into T is allowed when T is in S's ``into`` edges, or when S is
+T's ``from`` parent (syncing a feature with develop, main back into develop).
+A release tag stands for the branch types tags are allowed on.
+"""
+
+from __future__ import annotations
+
+from branchflow.checks.protection import or_list, route
+from branchflow.checks.violation import Violation, violation
+from branchflow.policy.compiled import BranchRule, CompiledPolicy
+from branchflow.repo.merge_message import MergeSource
+
+
+def check_merge(
+    policy: CompiledPolicy,
+    branch: str,
+    target: BranchRule,
+    sources: tuple[MergeSource, ...],
+    *,
+    hint: str = "git merge --abort",
+) -> list[Violation]:
+    """May ``sources`` be merged into ``branch`` (of type ``target``)?
+
+    Into a protected branch every source must be known and allowed; into any other
+    branch only sources of a known type are judged.
+    """
+    protected = bool(target.protection)
+    if not sources:
+        if not protected:
+            return []
+        return [
+            violation(
+                "BF202",
+                branch,
+                f"cannot tell which branch is being merged into {branch}; {route(policy, target)}",
+                hint=hint,
+                type_name=target.name,
+            )
+        ]
+    out = []
+    for source in sources:
+        verdict = _judge_source(policy, source, target)
+        if verdict is None:
+            continue
+        source_type, what = verdict
+        if source_type is None and not protected:
+            continue
+        out.append(
+            violation(
+                "BF202",
+                branch,
+                f"merging {source.name} ({what}) into {branch} is not allowed; "
+                f"{route(policy, target)}",
+                hint=hint,
+                details=_elsewhere(policy, source, source_type),
+                type_name=target.name,
+            )
+        )
+    return out
+
+
+def _judge_source(
+    policy: CompiledPolicy, source: MergeSource, target: BranchRule
+) -> tuple[str | None, str] | None:
+    """None when allowed; else the source's type (None if unknown) and how to name it."""
+    if source.kind == "pull-request":
+        # The server merged a pull request whose source the message does not name.
+        if target.protection == "pull-request":
+            return None
+        return None, f"pull request {source.name}, source branch unknown"
+    if source.kind == "tag":
+        if policy.classify_tag(source.name) is None:
+            return None, "a tag the policy does not know"
+        on = (policy.tags.on if policy.tags else ()) or tuple(r.name for r in policy.branches)
+        if any(policy.merge_allowed(t, target.name) for t in on):
+            return None
+        return None, "a release tag"
+    if source.kind == "commit":
+        return None, "a commit no branch points at"
+    found = policy.classify(source.name)
+    if found is None:
+        return None, "matches no branch type"
+    if found.rule is None:
+        return None  # exempt (a bot's branch): never judged
+    if policy.merge_allowed(found.rule.name, target.name):
+        return None
+    return found.rule.name, f"a {found.rule.name} branch"
+
+
+def _elsewhere(
+    policy: CompiledPolicy, source: MergeSource, source_type: str | None
+) -> tuple[str, ...]:
+    rule = policy.rule(source_type) if source_type else None
+    if rule is None or not rule.into:
+        return ()
+    return (f"{source.name} may be merged into {or_list(list(rule.into))} branches",)

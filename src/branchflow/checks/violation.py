@@ -1,0 +1,47 @@
+"""A violation of a rule, and how the policy's severities judge a list of them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from branchflow.policy.rules import RULES, Rule
+
+if TYPE_CHECKING:
+    from branchflow.policy.compiled import CompiledPolicy
+
+
+class Violation(NamedTuple):
+    ref: str  # the branch (or tag) the violation is about
+    rule: Rule
+    message: str  # what is wrong, one sentence
+    details: tuple[str, ...] = ()  # extra lines: allowed templates, context
+    hint: str | None = None  # the exact command that fixes it
+    type_name: str | None = None  # the branch type whose severity settings apply
+    severity: str = "error"
+
+
+def violation(
+    rule_id: str,
+    ref: str,
+    message: str,
+    *,
+    details: tuple[str, ...] = (),
+    hint: str | None = None,
+    type_name: str | None = None,
+) -> Violation:
+    rule = RULES[rule_id]
+    return Violation(ref, rule, message, details, hint, type_name, rule.default)
+
+
+def judge(policy: CompiledPolicy, violations: list[Violation]) -> list[Violation]:
+    """Violations with the severity the policy gives them; those turned off are dropped."""
+    judged = []
+    for v in violations:
+        severity = policy.severity(v.rule.id, v.type_name, v.rule.default)
+        if severity != "off":
+            judged.append(v._replace(severity=severity))
+    return judged
+
+
+def blocking(violations: list[Violation]) -> bool:
+    return any(v.severity == "error" for v in violations)

@@ -1,0 +1,117 @@
+"""``branchflow start TYPE NAME [--from BRANCH]``: git-flow's start, driven by the policy.
+
+Makes the branch name from the type's template (``start feature model-tuning``
+-> ``feature/model-tuning``; ``start release 1.2.0`` -> ``release/v1.2.0``),
+picks the base from the type's ``from`` edges (a local branch, else a
+remote-tracking one), and creates the branch with git, so hooks and reflog
+see an ordinary ``git switch -c``. Refuses, saying why, when it cannot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import subprocess
+
+from branchflow.checks.suggest import tidy_variants
+from branchflow.commands.context import command_context
+from branchflow.errors import EXIT_OK, ConfigError, RepoError
+from branchflow.hooks.session import RepoSession
+from branchflow.policy.compiled import BranchRule, CompiledPolicy
+from branchflow.repo.inspect import BranchTip
+
+
+def branch_name(policy: CompiledPolicy, rule: BranchRule, wanted: str) -> str | None:
+    """The first name of type ``rule`` made from ``wanted`` and the type's templates."""
+    candidates = []
+    for variant in [wanted, *tidy_variants(wanted)]:
+        candidates.append(variant)
+        for pattern in rule.patterns:
+            candidates.append(pattern.prefix + variant)
+            if variant[:1] in "vV" and pattern.prefix.endswith(("v", "V")):
+                candidates.append(pattern.prefix + variant[1:])
+    for candidate in dict.fromkeys(candidates):
+        found = policy.classify(candidate)
+        if found is not None and found.rule is not None and found.rule.name == rule.name:
+            return candidate
+    return None
+
+
+def choose_base(session: RepoSession, rule: BranchRule, given: str | None) -> str:
+    """The branch to start from: ``given`` if it is of an allowed type, else the one branch
+    of the first ``from`` type that exists (local before remote-tracking)."""
+    policy = session.policy
+    if given is not None:
+        tip = next((t for t in session.tips if _shown(t) == given), None)
+        if tip is None:
+            raise RepoError(f"there is no branch {given}")
+        if not any(_of(policy, tip.name, t) for t in rule.from_):
+            raise ConfigError(
+                f"{given} is not a {' or '.join(rule.from_)} branch; {rule.name} branches are "
+                f"created from {', '.join(rule.from_)}"
+            )
+        return given
+    for base_type in rule.from_:
+        of_type = [t for t in session.tips if _of(policy, t.name, base_type)]
+        for remote in (False, True):
+            found = sorted({_shown(t) for t in of_type if (t.remote is not None) == remote})
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise ConfigError(
+                    f"several {base_type} branches could be the base ({', '.join(found)}); "
+                    "choose one with --from"
+                )
+    raise RepoError(
+        f"no {' or '.join(rule.from_)} branch here or on a remote to start {rule.name} from; "
+        "create one first"
+    )
+
+
+def _shown(tip: BranchTip) -> str:
+    return tip.name if tip.remote is None else f"{tip.remote}/{tip.name}"
+
+
+def _of(policy: CompiledPolicy, name: str, type_name: str) -> bool:
+    found = policy.classify(name)
+    return found is not None and found.rule is not None and found.rule.name == type_name
+
+
+def run(args: argparse.Namespace) -> int:
+    context = command_context(args)
+    policy = context.loaded.policy
+    if context.location is None:
+        raise RepoError("not inside a git repository")
+    rule = policy.rule(args.type)
+    if rule is None:
+        names = [r.name for r in policy.branches]
+        close = difflib.get_close_matches(args.type, names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(f"no branch type {args.type!r}{hint} (types: {', '.join(names)})")
+    if not rule.from_:
+        raise ConfigError(
+            f"{rule.name} has no 'from' edges: the policy does not say what it is created from"
+        )
+    name = branch_name(policy, rule, args.name)
+    if name is None:
+        forms = " | ".join(p.source for p in rule.patterns)
+        raise ConfigError(
+            f"cannot make a {rule.name} branch name from {args.name!r}: {rule.name} names look "
+            f"like {forms} (e.g. {rule.example})"
+        )
+    session = RepoSession(context.location, policy)
+    if session.local_tip(name) is not None:
+        raise RepoError(f"{name} already exists: git switch {name}")
+    base = choose_base(session, rule, args.base)
+    location = context.location
+    if location.work_tree is None:
+        command = ["git", "branch", "--no-track", name, base]
+        cwd = location.git_dir
+    else:
+        command = ["git", "switch", "--no-track", "-c", name, base]
+        cwd = location.work_tree
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RepoError(f"git refused: {done.stderr.strip() or done.stdout.strip()}")
+    print(f"created {name} from {base}")
+    return EXIT_OK

@@ -1,0 +1,62 @@
+"""The pre-push hook: every ref a push updates, judged before anything leaves the machine.
+
+Natively git gives ``<remote name> <url>`` as arguments and one line per ref on
+stdin. The pre-commit framework runs its pre-push stage once per push with
+only the first ref that adds commits (deletions and new empty branches are
+skipped) in PRE_COMMIT_* variables; it says so, and leaves the work to the
+native hook when ``branchflow install`` has put one in place.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from branchflow.checks.violation import blocking, judge
+from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
+from branchflow.hooks.options import HookOptions
+from branchflow.hooks.push import RefUpdate, judge_push, parse_push_lines
+from branchflow.hooks.session import RepoSession
+from branchflow.policy.load import load_policy
+from branchflow.repo.hookfiles import native_hook_installed
+from branchflow.repo.state import locate
+from branchflow.report import note, print_violations
+
+FRAMEWORK_NOTE = (
+    "the pre-commit framework shows branchflow only the first ref of a push, and no "
+    "deletions; `branchflow install --hook pre-push` checks every ref"
+)
+
+
+def run(options: HookOptions) -> int:
+    location = locate()
+    if location is None:
+        raise RepoError("not inside a git repository")
+    framework = "PRE_COMMIT_REMOTE_BRANCH" in os.environ and not options.args
+    if framework and native_hook_installed(location, "pre-push"):
+        return EXIT_OK  # the native hook sees every ref; let it judge
+    if framework:
+        remote = os.environ.get("PRE_COMMIT_REMOTE_NAME", "origin")
+    else:
+        remote = options.args[0] if options.args else "origin"
+    loaded = load_policy(location.work_tree, config=options.config, preset=options.preset)
+    session = RepoSession(location, loaded.policy)
+    if framework:
+        note(FRAMEWORK_NOTE)
+        updates = [_framework_update(session, remote)]
+    else:
+        updates = parse_push_lines(sys.stdin.read())
+    violations = judge(loaded.policy, judge_push(session, updates, remote))
+    print_violations(violations)
+    return EXIT_VIOLATION if blocking(violations) else EXIT_OK
+
+
+def _framework_update(session: RepoSession, remote: str) -> RefUpdate:
+    remote_ref = os.environ["PRE_COMMIT_REMOTE_BRANCH"]
+    local_ref = os.environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
+    new = os.environ.get("PRE_COMMIT_TO_REF", "")
+    # pre-commit passes the parent of the first new commit for a branch the remote lacks;
+    # whether the remote has the branch is what the remote-tracking ref says.
+    tracking = f"refs/remotes/{remote}/{remote_ref.removeprefix('refs/heads/')}"
+    old = next((t.target for t in session.tips if t.ref == tracking), "0" * 40)
+    return RefUpdate(local_ref, new, remote_ref, old)

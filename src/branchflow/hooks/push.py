@@ -1,0 +1,179 @@
+"""Judge every ref a push updates: the facts come from the repository, the verdicts from checks.
+
+Shared by the native pre-push hook (every ref, from stdin), the pre-commit
+framework's pre-push stage (its first ref only) and, on a server, pre-receive.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pygit2
+
+from branchflow.checks.docs import check_documented
+from branchflow.checks.names import check_branch_name
+from branchflow.checks.push import (
+    check_deletion,
+    check_force_push,
+    check_new_commits,
+    check_pull_request_only,
+)
+from branchflow.checks.tags import check_tag, version_of
+from branchflow.checks.violation import Violation
+from branchflow.hooks.session import RepoSession
+from branchflow.policy.compiled import BranchRule, Match
+from branchflow.repo.history import (
+    branches_at,
+    changed_paths,
+    contains,
+    has_commit,
+    merge_base,
+    new_first_parent_commits,
+)
+from branchflow.repo.reflog import ZERO_IDS
+
+
+class RefUpdate(NamedTuple):
+    local_ref: str  # what is pushed (refs/heads/x), or "(delete)"; the branch's reflog
+    new: str  # the commit the remote ref will point at; zeros to delete
+    remote_ref: str  # refs/heads/x or refs/tags/v1
+    old: str  # what the remote ref points at now; zeros when it is created
+
+
+def parse_push_lines(text: str) -> list[RefUpdate]:
+    """git's pre-push stdin: ``<local ref> <local id> <remote ref> <remote id>`` per line."""
+    updates = []
+    for line in text.splitlines():
+        parts = line.rsplit(" ", 3)
+        if len(parts) == 4:
+            updates.append(RefUpdate(*parts))
+    return updates
+
+
+def is_zero(commit_id: str) -> bool:
+    return commit_id in ZERO_IDS or not commit_id.strip("0")
+
+
+def judge_push(session: RepoSession, updates: list[RefUpdate], remote: str) -> list[Violation]:
+    out: list[Violation] = []
+    for update in updates:
+        if update.remote_ref.startswith("refs/heads/"):
+            out += _judge_branch(session, update, remote)
+        elif update.remote_ref.startswith("refs/tags/") and not is_zero(update.new):
+            out += _judge_tag(session, update)
+    return out
+
+
+def _judge_branch(session: RepoSession, update: RefUpdate, remote: str) -> list[Violation]:
+    policy = session.policy
+    branch = update.remote_ref[len("refs/heads/") :]
+    creating = is_zero(update.old)
+    if is_zero(update.new):
+        match = policy.classify(branch)
+        if match is None or match.rule is None:
+            return []
+        return check_deletion(branch, match.rule)
+    match, out = check_branch_name(policy, branch)
+    if not creating:
+        out = []  # an existing remote branch's name is not this push's doing
+    if match is None or match.rule is None:
+        return out
+    rule = match.rule
+    pull_request = check_pull_request_only(policy, branch, rule, remote)
+    if pull_request:
+        return out + pull_request
+    repo = session.repo
+    old: str | None = None if creating else update.old
+    if old is not None:
+        missing = not has_commit(repo, old)
+        if missing or not contains(repo, update.new, old):
+            forced = check_force_push(branch, rule, remote, missing=missing)
+            if forced or missing:
+                return out + forced
+    out += _judge_new_commits(session, branch, rule, update, old=old, remote=remote)
+    if rule.from_ or rule.documented_in:
+        out += _judge_topic(session, branch, match, update)
+    return out
+
+
+def _judge_new_commits(
+    session: RepoSession,
+    branch: str,
+    rule: BranchRule,
+    update: RefUpdate,
+    *,
+    old: str | None,
+    remote: str,
+) -> list[Violation]:
+    if old is None and rule.long_lived:
+        return []  # the first push of a long-lived branch creates it; nothing lands on it
+    commits = new_first_parent_commits(session.repo, update.new, old, session.remotes)
+    # How the commands that undo a local mistake name the remote's state of the branch.
+    upstream = f"{remote}/{branch}" if remote in session.remotes else (old or "")[:12]
+    fast_forward_of = [
+        name
+        for name in branches_at(session.tips, update.new, branch)
+        if (found := session.policy.classify(name)) is not None
+        and found.rule is not None
+        and found.rule.name != rule.name
+    ]
+    return check_new_commits(
+        session.policy,
+        branch,
+        rule,
+        commits,
+        upstream=upstream,
+        fast_forward_of=fast_forward_of,
+    )
+
+
+def _judge_topic(
+    session: RepoSession, branch: str, match: Match, update: RefUpdate
+) -> list[Violation]:
+    local = update.local_ref[len("refs/heads/") :] if update.local_ref.startswith("refs/") else ""
+    name = local or branch
+    _, out = session.check_base(name, match, update.new)
+    rule = match.rule
+    if rule is not None and rule.documented_in:
+        target = next((session.existing_by_type().get(t) for t in rule.into), None)
+        target_tip = session.any_tip(target.split("/", 1)[-1]) if target else None
+        base = merge_base(session.repo, update.new, target_tip) if target_tip else None
+        if base is not None:
+            changed = changed_paths(session.repo, base, update.new)
+            out += check_documented(branch, rule, changed, when="pushed for merge")
+    return out
+
+
+def _judge_tag(session: RepoSession, update: RefUpdate) -> list[Violation]:
+    policy = session.policy
+    if policy.tags is None:
+        return []
+    tag = update.remote_ref[len("refs/tags/") :]
+    repo = session.repo
+    try:
+        commit = str(repo[update.new].peel(pygit2.Commit).id)
+    except (KeyError, ValueError, pygit2.GitError):
+        return []
+    on_types: set[str] = set()
+    for tip in session.tips:
+        found = policy.classify(tip.name)
+        if found is None or found.rule is None or found.rule.name in on_types:
+            continue
+        if found.rule.name in policy.tags.on and contains(repo, tip.target, commit):
+            on_types.add(found.rule.name)
+    return check_tag(policy, tag, commit, on_types=on_types, releases=_releases(session, commit))
+
+
+def _releases(session: RepoSession, commit: str) -> list[str]:
+    """Versioned branches the commit is the tip of, or the merge commit of."""
+    policy = session.policy
+    names = set(branches_at(session.tips, commit, ""))
+    commits = new_first_parent_commits(session.repo, commit, None, session.remotes, limit=1)
+    if commits and len(commits[0].parents) > 1:
+        names |= {s.name for s in commits[0].sources if s.kind == "branch"}
+    out = []
+    for name in sorted(names):
+        found = policy.classify(name)
+        if found is not None and found.rule is not None and version_of(found.groups):
+            out.append(name)
+    return out

@@ -1,0 +1,97 @@
+"""Facts about one repository that several checks need, gathered once and only when asked."""
+
+from __future__ import annotations
+
+import functools
+
+import pygit2
+
+from branchflow.checks.base import check_base
+from branchflow.checks.docs import check_documented
+from branchflow.checks.violation import Violation
+from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.repo.base import BaseEvidence, infer_base
+from branchflow.repo.history import changed_paths, merge_base
+from branchflow.repo.inspect import BranchTip, branch_tips, open_repository, remote_names
+from branchflow.repo.merge_message import MergeSource
+from branchflow.repo.state import RepoLocation
+
+
+class RepoSession:
+    def __init__(self, location: RepoLocation, policy: CompiledPolicy) -> None:
+        self.location = location
+        self.policy = policy
+
+    @functools.cached_property
+    def repo(self) -> pygit2.Repository:
+        return open_repository(self.location)
+
+    @functools.cached_property
+    def tips(self) -> list[BranchTip]:
+        return branch_tips(self.repo)
+
+    @functools.cached_property
+    def remotes(self) -> tuple[str, ...]:
+        return remote_names(self.repo)
+
+    def is_long_lived(self, name: str) -> bool:
+        found = self.policy.classify(name)
+        return found is not None and found.rule is not None and found.rule.long_lived
+
+    def local_tip(self, branch: str) -> str | None:
+        ref = f"refs/heads/{branch}"
+        return next((t.target for t in self.tips if t.ref == ref), None)
+
+    def any_tip(self, branch: str) -> str | None:
+        """The branch's commit, local or remote-tracking."""
+        return next((t.target for t in self.tips if t.name == branch), None)
+
+    def existing_by_type(self) -> dict[str, str]:
+        """For each branch type, a branch of it that exists (local preferred) for fix commands."""
+        found: dict[str, str] = {}
+        for tip in sorted(self.tips, key=lambda t: t.remote is not None):
+            match = self.policy.classify(tip.name)
+            if match is None or match.rule is None or match.rule.name in found:
+                continue
+            found[match.rule.name] = tip.name if tip.remote is None else f"{tip.remote}/{tip.name}"
+        return found
+
+    def base_evidence(self, branch: str, tip: str) -> BaseEvidence:
+        return infer_base(
+            self.repo,
+            self.location,
+            branch,
+            tip,
+            tips=self.tips,
+            is_long_lived=self.is_long_lived,
+            remotes=self.remotes,
+        )
+
+    def check_base(
+        self, branch: str, match: Match, tip: str | None = None
+    ) -> tuple[BaseEvidence | None, list[Violation]]:
+        """The evidence for ``branch``'s base and what the policy says of it."""
+        rule = match.rule
+        tip = tip or self.local_tip(branch)
+        if rule is None or not rule.from_ or tip is None:
+            return None, []
+        evidence = self.base_evidence(branch, tip)
+        return evidence, check_base(self.policy, branch, rule, evidence, self.existing_by_type())
+
+    def undocumented(self, sources: tuple[MergeSource, ...], *, when: str) -> list[Violation]:
+        """BF601 for each merged branch whose type asks for a write-up it does not have."""
+        repo = self.repo
+        if repo.head_is_unborn:
+            return []
+        head = str(repo.head.target)
+        out = []
+        for source in sources:
+            found = self.policy.classify(source.name) if source.kind == "branch" else None
+            if found is None or found.rule is None or not found.rule.documented_in:
+                continue
+            tip = self.local_tip(source.name) or self.any_tip(source.name)
+            base = merge_base(repo, tip, head) if tip else None
+            if tip and base:
+                changed = changed_paths(repo, base, tip)
+                out += check_documented(source.name, found.rule, changed, when=when)
+        return out

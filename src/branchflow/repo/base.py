@@ -1,0 +1,231 @@
+"""Where a branch was created from, however it was created.
+
+Git records no base. The evidence, best first:
+1. the branch's reflog, ``branch: Created from X`` (HEAD resolved through HEAD's
+   reflog), trusted while the commit it was created at is still in the branch
+   (a rebase onto another base makes it stale);
+2. the graph: walk the branch's first-parent chain to the first commit that is
+   the merge base with a long-lived branch, or the tip of another branch; the
+   branches found there are the candidates, and among long-lived ones those
+   with that commit on their own first-parent chain are preferred;
+3. the upstream, ``branch.<name>.merge``.
+Ties are reported as ambiguous. A shallow clone that cannot answer says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+import pygit2
+
+from branchflow.repo.history import commit_at, contains
+from branchflow.repo.inspect import BranchTip
+from branchflow.repo.merge_message import strip_remote
+from branchflow.repo.reflog import created_from
+from branchflow.repo.state import RepoLocation
+
+WALK_LIMIT = 20_000  # first-parent commits looked at before giving up
+TOPIC_PROBES = 32  # recent topic branches whose merge base is computed
+
+
+class BaseEvidence(NamedTuple):
+    candidates: tuple[str, ...]  # branch names (remote removed); several when ambiguous
+    source: str  # "reflog", "graph", "upstream", "shallow" or "none"
+    detail: str  # what decided, for -v and messages
+
+
+def infer_base(
+    repo: pygit2.Repository,
+    location: RepoLocation,
+    branch: str,
+    tip: str,
+    *,
+    tips: list[BranchTip],
+    is_long_lived: Callable[[str], bool],
+    remotes: tuple[str, ...] = (),
+) -> BaseEvidence:
+    found = _from_reflog(repo, location, branch, tip, remotes)
+    if found is not None:
+        return found
+    found = _from_graph(repo, branch, tip, tips, is_long_lived)
+    if found.source != "none":
+        return found
+    upstream = _from_upstream(repo, branch)
+    return upstream or found
+
+
+def _from_reflog(
+    repo: pygit2.Repository, location: RepoLocation, branch: str, tip: str, remotes: tuple[str, ...]
+) -> BaseEvidence | None:
+    created = created_from(location, branch)
+    if created is None:
+        return None
+    source, entry = created
+    if not contains(repo, tip, entry.new):
+        return None  # rewritten since (rebased onto another base): the reflog is stale
+    for prefix in ("refs/heads/", "refs/remotes/"):
+        if source.startswith(prefix):
+            source = source[len(prefix) :]
+            break
+    if any(c in source for c in "~^@:") or _is_commit_id(source):
+        return None  # created from a revision, not a branch: let the graph decide
+    if remotes and source.split("/", 1)[0] in remotes:
+        source = strip_remote(source, remotes)
+    return BaseEvidence((source,), "reflog", f"reflog of {branch}: '{entry.message}'")
+
+
+def _is_commit_id(text: str) -> bool:
+    return 7 <= len(text) <= 64 and all(c in "0123456789abcdef" for c in text)
+
+
+def _first_parents(repo: pygit2.Repository, tip: str) -> Iterable[tuple[int, str, bool]]:
+    """(depth, commit id, parents missing) down the first-parent chain."""
+    current: str | None = tip
+    depth = 0
+    while current is not None and depth < WALK_LIMIT:
+        commit = commit_at(repo, current)
+        if commit is None:
+            yield depth, current, True
+            return
+        parents = commit.parent_ids
+        yield depth, current, False
+        current = str(parents[0]) if parents else None
+        depth += 1
+
+
+def _from_graph(
+    repo: pygit2.Repository,
+    branch: str,
+    tip: str,
+    tips: list[BranchTip],
+    is_long_lived: Callable[[str], bool],
+) -> BaseEvidence:
+    others = [t for t in tips if t.name != branch]
+    bases: dict[str, set[str]] = {}  # commit -> long-lived names whose merge base it is
+    for other in others:
+        if not is_long_lived(other.name):
+            continue
+        try:
+            base = repo.merge_base(tip, other.target)
+        except (pygit2.GitError, ValueError, KeyError):
+            base = None
+        if base is not None:
+            bases.setdefault(str(base), set()).add(other.name)
+    topic_tips: dict[str, set[str]] = {}
+    for other in others:
+        if not is_long_lived(other.name):
+            topic_tips.setdefault(other.target, set()).add(other.name)
+    chain: dict[str, int] = {}
+    shallow = False
+    fork: tuple[int, str] | None = None
+    for depth, commit, missing in _first_parents(repo, tip):
+        if missing:
+            shallow = True
+            break
+        chain[commit] = depth
+        # Another topic branch's tip at our own tip says nothing of direction: skip depth 0.
+        if commit in bases or (depth > 0 and commit in topic_tips):
+            fork = depth, commit
+            break
+    if fork is None:
+        if shallow or repo.is_shallow:
+            return BaseEvidence((), "shallow", "the clone is shallow: the fork point is not here")
+        return BaseEvidence((), "none", f"no other branch shares history with {branch}")
+    depth, commit = fork
+    moved = _moved_topic(repo, tip, others, is_long_lived, chain=chain, fork_depth=depth)
+    if moved is not None:
+        return moved
+    long_lived = sorted(bases.get(commit, ()))
+    if long_lived:
+        preferred = [n for n in long_lived if _on_first_parent_chain(repo, others, n, commit)]
+        names = preferred or long_lived
+    else:
+        names = sorted(topic_tips[commit])
+    where = "its tip" if depth == 0 else f"{depth} first-parent commits down"
+    detail = f"graph: {branch} forks from {' and '.join(names)} at {commit[:12]} ({where})"
+    if len(names) > 1:
+        detail += "; ambiguous"
+    return BaseEvidence(tuple(names), "graph", detail)
+
+
+def _moved_topic(
+    repo: pygit2.Repository,
+    tip: str,
+    others: list[BranchTip],
+    is_long_lived: Callable[[str], bool],
+    *,
+    chain: dict[str, int],
+    fork_depth: int,
+) -> BaseEvidence | None:
+    """A topic branch that shares commits above the long-lived fork: created from it, which
+    has moved on since (so its tip is no longer on the chain)."""
+    if fork_depth == 0:
+        return None
+    oldest_own = commit_at(repo, next(c for c, d in chain.items() if d == fork_depth - 1))
+    if oldest_own is None:
+        return None
+    since = oldest_own.commit_time
+    recent = []
+    for other in others:
+        if is_long_lived(other.name) or other.target in chain:
+            continue
+        other_tip = commit_at(repo, other.target)
+        if other_tip is not None and other_tip.commit_time >= since:
+            recent.append((other_tip.commit_time, other))
+    recent.sort(key=lambda pair: pair[0], reverse=True)
+    best: tuple[int, list[str]] | None = None
+    for _, other in recent[:TOPIC_PROBES]:
+        try:
+            base = repo.merge_base(tip, other.target)
+        except (pygit2.GitError, ValueError, KeyError):
+            continue
+        depth = chain.get(str(base)) if base is not None else None
+        if depth is None or depth == 0 or depth >= fork_depth:
+            continue  # at depth 0 the other branch contains this one: it came from us
+        if best is None or depth < best[0]:
+            best = depth, [other.name]
+        elif depth == best[0]:
+            best[1].append(other.name)
+    if best is None:
+        return None
+    names = sorted(set(best[1]))
+    detail = (
+        f"graph: its commits from {best[0]} first-parent commits down are also on "
+        f"{', '.join(names)}, above its fork from the long-lived branches"
+    )
+    return BaseEvidence(tuple(names), "graph", detail)
+
+
+def _on_first_parent_chain(
+    repo: pygit2.Repository, tips: list[BranchTip], name: str, commit: str
+) -> bool:
+    fork = commit_at(repo, commit)
+    if fork is None:
+        return False
+    since = fork.commit_time
+    for other in tips:
+        if other.name != name:
+            continue
+        for _, current, missing in _first_parents(repo, other.target):
+            if missing:
+                break
+            if current == commit:
+                return True
+            walked = commit_at(repo, current)
+            if walked is None or walked.commit_time < since:
+                break
+    return False
+
+
+def _from_upstream(repo: pygit2.Repository, branch: str) -> BaseEvidence | None:
+    try:
+        merge = repo.config[f"branch.{branch}.merge"]
+    except (KeyError, pygit2.GitError, ValueError):
+        return None
+    if not isinstance(merge, str):
+        return None
+    name = merge[len("refs/heads/") :] if merge.startswith("refs/heads/") else merge
+    if not name or name == branch:
+        return None
+    return BaseEvidence((name,), "upstream", f"upstream of {branch}: branch.{branch}.merge={merge}")

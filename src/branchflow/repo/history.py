@@ -1,0 +1,101 @@
+"""Commits a ref update adds, what merges brought in, and which files a branch changed."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pygit2
+
+from branchflow.repo.inspect import BranchTip, refs_at
+from branchflow.repo.merge_message import MergeSource, parse_merge_message
+
+PUSH_WALK_LIMIT = 10_000  # first-parent commits of one update examined at most
+
+
+class NewCommit(NamedTuple):
+    id: str
+    parents: tuple[str, ...]
+    summary: str  # first line of the message
+    sources: tuple[MergeSource, ...]  # for a merge: what it merged (message, else the refs)
+
+
+def commit_at(repo: pygit2.Repository, commit_id: str) -> pygit2.Commit | None:
+    """The commit with this id, or None when the repository does not have it."""
+    try:
+        found = repo[commit_id]
+    except (KeyError, ValueError):
+        return None
+    return found if isinstance(found, pygit2.Commit) else None
+
+
+def has_commit(repo: pygit2.Repository, commit_id: str) -> bool:
+    return commit_at(repo, commit_id) is not None
+
+
+def contains(repo: pygit2.Repository, tip: str, commit_id: str) -> bool:
+    """Whether ``commit_id`` is ``tip`` or one of its ancestors."""
+    if tip == commit_id:
+        return True
+    try:
+        return bool(repo.descendant_of(tip, commit_id))
+    except (pygit2.GitError, KeyError, ValueError):
+        return False
+
+
+def new_first_parent_commits(
+    repo: pygit2.Repository,
+    new: str,
+    old: str | None,
+    remotes: tuple[str, ...],
+    limit: int = PUSH_WALK_LIMIT,
+) -> list[NewCommit]:
+    """First-parent commits of ``new`` that ``old`` does not contain, newest first."""
+    try:
+        walker = repo.walk(new, pygit2.enums.SortMode.TOPOLOGICAL)
+        walker.simplify_first_parent()
+        if old is not None:
+            walker.hide(old)
+    except (KeyError, ValueError, pygit2.GitError):
+        return []
+    out: list[NewCommit] = []
+    for commit in walker:
+        if len(out) >= limit:
+            break
+        parents = tuple(str(p) for p in commit.parent_ids)
+        message = commit.message or ""
+        sources: tuple[MergeSource, ...] = ()
+        if len(parents) > 1:
+            sources = parse_merge_message(message, remotes) or tuple(
+                refs_at(repo, p, remotes) for p in parents[1:]
+            )
+        out.append(NewCommit(str(commit.id), parents, message.split("\n", 1)[0], sources))
+    return out
+
+
+def branches_at(tips: list[BranchTip], commit_id: str, exclude: str) -> list[str]:
+    """Names of branches (other than ``exclude``) whose tip is ``commit_id``."""
+    return sorted({t.name for t in tips if t.target == commit_id and t.name != exclude})
+
+
+def changed_paths(repo: pygit2.Repository, base: str, tip: str) -> set[str]:
+    """Paths that differ between two commits' trees."""
+    before, after = commit_at(repo, base), commit_at(repo, tip)
+    if before is None or after is None:
+        return set()
+    try:
+        diff = before.tree.diff_to_tree(after.tree)
+    except pygit2.GitError:
+        return set()
+    paths = set()
+    for delta in diff.deltas:
+        paths.add(delta.new_file.path)
+        paths.add(delta.old_file.path)
+    return paths
+
+
+def merge_base(repo: pygit2.Repository, a: str, b: str) -> str | None:
+    try:
+        found = repo.merge_base(a, b)
+    except (pygit2.GitError, KeyError, ValueError):
+        return None
+    return str(found) if found is not None else None
