@@ -167,3 +167,21 @@ def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
         subprocess.run(["git", *args], cwd=dest, env=env, check=True, capture_output=True)
     return dest
+
+
+@pytest.fixture
+def flow_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clone of a bare `origin` holding main and develop, with every native hook installed."""
+    remote = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    path = tmp_path / "work"
+    git(tmp_path, "clone", "-q", str(remote), str(path))
+    commit(path, "initial", filename="README.md")
+    git(path, "push", "-q", "origin", "main")
+    git(path, "switch", "-q", "-c", "develop")
+    commit(path, "develop starts", filename="develop.txt")
+    git(path, "push", "-q", "-u", "origin", "develop")
+    monkeypatch.chdir(path)
+    done = run_branchflow(path, "install", "--hook", "all")
+    assert done.returncode == 0, done.stderr
+    return path

@@ -33,9 +33,7 @@ def check_base(
     if any(t in rule.from_ for t in types.values()):
         return []
     actual = evidence.candidates[0]
-    described = " or ".join(
-        f"{name} ({types[name]})" if types[name] else name for name in evidence.candidates
-    )
+    described = " or ".join(_described(name, types[name]) for name in evidence.candidates)
     target = next((existing[t] for t in rule.from_ if t in existing), None)
     if target is not None and len(evidence.candidates) == 1:
         hint = (
@@ -61,3 +59,9 @@ def check_base(
 def _type_of(policy: CompiledPolicy, name: str) -> str | None:
     found = policy.classify(name)
     return found.rule.name if found is not None and found.rule is not None else None
+
+
+def _described(name: str, type_name: str | None) -> str:
+    if type_name is None:
+        return f"{name} (no branch type)"
+    return name if name == type_name else f"{name} ({type_name})"

@@ -142,7 +142,7 @@ def _from_graph(
         names = preferred or long_lived
     else:
         names = sorted(topic_tips[commit])
-    where = "its tip" if depth == 0 else f"{depth} first-parent commits down"
+    where = "its tip" if depth == 0 else _commits_down(depth)
     detail = f"graph: {branch} forks from {' and '.join(names)} at {commit[:12]} ({where})"
     if len(names) > 1:
         detail += "; ambiguous"
@@ -191,8 +191,8 @@ def _moved_topic(
         return None
     names = sorted(set(best[1]))
     detail = (
-        f"graph: its commits from {best[0]} first-parent commits down are also on "
-        f"{', '.join(names)}, above its fork from the long-lived branches"
+        f"graph: its history from {_commits_down(best[0])} is also on {', '.join(names)}, "
+        "above where it forks from the long-lived branches"
     )
     return BaseEvidence(tuple(names), "graph", detail)
 
@@ -229,3 +229,7 @@ def _from_upstream(repo: pygit2.Repository, branch: str) -> BaseEvidence | None:
     if not name or name == branch:
         return None
     return BaseEvidence((name,), "upstream", f"upstream of {branch}: branch.{branch}.merge={merge}")
+
+
+def _commits_down(depth: int) -> str:
+    return f"{depth} first-parent commit{'s' if depth != 1 else ''} down"
