@@ -19,12 +19,18 @@ from branchflow.repo.merge_message import MergeSource, parse_merge_message
         ("Merge tag 'v1.2.0' into develop", [("v1.2.0", "tag")]),
         ("Merge tag '1.2.0'", [("1.2.0", "tag")]),
         ("Merge commit 'abc1234' into main", [("abc1234", "commit")]),
-        ("Merge branch 'develop' of https://github.com/o/r into feature/x", [("develop", "branch")]),
+        (
+            "Merge branch 'develop' of https://github.com/o/r into feature/x",
+            [("develop", "branch")],
+        ),
         (
             "Merge branch 'release/v1.2.0', remote-tracking branch 'origin/hotfix/y' and tag 'v1'",
             [("release/v1.2.0", "branch"), ("hotfix/y", "branch"), ("v1", "tag")],
         ),
-        ("Merge pull request #12 from octo/feature/login\n\nAdd login", [("feature/login", "branch")]),
+        (
+            "Merge pull request #12 from octo/feature/login\n\nAdd login",
+            [("feature/login", "branch")],
+        ),
         (
             "Merge branch 'feature/x' into 'main'\n\nTitle\n\nSee merge request g/p!3",
             [("feature/x", "branch")],

@@ -134,7 +134,12 @@ def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "branchflow policy"
     assert set(schema["properties"]) == {
-        "extends", "placeholders", "branches", "exempt", "tags", "rules"
+        "extends",
+        "placeholders",
+        "branches",
+        "exempt",
+        "tags",
+        "rules",
     }
 
 

@@ -77,7 +77,10 @@ def test_chains_with_pre_commit_framework_hook(repo: Path) -> None:
     (repo / ".pre-commit-config.yaml").write_text("repos: []\n")
     installed = subprocess.run(
         [str(BIN_DIR / "pre-commit"), "install", "-t", "pre-push"],
-        cwd=repo, capture_output=True, text=True, check=False,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert installed.returncode == 0, installed.stderr
     framework = (hooks(repo) / "pre-push").read_text()
@@ -118,8 +121,9 @@ def test_core_hooks_path_is_respected(repo: Path) -> None:
     assert git(repo, "commit", "-m", "x", check=False).returncode != 0
 
 
-def test_install_from_a_worktree_serves_all_worktrees(repo_with_develop: Path,
-                                                       tmp_path: Path) -> None:
+def test_install_from_a_worktree_serves_all_worktrees(
+    repo_with_develop: Path, tmp_path: Path
+) -> None:
     worktree = tmp_path / "wt"
     git(repo_with_develop, "worktree", "add", "-q", "-b", "feature/wt", str(worktree), "develop")
     done = run_branchflow(worktree, "install", "--hook", "reference-transaction")
@@ -140,7 +144,12 @@ def run_script(repo: Path, state: str, lines: str) -> subprocess.CompletedProces
     env = {**os.environ, "BRANCHFLOW": "/nonexistent/branchflow"}
     return subprocess.run(
         [str(hooks(repo) / "reference-transaction"), state],
-        cwd=repo, input=lines, capture_output=True, text=True, env=env, check=False,
+        cwd=repo,
+        input=lines,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
 
 

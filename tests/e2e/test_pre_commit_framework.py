@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, git
+from tests.conftest import BIN_DIR, git, run_branchflow
 
 pytestmark = pytest.mark.e2e
 
@@ -82,3 +82,76 @@ def test_framework_blocks_and_allows(framework_repo: Path) -> None:
     assert "Passed" in out
     log = git(framework_repo, "log", "--format=%s", "-1").stdout.strip()
     assert log == "model-tuning"
+
+
+@pytest.fixture
+def framework_flow_repo(
+    tmp_path: Path, project_snapshot: Path, framework_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """main and develop on a bare origin; pre-commit installed for the commit, merge and push
+    stages, using this repository's three hook ids."""
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(framework_home / "store"))
+    monkeypatch.setenv("PIP_CACHE_DIR", str(framework_home / "pip-cache"))
+    rev = git(project_snapshot, "rev-parse", "HEAD").stdout.strip()
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    repo = tmp_path / "team-repo"
+    git(tmp_path, "clone", "-q", str(origin), str(repo))
+    (repo / ".pre-commit-config.yaml").write_text(
+        "default_install_hook_types: [pre-commit, pre-merge-commit, pre-push]\n"
+        f"repos:\n  - repo: {project_snapshot}\n    rev: {rev}\n"
+        "    hooks:\n      - id: branchflow\n      - id: branchflow-merge\n"
+        "      - id: branchflow-push\n"
+    )
+    git(repo, "add", ".pre-commit-config.yaml")
+    git(repo, "commit", "-q", "--no-verify", "-m", "add pre-commit")
+    git(repo, "push", "-q", "--no-verify", "origin", "main")
+    git(repo, "branch", "develop")
+    git(repo, "push", "-q", "--no-verify", "origin", "develop")
+    installed = subprocess.run(
+        [str(BIN_DIR / "pre-commit"), "install", "--install-hooks"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return repo
+
+
+def run(repo: Path, *args: str) -> tuple[int, str]:
+    done = subprocess.run(args, cwd=repo, capture_output=True, text=True, check=False)
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_framework_merge_and_push_stages(framework_flow_repo: Path) -> None:
+    repo = framework_flow_repo
+    git(repo, "switch", "-q", "-c", "feature/login", "develop")
+    (repo / "login.txt").write_text("login\n")
+    git(repo, "add", "login.txt")
+    code, out = run(repo, "git", "commit", "-m", "login")
+    assert code == 0, out
+
+    git(repo, "switch", "-q", "main")
+    code, out = run(repo, "git", "merge", "--no-ff", "--no-edit", "feature/login")
+    assert code != 0
+    assert "branchflow (merge direction)" in out
+    assert "BF202 merge-source: merging feature/login (a feature branch) into main" in out
+    git(repo, "merge", "--abort")
+
+    (repo / "hot.txt").write_text("hot\n")
+    git(repo, "add", "hot.txt")
+    git(repo, "commit", "-q", "--no-verify", "-m", "straight onto main")
+    code, out = run(repo, "git", "push", "origin", "main")
+    assert code != 0
+    assert "branchflow (push)" in out
+    assert "BF201 protected-commit: 1 commit(s) made directly on main" in out
+    assert "the pre-commit framework shows branchflow only the first ref of a push" in out
+
+    # The framework never shows a deletion; the native hook, chained in front of it, does.
+    installed = run_branchflow(repo, "install", "--hook", "pre-push")
+    assert "the hook that was there runs first" in installed.stdout
+    code, out = run(repo, "git", "push", "origin", "--delete", "develop")
+    assert code != 0
+    assert "BF401 protected-delete: develop is a long-lived develop branch" in out
+    assert "the pre-commit framework shows branchflow only" not in out

@@ -44,8 +44,11 @@ def test_hotfix_from_develop(flow_repo: Path) -> None:
     ) in done.stderr
     git(flow_repo, "stash", "-q")
     subprocess.run(
-        "git rebase -q --onto main develop hotfix/data-leak-fix", shell=True, cwd=flow_repo,
-        check=True, capture_output=True,
+        "git rebase -q --onto main develop hotfix/data-leak-fix",
+        shell=True,
+        cwd=flow_repo,
+        check=True,
+        capture_output=True,
     )
     git(flow_repo, "stash", "pop", "-q")
     assert git(flow_repo, "commit", "-m", "fix", check=False).returncode == 0
@@ -55,8 +58,10 @@ def test_feature_from_main(flow_repo: Path) -> None:
     git(flow_repo, "switch", "-q", "-c", "feature/login", "main")
     done = work(flow_repo, "login")
     assert done.returncode != 0
-    assert "BF301 branch-base: feature/login was created from main; feature branches are " \
+    assert (
+        "BF301 branch-base: feature/login was created from main; feature branches are "
         "created from develop" in done.stderr
+    )
     assert "hint: git rebase --onto develop main feature/login" in done.stderr
 
 
@@ -66,8 +71,10 @@ def test_feature_from_a_feature(flow_repo: Path) -> None:
     git(flow_repo, "switch", "-q", "-c", "feature/b")
     done = work(flow_repo, "b")
     assert done.returncode != 0
-    assert "feature/b was created from feature/a (feature); feature branches are created " \
+    assert (
+        "feature/b was created from feature/a (feature); feature branches are created "
         "from develop" in done.stderr
+    )
     assert "hint: git rebase --onto develop feature/a feature/b" in done.stderr
 
 
@@ -122,12 +129,13 @@ def test_fast_forward_into_main_is_caught_at_push(flow_repo: Path) -> None:
     ) in pushed.stderr
     assert "to always make merge commits: git config merge.ff false" in pushed.stderr
     assert (
-        "hint: git switch main && git reset --keep origin/main && git merge --no-ff "
-        "release/v1.2.0"
+        "hint: git switch main && git reset --keep origin/main && git merge --no-ff release/v1.2.0"
     ) in pushed.stderr
-    assert not remote_has(flow_repo, "refs/heads/main") or git(
-        flow_repo, "ls-remote", "origin", "refs/heads/main"
-    ).stdout.split()[0] != git(flow_repo, "rev-parse", "main").stdout.strip()
+    assert (
+        not remote_has(flow_repo, "refs/heads/main")
+        or git(flow_repo, "ls-remote", "origin", "refs/heads/main").stdout.split()[0]
+        != git(flow_repo, "rev-parse", "main").stdout.strip()
+    )
 
 
 def test_force_push_to_develop(flow_repo: Path) -> None:
@@ -258,8 +266,9 @@ def test_hotfix_from_main_into_main_and_develop(flow_repo: Path) -> None:
     assert work(flow_repo, "fix leak").returncode == 0
     for target in ("main", "develop"):
         git(flow_repo, "switch", "-q", target)
-        merged = git(flow_repo, "merge", "--no-ff", "--no-edit", "hotfix/data-leak-fix",
-                     check=False)
+        merged = git(
+            flow_repo, "merge", "--no-ff", "--no-edit", "hotfix/data-leak-fix", check=False
+        )
         assert merged.returncode == 0, merged.stderr
     pushed = push(flow_repo, "main", "develop")
     assert pushed.returncode == 0, pushed.stderr
@@ -298,7 +307,13 @@ def test_git_pull_merge_is_judged_from_fetch_head(flow_repo: Path, tmp_path: Pat
     git(other, "push", "-q", "origin", "feature/theirs")
     git(flow_repo, "switch", "-q", "main")
     pulled = git(
-        flow_repo, "pull", "--no-rebase", "--no-ff", "--no-edit", "origin", "feature/theirs",
+        flow_repo,
+        "pull",
+        "--no-rebase",
+        "--no-ff",
+        "--no-edit",
+        "origin",
+        "feature/theirs",
         check=False,
     )
     assert pulled.returncode != 0

@@ -224,8 +224,14 @@ def test_shallow_clone(hooked_develop: Path, tmp_path: Path) -> None:
     commit(hooked_develop, "second")
     clone = tmp_path / "shallow"
     git(
-        tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch",
-        f"file://{hooked_develop}", str(clone),
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--no-single-branch",
+        f"file://{hooked_develop}",
+        str(clone),
     )
     install_native_hook(clone)
     git(clone, "switch", "-q", "-c", "feature/shallow-work", "origin/develop")

@@ -124,8 +124,16 @@ def test_shallow_clone_says_so(repo_with_develop: Path, tmp_path: Path) -> None:
     git(repo_with_develop, "switch", "-q", "develop")
     commit(repo_with_develop, "d2")
     clone = tmp_path / "shallow"
-    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch",
-        f"file://{repo_with_develop}", str(clone))
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--no-single-branch",
+        f"file://{repo_with_develop}",
+        str(clone),
+    )
     no_reflog(clone, "branch", "feature/deep", "origin/feature/deep")
     found = evidence(clone, "feature/deep")
     assert found == BaseEvidence((), "shallow", "the clone is shallow: the fork point is not here")

@@ -1,0 +1,82 @@
+"""`branchflow start TYPE NAME`: the right name from the right base, or a reason why not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import git, run_branchflow
+
+
+def current(repo: Path) -> str:
+    return git(repo, "branch", "--show-current").stdout.strip()
+
+
+def test_feature_starts_from_develop(repo_with_develop: Path) -> None:
+    git(repo_with_develop, "switch", "-q", "main")
+    done = run_branchflow(repo_with_develop, "start", "feature", "Model Tuning")
+    assert (done.returncode, done.stdout) == (0, "created feature/model-tuning from develop\n")
+    assert current(repo_with_develop) == "feature/model-tuning"
+    reflog = git(repo_with_develop, "reflog", "show", "--format=%gs", "feature/model-tuning")
+    assert reflog.stdout.strip() == "branch: Created from develop"
+    checked = run_branchflow(repo_with_develop, "hook", "pre-commit")
+    assert checked.returncode == 0
+
+
+def test_release_and_hotfix_names(repo_with_develop: Path) -> None:
+    assert run_branchflow(repo_with_develop, "start", "release", "1.2.0").stdout == (
+        "created release/v1.2.0 from develop\n"
+    )
+    assert run_branchflow(repo_with_develop, "start", "hotfix", "v1.2.1").stdout == (
+        "created hotfix/v1.2.1 from main\n"
+    )
+
+
+def test_from_a_remote_tracking_branch(repo_with_develop: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "-b", "main", str(repo_with_develop), str(clone))
+    done = run_branchflow(clone, "start", "feature", "remote-base")
+    assert done.stdout == "created feature/remote-base from origin/develop\n"
+    assert (
+        git(clone, "config", "--get", "branch.feature/remote-base.merge", check=False).stdout == ""
+    )
+
+
+def test_explicit_base_must_be_allowed(repo_with_develop: Path) -> None:
+    done = run_branchflow(repo_with_develop, "start", "feature", "x", "--from", "main")
+    assert done.returncode == 2
+    assert "main is not a develop branch; feature branches are created from develop" in (
+        done.stderr
+    )
+
+
+def test_refusals(repo: Path) -> None:
+    done = run_branchflow(repo, "start", "feature", "x")
+    assert done.returncode == 2
+    assert "no develop branch here or on a remote to start feature from" in done.stderr
+    done = run_branchflow(repo, "start", "featur", "x")
+    assert "no branch type 'featur'; did you mean 'feature'?" in done.stderr
+    done = run_branchflow(repo, "start", "main", "x")
+    assert "main has no 'from' edges" in done.stderr
+    done = run_branchflow(repo, "start", "release", "next")
+    assert "cannot make a release branch name from 'next'" in done.stderr
+    assert "release/v{semver}" in done.stderr
+
+
+def test_existing_branch_is_not_recreated(repo_with_develop: Path) -> None:
+    run_branchflow(repo_with_develop, "start", "feature", "once")
+    git(repo_with_develop, "switch", "-q", "develop")
+    done = run_branchflow(repo_with_develop, "start", "feature", "once")
+    assert done.returncode == 2
+    assert "feature/once already exists: git switch feature/once" in done.stderr
+
+
+def test_several_candidate_bases_ask_for_from(repo: Path) -> None:
+    git(repo, "branch", "support/1.x")
+    git(repo, "branch", "support/2.x")
+    done = run_branchflow(repo, "--preset", "gitflow", "start", "hotfix", "x")
+    assert done.returncode == 0  # hotfix comes from main: only one
+    policy = repo / ".branchflow.yaml"
+    policy.write_text("extends: gitflow\nbranches:\n  hotfix:\n    from: [support]\n")
+    done = run_branchflow(repo, "start", "hotfix", "y")
+    assert done.returncode == 2
+    assert "several support branches could be the base (support/1.x, support/2.x)" in done.stderr
