@@ -94,7 +94,10 @@ def main() -> int:
         first: list[float] = []
         for n in range(max(5, args.runs // 6)):
             subprocess.run(
-                ["git", "switch", "-q", "-c", f"feature/new-{n}"], cwd=repo, env=env, check=True
+                ["git", "switch", "-q", "-c", f"feature/new-{n}", "develop"],
+                cwd=repo,
+                env=env,
+                check=True,
             )
             first.append(timed(ours, repo, env))
         # No cache at all: discovery, YAML, pydantic validation, every import.

@@ -177,9 +177,9 @@ def test_init_unknown_preset(repo: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_rules_and_presets(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
-    assert "| BF201 | `protected-commit` | no direct commits on a protected branch |" in (
-        capsys.readouterr().out
-    )
+    assert (
+        "| BF201 | `protected-commit` | no direct commits on a protected branch | error | yes |"
+    ) in capsys.readouterr().out
     assert main(["presets"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("conventional  Conventional Branch 1.0.0")

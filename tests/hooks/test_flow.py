@@ -138,6 +138,20 @@ def test_fast_forward_into_main_is_caught_at_push(flow_repo: Path) -> None:
     )
 
 
+def test_fast_forward_of_a_feature_into_main(flow_repo: Path) -> None:
+    git(flow_repo, "switch", "-q", "-c", "feature/quick", "main")
+    commit(flow_repo, "quick")  # --no-verify: its wrong base is not the point here
+    git(flow_repo, "switch", "-q", "main")
+    git(flow_repo, "merge", "-q", "feature/quick")  # a fast-forward: no hook runs
+    pushed = push(flow_repo, "main")
+    assert pushed.returncode != 0
+    assert (
+        "BF202 merge-source: merging feature/quick (a feature branch) into main is not "
+        "allowed" in pushed.stderr
+    )
+    assert "main was fast-forwarded to feature/quick" in pushed.stderr
+
+
 def test_force_push_to_develop(flow_repo: Path) -> None:
     git(flow_repo, "switch", "-q", "develop")
     git(flow_repo, "reset", "-q", "--hard", "main")

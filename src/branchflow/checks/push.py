@@ -11,6 +11,7 @@ from branchflow.checks.protection import kind_note, move_hint, route
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.history import NewCommit
+from branchflow.repo.merge_message import MergeSource
 
 
 def check_deletion(branch: str, rule: BranchRule) -> list[Violation]:
@@ -94,6 +95,12 @@ def check_new_commits(
         return out
     if fast_forward_of:
         source = fast_forward_of[0]
+        wrong = check_merge(policy, branch, rule, (MergeSource(source, "branch"),), hint=undo)
+        if wrong:  # not a merge that may happen at all, fast-forward or not
+            return out + [
+                v._replace(details=(*v.details, f"{branch} was fast-forwarded to {source}"))
+                for v in wrong
+            ]
         out.append(
             violation(
                 "BF203",

@@ -8,8 +8,14 @@ from branchflow.policy.rules import RULES
 
 
 def rules_table() -> str:
-    lines = ["| id | name | what it enforces |", "|---|---|---|"]
-    lines += [f"| {r.id} | `{r.name}` | {r.summary} |" for r in RULES.values()]
+    lines = [
+        "| id | name | what it enforces | default | per type |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.id} | `{r.name}` | {r.summary} | {r.default} | {'yes' if r.per_type else '-'} |"
+        for r in RULES.values()
+    ]
     return "\n".join(lines)
 
 

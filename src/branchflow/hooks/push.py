@@ -107,7 +107,9 @@ def _judge_new_commits(
 ) -> list[Violation]:
     if old is None and rule.long_lived:
         return []  # the first push of a long-lived branch creates it; nothing lands on it
-    commits = new_first_parent_commits(session.repo, update.new, old, session.remotes)
+    commits = new_first_parent_commits(
+        session.repo, update.new, _known_to_remote(session, branch, old, remote), session.remotes
+    )
     # How the commands that undo a local mistake name the remote's state of the branch.
     upstream = f"{remote}/{branch}" if remote in session.remotes else (old or "")[:12]
     fast_forward_of = [
@@ -125,6 +127,17 @@ def _judge_new_commits(
         upstream=upstream,
         fast_forward_of=fast_forward_of,
     )
+
+
+def _known_to_remote(session: RepoSession, branch: str, old: str | None, remote: str) -> list[str]:
+    """Commits the remote already has: the branch's old tip, or for a new branch every
+    remote-tracking branch of that remote (else the local long-lived branches)."""
+    if old is not None:
+        return [old]
+    tracking = [t.target for t in session.tips if t.remote == remote]
+    if tracking:
+        return tracking
+    return [t.target for t in session.tips if t.name != branch and session.is_long_lived(t.name)]
 
 
 def _judge_topic(
@@ -168,7 +181,7 @@ def _releases(session: RepoSession, commit: str) -> list[str]:
     """Versioned branches the commit is the tip of, or the merge commit of."""
     policy = session.policy
     names = set(branches_at(session.tips, commit, ""))
-    commits = new_first_parent_commits(session.repo, commit, None, session.remotes, limit=1)
+    commits = new_first_parent_commits(session.repo, commit, [], session.remotes, limit=1)
     if commits and len(commits[0].parents) > 1:
         names |= {s.name for s in commits[0].sources if s.kind == "branch"}
     out = []

@@ -9,7 +9,7 @@ import pygit2
 from branchflow.checks.base import check_base
 from branchflow.checks.docs import check_documented
 from branchflow.checks.violation import Violation
-from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.policy.compiled import BranchRule, CompiledPolicy, Match
 from branchflow.repo.base import BaseEvidence, infer_base
 from branchflow.repo.history import changed_paths, merge_base
 from branchflow.repo.inspect import BranchTip, branch_tips, open_repository, remote_names
@@ -21,6 +21,7 @@ class RepoSession:
     def __init__(self, location: RepoLocation, policy: CompiledPolicy) -> None:
         self.location = location
         self.policy = policy
+        self._types: dict[str, BranchRule | None] = {}
 
     @functools.cached_property
     def repo(self) -> pygit2.Repository:
@@ -28,15 +29,22 @@ class RepoSession:
 
     @functools.cached_property
     def tips(self) -> list[BranchTip]:
-        return branch_tips(self.repo)
+        return branch_tips(self.repo, self.location)
 
     @functools.cached_property
     def remotes(self) -> tuple[str, ...]:
         return remote_names(self.repo)
 
+    def type_of(self, name: str) -> BranchRule | None:
+        """The branch type of a name (None: no type, or exempt), classified once per run."""
+        if name not in self._types:
+            found = self.policy.classify(name)
+            self._types[name] = found.rule if found is not None else None
+        return self._types[name]
+
     def is_long_lived(self, name: str) -> bool:
-        found = self.policy.classify(name)
-        return found is not None and found.rule is not None and found.rule.long_lived
+        rule = self.type_of(name)
+        return rule is not None and rule.long_lived
 
     def local_tip(self, branch: str) -> str | None:
         ref = f"refs/heads/{branch}"
@@ -50,10 +58,10 @@ class RepoSession:
         """For each branch type, a branch of it that exists (local preferred) for fix commands."""
         found: dict[str, str] = {}
         for tip in sorted(self.tips, key=lambda t: t.remote is not None):
-            match = self.policy.classify(tip.name)
-            if match is None or match.rule is None or match.rule.name in found:
+            rule = self.type_of(tip.name)
+            if rule is None or rule.name in found:
                 continue
-            found[match.rule.name] = tip.name if tip.remote is None else f"{tip.remote}/{tip.name}"
+            found[rule.name] = tip.name if tip.remote is None else f"{tip.remote}/{tip.name}"
         return found
 
     def base_evidence(self, branch: str, tip: str) -> BaseEvidence:

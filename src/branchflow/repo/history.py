@@ -45,16 +45,18 @@ def contains(repo: pygit2.Repository, tip: str, commit_id: str) -> bool:
 def new_first_parent_commits(
     repo: pygit2.Repository,
     new: str,
-    old: str | None,
+    known: list[str],
     remotes: tuple[str, ...],
     limit: int = PUSH_WALK_LIMIT,
 ) -> list[NewCommit]:
-    """First-parent commits of ``new`` that ``old`` does not contain, newest first."""
+    """First-parent commits of ``new`` that none of the ``known`` commits contain, newest
+    first: what an update adds, given what the other side already has."""
     try:
         walker = repo.walk(new, pygit2.enums.SortMode.TOPOLOGICAL)
         walker.simplify_first_parent()
-        if old is not None:
-            walker.hide(old)
+        for commit_id in known:
+            if has_commit(repo, commit_id):
+                walker.hide(commit_id)
     except (KeyError, ValueError, pygit2.GitError):
         return []
     out: list[NewCommit] = []

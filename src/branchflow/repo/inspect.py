@@ -99,12 +99,19 @@ class BranchTip(NamedTuple):
     target: str  # the commit id
 
 
-def branch_tips(repo: pygit2.Repository) -> list[BranchTip]:
-    """Every local and remote-tracking branch and the commit it points at."""
+def branch_tips(repo: pygit2.Repository, location: RepoLocation | None = None) -> list[BranchTip]:
+    """Every local and remote-tracking branch and the commit it points at.
+
+    Read from packed-refs and the loose ref files when the repository keeps its refs
+    that way (a thousand pygit2 lookups cost tens of milliseconds); through pygit2
+    otherwise (reftable).
+    """
     remotes = remote_names(repo)
+    found = _file_refs(location) if location is not None else None
+    if found is None:
+        found = _pygit2_refs(repo)
     tips = []
-    for raw in repo.raw_listall_references():
-        ref = decode(raw)
+    for ref, target in sorted(found.items()):
         if ref.startswith("refs/heads/"):
             name, remote = ref[len("refs/heads/") :], None
         elif ref.startswith("refs/remotes/") and not ref.endswith("/HEAD"):
@@ -113,12 +120,46 @@ def branch_tips(repo: pygit2.Repository) -> list[BranchTip]:
             remote = full[: len(full) - len(name) - 1] or None
         else:
             continue
+        tips.append(BranchTip(ref, name, remote, target))
+    return tips
+
+
+def _file_refs(location: RepoLocation) -> dict[str, str] | None:
+    """refs/heads and refs/remotes from the files backend; None when refs live elsewhere."""
+    common = location.common_dir
+    if os.path.isdir(os.path.join(common, "reftable")):
+        return None
+    refs: dict[str, str] = {}
+    for line in _read(os.path.join(common, "packed-refs")).splitlines():
+        if line[:1] in ("#", "^") or " " not in line:
+            continue
+        target, _, ref = line.partition(" ")
+        if ref.startswith(("refs/heads/", "refs/remotes/")):
+            refs[ref] = target
+    for top in ("refs/heads", "refs/remotes"):
+        base = os.path.join(common, top)
+        for directory, _, files in os.walk(base):
+            for file in files:
+                path = os.path.join(directory, file)
+                content = _read(path).strip()
+                if content.startswith("ref:") or not content:
+                    continue  # symbolic (origin/HEAD) or being written
+                ref = top + "/" + os.path.relpath(path, base).replace(os.sep, "/")
+                refs[ref] = content
+    return refs
+
+
+def _pygit2_refs(repo: pygit2.Repository) -> dict[str, str]:
+    refs = {}
+    for raw in repo.raw_listall_references():
+        ref = decode(raw)
+        if not ref.startswith(("refs/heads/", "refs/remotes/")) or ref.endswith("/HEAD"):
+            continue
         try:
-            target = repo.references[ref].peel(pygit2.Commit).id
+            refs[ref] = str(repo.references[ref].peel(pygit2.Commit).id)
         except (pygit2.GitError, KeyError, ValueError, UnicodeError):
             continue  # a dangling ref, or a name libgit2 cannot take as text
-        tips.append(BranchTip(ref, name, remote, str(target)))
-    return tips
+    return refs
 
 
 def branch_names(repo: pygit2.Repository) -> list[str]:
@@ -144,6 +185,12 @@ def merge_sources_from_environment(
         if key.startswith("GITHEAD_")
     )
     fetched = _fetch_head(location)
+    action = environ.get("GIT_REFLOG_ACTION", "")
+    if not heads and action.startswith("merge "):
+        for typed in action.split()[1:]:  # `merge <name>...`, as old git versions tell it
+            target = _commit_of(repo, typed)
+            if target is not None:
+                heads.append((target, typed))
     sources = []
     for commit_id, typed in heads:
         if typed != commit_id:
@@ -153,6 +200,13 @@ def merge_sources_from_environment(
         else:
             sources.append(refs_at(repo, commit_id, remotes))
     return tuple(sources)
+
+
+def _commit_of(repo: pygit2.Repository, revision: str) -> str | None:
+    try:
+        return str(repo.revparse_single(revision).peel(pygit2.Commit).id)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        return None
 
 
 def resolve_name(

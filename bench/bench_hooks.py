@@ -1,0 +1,177 @@
+"""The local hooks on a large Git Flow repository: pre-push, reference-transaction, pre-commit.
+
+Builds (once, kept under bench/.work/) a synthetic repository with git fast-import:
+100,000 commits and 1,000 branches shaped like Git Flow (bench/synthetic.py).
+Then, each as a median of repeated runs, in one run beside pre-commit-hooks'
+no-commit-to-branch on the same repository:
+
+1. pre-push of one feature branch with 10 new commits (target <= 300 ms);
+2. the reference-transaction hook's fast path on a commit to an existing branch
+   (target: no slower than no-commit-to-branch);
+3. the pre-commit stage on a second commit of an already checked branch
+   (target: no slower than no-commit-to-branch).
+
+    python bench/bench_hooks.py [--runs 25] [--commits 100000] [--branches 1000] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import build  # noqa: E402
+
+BIN = Path(sys.executable).parent
+WORK = Path(__file__).resolve().parent / ".work"
+ZERO = "0" * 40
+
+
+def run_once(
+    cmd: list[str], cwd: Path, env: dict[str, str], stdin: str = ""
+) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in KiB, exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(stdin.encode())
+    proc.stdin.close()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()}")
+    return elapsed, usage.ru_maxrss, proc.returncode
+
+
+def measure(
+    cmds: dict[str, tuple[list[str], str]], cwd: Path, env: dict[str, str], runs: int
+) -> dict[str, tuple[float, int]]:
+    """Median wall ms and peak RSS KiB for each command, runs interleaved."""
+    for cmd, stdin in cmds.values():
+        run_once(cmd, cwd, env, stdin)  # warm caches, bytecode, the policy cache
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    peak: dict[str, int] = dict.fromkeys(cmds, 0)
+    for _ in range(runs):
+        for name, (cmd, stdin) in cmds.items():
+            elapsed, rss, _ = run_once(cmd, cwd, env, stdin)
+            times[name].append(elapsed)
+            peak[name] = max(peak[name], rss)
+    return {name: (statistics.median(times[name]) * 1000, peak[name]) for name in cmds}
+
+
+def git(repo: Path, env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument("--commits", type=int, default=100_000)
+    parser.add_argument("--branches", type=int, default=1_000)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+
+    source = WORK / f"gitflow-{args.commits}-{args.branches}"
+    started = time.perf_counter()
+    build(source, args.commits, args.branches)
+    built = time.perf_counter() - started
+    repo = WORK / "bench-hooks"
+    shutil.rmtree(repo, ignore_errors=True)
+    shutil.copytree(source, repo, symlinks=True)
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "BRANCHFLOW_"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    cache = WORK / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env.update(
+        XDG_CACHE_HOME=str(cache),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@example.com",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@example.com",
+    )
+    branchflow = str(BIN / "branchflow")
+    subprocess.run([branchflow, "install"], cwd=repo, env=env, check=True, capture_output=True)
+
+    git(repo, env, "switch", "-q", "-c", "feature/bench-push", "develop")
+    for n in range(10):
+        git(repo, env, "commit", "-q", "--no-verify", "--allow-empty", "-m", f"work {n}")
+    tip = git(repo, env, "rev-parse", "HEAD")
+    push_line = f"refs/heads/feature/bench-push {tip} refs/heads/feature/bench-push {ZERO}\n"
+    # The same branch with no reflog, as if fetched from a colleague: the graph must decide.
+    git(repo, env, "-c", "core.logAllRefUpdates=false", "branch", "feature/bench-graph", tip)
+    graph_line = push_line.replace("feature/bench-push", "feature/bench-graph")
+    old = git(repo, env, "rev-parse", "HEAD~1")
+    commit_line = f"{old} {tip} refs/heads/feature/bench-push\n"
+    hook = str(repo / ".git" / "hooks" / "reference-transaction")
+
+    results = measure(
+        {
+            "floor": ([str(BIN / "python"), "-c", "pass"], ""),
+            "peer": ([str(BIN / "no-commit-to-branch")], ""),
+            "pre-push": ([branchflow, "hook", "pre-push", "origin", "x"], push_line),
+            "pre-push-graph": ([branchflow, "hook", "pre-push", "origin", "x"], graph_line),
+            "reference-transaction": (["sh", hook, "prepared"], commit_line),
+            "pre-commit": ([branchflow, "hook", "pre-commit"], ""),
+        },
+        repo,
+        env,
+        args.runs,
+    )
+    commits = git(repo, env, "rev-list", "--count", "--all")
+    branches = len(git(repo, env, "for-each-ref", "refs/heads").splitlines())
+    floor, peer = results["floor"][0], results["peer"][0]
+    push_ms, push_rss = results["pre-push"]
+    graph_ms, graph_rss = results["pre-push-graph"]
+    ref_ms = results["reference-transaction"][0]
+    commit_ms = results["pre-commit"][0]
+    how = f"built in {built:.1f}s" if built > 1 else "reused from bench/.work"
+    print(f"repository: {commits} commits, {branches} branches ({how})")
+    print(f"median of {args.runs} runs each, interleaved")
+    print(f"  python -c pass (floor)                         {floor:7.1f} ms")
+    print(f"  no-commit-to-branch (pre-commit-hooks)         {peer:7.1f} ms")
+    print(
+        f"  pre-push, feature + 10 commits (reflog base)   {push_ms:7.1f} ms  "
+        f"peak {push_rss / 1024:.0f} MiB  (target <= 300 ms)"
+    )
+    print(
+        f"  pre-push, same branch, no reflog (graph base)  {graph_ms:7.1f} ms  "
+        f"peak {graph_rss / 1024:.0f} MiB"
+    )
+    print(
+        f"  reference-transaction on a commit              {ref_ms:7.1f} ms  "
+        f"ratio {ref_ms / peer:.2f} to no-commit-to-branch (target <= 1.00)"
+    )
+    print(
+        f"  pre-commit, second commit on checked branch    {commit_ms:7.1f} ms  "
+        f"ratio {commit_ms / peer:.2f} to no-commit-to-branch (target <= 1.00)"
+    )
+    missed = push_ms > 300 or ref_ms > peer or commit_ms > peer
+    if args.check and missed:
+        print("FAIL: a target was missed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
