@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import build  # noqa: E402
+from synthetic import build
 
 BIN = Path(sys.executable).parent
 WORK = Path(__file__).resolve().parent / ".work"
@@ -47,7 +47,8 @@ def run_once(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    assert proc.stdin is not None and proc.stderr is not None
+    assert proc.stdin is not None
+    assert proc.stderr is not None
     proc.stdin.write(stdin.encode())
     proc.stdin.close()
     err = proc.stderr.read()
