@@ -17,9 +17,7 @@ no-commit-to-branch on the same repository:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -27,53 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import BIN, bench_env, measure
 from synthetic import build
 
-BIN = Path(sys.executable).parent
 WORK = Path(__file__).resolve().parent / ".work"
 ZERO = "0" * 40
-
-
-def run_once(
-    cmd: list[str], cwd: Path, env: dict[str, str], stdin: str = ""
-) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS in KiB, exit code."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stdin is not None
-    assert proc.stderr is not None
-    proc.stdin.write(stdin.encode())
-    proc.stdin.close()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()}")
-    return elapsed, usage.ru_maxrss, proc.returncode
-
-
-def measure(
-    cmds: dict[str, tuple[list[str], str]], cwd: Path, env: dict[str, str], runs: int
-) -> dict[str, tuple[float, int]]:
-    """Median wall ms and peak RSS KiB for each command, runs interleaved."""
-    for cmd, stdin in cmds.values():
-        run_once(cmd, cwd, env, stdin)  # warm caches, bytecode, the policy cache
-    times: dict[str, list[float]] = {name: [] for name in cmds}
-    peak: dict[str, int] = dict.fromkeys(cmds, 0)
-    for _ in range(runs):
-        for name, (cmd, stdin) in cmds.items():
-            elapsed, rss, _ = run_once(cmd, cwd, env, stdin)
-            times[name].append(elapsed)
-            peak[name] = max(peak[name], rss)
-    return {name: (statistics.median(times[name]) * 1000, peak[name]) for name in cmds}
 
 
 def git(repo: Path, env: dict[str, str], *args: str) -> str:
@@ -98,19 +54,9 @@ def main() -> int:
     shutil.rmtree(repo, ignore_errors=True)
     shutil.copytree(source, repo, symlinks=True)
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "BRANCHFLOW_"))}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cache = WORK / "cache"
     shutil.rmtree(cache, ignore_errors=True)
-    env.update(
-        XDG_CACHE_HOME=str(cache),
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_AUTHOR_NAME="bench",
-        GIT_AUTHOR_EMAIL="bench@example.com",
-        GIT_COMMITTER_NAME="bench",
-        GIT_COMMITTER_EMAIL="bench@example.com",
-    )
+    env = bench_env(cache)
     branchflow = str(BIN / "branchflow")
     subprocess.run([branchflow, "install"], cwd=repo, env=env, check=True, capture_output=True)
 

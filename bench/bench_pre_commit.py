@@ -15,29 +15,16 @@ from scratch, as after an upgrade or a policy edit).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{cmd} failed ({done.returncode}): {done.stderr.decode()}")
-    return elapsed
+from common import BIN, bench_env, measure, run_once
 
 
 def make_repo(root: Path, env: dict[str, str]) -> Path:
@@ -65,31 +52,19 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="branchflow-bench-") as tmp:
         root = Path(tmp)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "BRANCHFLOW_"))}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools run from bytecode
-        env.update(
-            HOME=str(root / "home"),
-            XDG_CACHE_HOME=str(root / "cache"),
-            GIT_CONFIG_NOSYSTEM="1",
-            GIT_CONFIG_GLOBAL=os.devnull,
-            GIT_AUTHOR_NAME="bench",
-            GIT_AUTHOR_EMAIL="bench@example.com",
-            GIT_COMMITTER_NAME="bench",
-            GIT_COMMITTER_EMAIL="bench@example.com",
-        )
+        env = bench_env(root / "cache", home=root / "home")
         repo = make_repo(root, env)
-        floor = [str(BIN / "python"), "-c", "pass"]
-        peer = [str(BIN / "no-commit-to-branch")]
         ours = [str(BIN / "branchflow"), "hook", "pre-commit"]
-        for cmd in (floor, peer, ours, ours):  # warm: bytecode, page cache, policy cache
-            timed(cmd, repo, env)
-
-        samples: dict[str, list[float]] = {"floor": [], "peer": [], "ours": []}
-        for _ in range(args.runs):
-            samples["floor"].append(timed(floor, repo, env))
-            samples["peer"].append(timed(peer, repo, env))
-            samples["ours"].append(timed(ours, repo, env))
-
+        results = measure(
+            {
+                "floor": ([str(BIN / "python"), "-c", "pass"], ""),
+                "peer": ([str(BIN / "no-commit-to-branch")], ""),
+                "ours": (ours, ""),
+            },
+            repo,
+            env,
+            args.runs,
+        )
         # A branch's first check: the policy comes from the cache, the verdict is new.
         first: list[float] = []
         for n in range(max(5, args.runs // 6)):
@@ -99,14 +74,14 @@ def main() -> int:
                 env=env,
                 check=True,
             )
-            first.append(timed(ours, repo, env))
+            first.append(run_once(ours, repo, env)[0])
         # No cache at all: discovery, YAML, pydantic validation, every import.
         cold: list[float] = []
         for _ in range(max(5, args.runs // 6)):
             shutil.rmtree(root / "cache", ignore_errors=True)
-            cold.append(timed(ours, repo, env))
+            cold.append(run_once(ours, repo, env)[0])
 
-    floor_ms, peer_ms, ours_ms = (median_ms(samples[k]) for k in ("floor", "peer", "ours"))
+    floor_ms, peer_ms, ours_ms = (results[k][0] for k in ("floor", "peer", "ours"))
     ratio = ours_ms / peer_ms
     print(f"pre-commit stage on an already-checked branch, median of {args.runs} runs each")
     print(f"  python -c pass (floor)                  {floor_ms:7.1f} ms")
@@ -115,8 +90,8 @@ def main() -> int:
     print(f"  ratio branchflow / no-commit-to-branch  {ratio:7.2f}   (target <= 1.00)")
     print(f"  branchflow above the floor              {ours_ms - floor_ms:7.1f} ms")
     print("for reference")
-    print(f"  branchflow, a branch's first check      {median_ms(first):7.1f} ms")
-    print(f"  branchflow, no cache (policy validated) {median_ms(cold):7.1f} ms")
+    print(f"  branchflow, a branch's first check      {statistics.median(first) * 1000:7.1f} ms")
+    print(f"  branchflow, no cache (policy validated) {statistics.median(cold) * 1000:7.1f} ms")
     if args.check and ratio > 1.0:
         print("FAIL: branchflow is slower than no-commit-to-branch", file=sys.stderr)
         return 1

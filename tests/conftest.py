@@ -185,3 +185,32 @@ def flow_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     done = run_branchflow(path, "install", "--hook", "all")
     assert done.returncode == 0, done.stderr
     return path
+
+
+def shallow_clone(source: Path, dest: Path) -> Path:
+    """A depth-1 clone of every branch of ``source``."""
+    git(
+        dest.parent,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--no-single-branch",
+        f"file://{source}",
+        str(dest),
+    )
+    return dest
+
+
+@pytest.fixture
+def shallow_feature(repo_with_develop: Path, tmp_path: Path) -> Path:
+    """A depth-1 clone in which feature/deep (forked from develop two commits down, develop
+    having moved on since) is a local branch with no reflog: nothing here reaches its base."""
+    git(repo_with_develop, "switch", "-q", "-c", "feature/deep", "develop")
+    commit(repo_with_develop, "f1")
+    commit(repo_with_develop, "f2")
+    git(repo_with_develop, "switch", "-q", "develop")
+    commit(repo_with_develop, "d2")
+    clone = shallow_clone(repo_with_develop, tmp_path / "shallow")
+    git(clone, "-c", "core.logAllRefUpdates=false", "branch", "feature/deep", "origin/feature/deep")
+    return clone

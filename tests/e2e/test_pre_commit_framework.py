@@ -19,18 +19,19 @@ def framework_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-@pytest.fixture
-def framework_repo(
-    tmp_path: Path, project_snapshot: Path, framework_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+@pytest.fixture(autouse=True)
+def framework_env(framework_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRE_COMMIT_HOME", str(framework_home / "store"))
     monkeypatch.setenv("PIP_CACHE_DIR", str(framework_home / "pip-cache"))
-    rev = git(project_snapshot, "rev-parse", "HEAD").stdout.strip()
-    repo = tmp_path / "team-repo"
-    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+
+
+def use_framework(repo: Path, snapshot: Path, hook_ids: list[str], header: str = "") -> None:
+    """Point .pre-commit-config.yaml at this repository (its snapshot at HEAD), commit it,
+    and let the real pre-commit install its hooks."""
+    rev = git(snapshot, "rev-parse", "HEAD").stdout.strip()
+    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids)
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {project_snapshot}\n    rev: {rev}\n"
-        "    hooks:\n      - id: branchflow\n"
+        f"{header}repos:\n  - repo: {snapshot}\n    rev: {rev}\n    hooks:\n{hooks}"
     )
     git(repo, "add", ".pre-commit-config.yaml")
     git(repo, "commit", "-q", "--no-verify", "-m", "add pre-commit")
@@ -42,6 +43,13 @@ def framework_repo(
         check=False,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
+
+
+@pytest.fixture
+def framework_repo(tmp_path: Path, project_snapshot: Path) -> Path:
+    repo = tmp_path / "team-repo"
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    use_framework(repo, project_snapshot, ["branchflow"])
     return repo
 
 
@@ -85,37 +93,22 @@ def test_framework_blocks_and_allows(framework_repo: Path) -> None:
 
 
 @pytest.fixture
-def framework_flow_repo(
-    tmp_path: Path, project_snapshot: Path, framework_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def framework_flow_repo(tmp_path: Path, project_snapshot: Path) -> Path:
     """main and develop on a bare origin; pre-commit installed for the commit, merge and push
     stages, using this repository's three hook ids."""
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(framework_home / "store"))
-    monkeypatch.setenv("PIP_CACHE_DIR", str(framework_home / "pip-cache"))
-    rev = git(project_snapshot, "rev-parse", "HEAD").stdout.strip()
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
     repo = tmp_path / "team-repo"
     git(tmp_path, "clone", "-q", str(origin), str(repo))
-    (repo / ".pre-commit-config.yaml").write_text(
-        "default_install_hook_types: [pre-commit, pre-merge-commit, pre-push]\n"
-        f"repos:\n  - repo: {project_snapshot}\n    rev: {rev}\n"
-        "    hooks:\n      - id: branchflow\n      - id: branchflow-merge\n"
-        "      - id: branchflow-push\n"
+    use_framework(
+        repo,
+        project_snapshot,
+        ["branchflow", "branchflow-merge", "branchflow-push"],
+        header="default_install_hook_types: [pre-commit, pre-merge-commit, pre-push]\n",
     )
-    git(repo, "add", ".pre-commit-config.yaml")
-    git(repo, "commit", "-q", "--no-verify", "-m", "add pre-commit")
     git(repo, "push", "-q", "--no-verify", "origin", "main")
     git(repo, "branch", "develop")
     git(repo, "push", "-q", "--no-verify", "origin", "develop")
-    installed = subprocess.run(
-        [str(BIN_DIR / "pre-commit"), "install", "--install-hooks"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert installed.returncode == 0, installed.stdout + installed.stderr
     return repo
 
 

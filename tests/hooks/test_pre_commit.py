@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit, git, install_native_hook, run_branchflow
+from tests.conftest import commit, git, install_native_hook, run_branchflow, shallow_clone
 
 
 def try_commit(repo: Path, message: str = "work") -> subprocess.CompletedProcess[str]:
@@ -222,17 +222,7 @@ def test_git_dir_and_work_tree_given_explicitly(hooked_repo: Path, tmp_path: Pat
 
 def test_shallow_clone(hooked_develop: Path, tmp_path: Path) -> None:
     commit(hooked_develop, "second")
-    clone = tmp_path / "shallow"
-    git(
-        tmp_path,
-        "clone",
-        "-q",
-        "--depth",
-        "1",
-        "--no-single-branch",
-        f"file://{hooked_develop}",
-        str(clone),
-    )
+    clone = shallow_clone(hooked_develop, tmp_path / "shallow")
     install_native_hook(clone)
     git(clone, "switch", "-q", "-c", "feature/shallow-work", "origin/develop")
     assert try_commit(clone).returncode == 0

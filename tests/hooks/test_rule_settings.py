@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from branchflow.cli import main
-from tests.conftest import commit, git
+from tests.conftest import commit, git, install_native_hook
 from tests.hooks.test_flow import push, work
 
 
@@ -122,29 +122,10 @@ def test_pull_request_protection_refuses_any_push(flow_repo: Path) -> None:
     )
 
 
-def test_shallow_base_is_a_warning(repo_with_develop: Path, tmp_path: Path) -> None:
-    from tests.conftest import install_native_hook
-
-    git(repo_with_develop, "switch", "-q", "-c", "feature/deep", "develop")
-    commit(repo_with_develop, "f1")
-    commit(repo_with_develop, "f2")
-    git(repo_with_develop, "switch", "-q", "develop")
-    commit(repo_with_develop, "d2")
-    clone = tmp_path / "shallow"
-    git(
-        tmp_path,
-        "clone",
-        "-q",
-        "--depth",
-        "1",
-        "--no-single-branch",
-        f"file://{repo_with_develop}",
-        str(clone),
-    )
-    git(clone, "-c", "core.logAllRefUpdates=false", "branch", "feature/deep", "origin/feature/deep")
-    git(clone, "switch", "-q", "feature/deep")
-    install_native_hook(clone)
-    done = work(clone, "more")
+def test_shallow_base_is_a_warning(shallow_feature: Path) -> None:
+    git(shallow_feature, "switch", "-q", "feature/deep")
+    install_native_hook(shallow_feature)
+    done = work(shallow_feature, "more")
     assert done.returncode == 0
     assert (
         "branchflow: feature/deep: BF302 base-unknown (warning): cannot tell where feature/deep "
