@@ -18,7 +18,6 @@ from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, ConfigError, RepoError
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.repo.inspect import BranchTip
 
 
 def branch_name(policy: CompiledPolicy, rule: BranchRule, wanted: str) -> str | None:
@@ -42,7 +41,7 @@ def choose_base(session: RepoSession, rule: BranchRule, given: str | None) -> st
     of the first ``from`` type that exists (local before remote-tracking)."""
     policy = session.policy
     if given is not None:
-        tip = next((t for t in session.tips if _shown(t) == given), None)
+        tip = next((t for t in session.tips if t.shown == given), None)
         if tip is None:
             raise RepoError(f"there is no branch {given}")
         if not any(_of(policy, tip.name, t) for t in rule.from_):
@@ -54,7 +53,7 @@ def choose_base(session: RepoSession, rule: BranchRule, given: str | None) -> st
     for base_type in rule.from_:
         of_type = [t for t in session.tips if _of(policy, t.name, base_type)]
         for remote in (False, True):
-            found = sorted({_shown(t) for t in of_type if (t.remote is not None) == remote})
+            found = sorted({t.shown for t in of_type if (t.remote is not None) == remote})
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
@@ -66,10 +65,6 @@ def choose_base(session: RepoSession, rule: BranchRule, given: str | None) -> st
         f"no {' or '.join(rule.from_)} branch here or on a remote to start {rule.name} from; "
         "create one first"
     )
-
-
-def _shown(tip: BranchTip) -> str:
-    return tip.name if tip.remote is None else f"{tip.remote}/{tip.name}"
 
 
 def _of(policy: CompiledPolicy, name: str, type_name: str) -> bool:

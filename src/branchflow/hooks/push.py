@@ -115,9 +115,7 @@ def _judge_new_commits(
     fast_forward_of = [
         name
         for name in branches_at(session.tips, update.new, branch)
-        if (found := session.policy.classify(name)) is not None
-        and found.rule is not None
-        and found.rule.name != rule.name
+        if (other := session.type_of(name)) is not None and other.name != rule.name
     ]
     return check_new_commits(
         session.policy,
@@ -148,9 +146,8 @@ def _judge_topic(
     _, out = session.check_base(name, match, update.new)
     rule = match.rule
     if rule is not None and rule.documented_in:
-        target = next((session.existing_by_type().get(t) for t in rule.into), None)
-        target_tip = session.any_tip(target.split("/", 1)[-1]) if target else None
-        base = merge_base(session.repo, update.new, target_tip) if target_tip else None
+        target = next((session.existing_by_type.get(t) for t in rule.into), None)
+        base = merge_base(session.repo, update.new, target.target) if target else None
         if base is not None:
             changed = changed_paths(session.repo, base, update.new)
             out += check_documented(branch, rule, changed, when="pushed for merge")
@@ -169,11 +166,11 @@ def _judge_tag(session: RepoSession, update: RefUpdate) -> list[Violation]:
         return []
     on_types: set[str] = set()
     for tip in session.tips:
-        found = policy.classify(tip.name)
-        if found is None or found.rule is None or found.rule.name in on_types:
+        rule = session.type_of(tip.name)
+        if rule is None or rule.name in on_types or rule.name not in policy.tags.on:
             continue
-        if found.rule.name in policy.tags.on and contains(repo, tip.target, commit):
-            on_types.add(found.rule.name)
+        if contains(repo, tip.target, commit):
+            on_types.add(rule.name)
     return check_tag(policy, tag, commit, on_types=on_types, releases=_releases(session, commit))
 
 

@@ -54,14 +54,14 @@ class RepoSession:
         """The branch's commit, local or remote-tracking."""
         return next((t.target for t in self.tips if t.name == branch), None)
 
-    def existing_by_type(self) -> dict[str, str]:
-        """For each branch type, a branch of it that exists (local preferred) for fix commands."""
-        found: dict[str, str] = {}
+    @functools.cached_property
+    def existing_by_type(self) -> dict[str, BranchTip]:
+        """For each branch type, a branch of it that exists (local preferred)."""
+        found: dict[str, BranchTip] = {}
         for tip in sorted(self.tips, key=lambda t: t.remote is not None):
             rule = self.type_of(tip.name)
-            if rule is None or rule.name in found:
-                continue
-            found[rule.name] = tip.name if tip.remote is None else f"{tip.remote}/{tip.name}"
+            if rule is not None and rule.name not in found:
+                found[rule.name] = tip
         return found
 
     def base_evidence(self, branch: str, tip: str) -> BaseEvidence:
@@ -84,7 +84,8 @@ class RepoSession:
         if rule is None or not rule.from_ or tip is None:
             return None, []
         evidence = self.base_evidence(branch, tip)
-        return evidence, check_base(self.policy, branch, rule, evidence, self.existing_by_type())
+        existing = {name: tip.shown for name, tip in self.existing_by_type.items()}
+        return evidence, check_base(self.policy, branch, rule, evidence, existing)
 
     def undocumented(self, sources: tuple[MergeSource, ...], *, when: str) -> list[Violation]:
         """BF601 for each merged branch whose type asks for a write-up it does not have."""

@@ -98,6 +98,11 @@ class BranchTip(NamedTuple):
     remote: str | None  # origin, or None for a local branch
     target: str  # the commit id
 
+    @property
+    def shown(self) -> str:
+        """How git commands name it: develop, origin/develop."""
+        return self.name if self.remote is None else f"{self.remote}/{self.name}"
+
 
 def branch_tips(repo: pygit2.Repository, location: RepoLocation | None = None) -> list[BranchTip]:
     """Every local and remote-tracking branch and the commit it points at.
