@@ -19,14 +19,17 @@ from branchflow.repo.hookfiles import CHAINED_SUFFIX, hooks_dir, is_branchflow_h
 from branchflow.repo.state import RepoLocation, locate
 from branchflow.resources import resource_dir
 
-NATIVE_HOOKS = (
+CLIENT_HOOKS = (
     "pre-commit",
     "pre-merge-commit",
     "post-checkout",
     "pre-push",
     "reference-transaction",
 )
+SERVER_HOOKS = ("pre-receive", "update")
+NATIVE_HOOKS = CLIENT_HOOKS + SERVER_HOOKS
 DEFAULT_HOOKS = ("pre-push", "reference-transaction")
+DEFAULT_SERVER_HOOKS = ("pre-receive",)
 
 
 def template(hook: str) -> str:
@@ -91,10 +94,10 @@ def _repository() -> RepoLocation:
     return location
 
 
-def _chosen(args: argparse.Namespace, default: tuple[str, ...]) -> list[str]:
+def _chosen(args: argparse.Namespace, default: tuple[str, ...], bare: bool) -> list[str]:
     hooks = list(args.hook or default)
     if "all" in hooks:
-        return list(NATIVE_HOOKS)
+        return list(SERVER_HOOKS if bare else CLIENT_HOOKS)
     unknown = [h for h in hooks if h not in NATIVE_HOOKS]
     if unknown:
         raise ConfigError(f"no native hook {unknown[0]!r}; choose from {', '.join(NATIVE_HOOKS)}")
@@ -102,16 +105,21 @@ def _chosen(args: argparse.Namespace, default: tuple[str, ...]) -> list[str]:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    directory = hooks_dir(_repository())
+    """Client hooks in a repository with a work tree; pre-receive in a bare (server) one."""
+    location = _repository()
+    bare = location.work_tree is None
+    directory = hooks_dir(location)
     os.makedirs(directory, exist_ok=True)
     executable = branchflow_executable()
-    for hook in _chosen(args, DEFAULT_HOOKS):
+    for hook in _chosen(args, DEFAULT_SERVER_HOOKS if bare else DEFAULT_HOOKS, bare):
         print(install_hook(directory, hook, executable))
     return 0
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
-    directory = hooks_dir(_repository())
-    for hook in _chosen(args, NATIVE_HOOKS):
-        print(uninstall_hook(directory, hook))
+    location = _repository()
+    directory = hooks_dir(location)
+    for hook in _chosen(args, NATIVE_HOOKS, location.work_tree is None):
+        if args.hook or os.path.lexists(os.path.join(directory, hook)):
+            print(uninstall_hook(directory, hook))
     return 0

@@ -69,12 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
             action="append",
             metavar="NAME",
             help="pre-commit, pre-merge-commit, post-checkout, pre-push, "
-            "reference-transaction, or all (repeatable)",
+            "reference-transaction; pre-receive, update on a server; or all (repeatable)",
         )
     start = command("start", "create a correctly named branch from the correct base")
     start.add_argument("type", help="the branch type, e.g. feature")
     start.add_argument("name", help="the name's variable part, e.g. model-tuning")
     start.add_argument("--from", dest="base", metavar="BRANCH", help="the base to use")
+    command("pre-receive", "judge a push on the server (stdin: <old> <new> <ref> lines)")
+    update = command("update", "judge one ref of a push on the server (git's update hook)")
+    update.add_argument("ref")
+    update.add_argument("old")
+    update.add_argument("new")
     hook = command("hook", "run as a git hook (what .pre-commit-hooks.yaml calls)")
     hook.add_argument("event", help=", ".join(HOOK_EVENTS))
     hook.add_argument("hook_args", nargs="*")
@@ -92,6 +97,8 @@ COMMANDS = {
     "install": ("install", "run_install"),
     "uninstall": ("install", "run_uninstall"),
     "start": ("start", "run"),
+    "pre-receive": ("server", "pre_receive"),
+    "update": ("server", "update"),
 }
 
 

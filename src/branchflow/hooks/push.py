@@ -54,17 +54,34 @@ def is_zero(commit_id: str) -> bool:
     return commit_id in ZERO_IDS or not commit_id.strip("0")
 
 
-def judge_push(session: RepoSession, updates: list[RefUpdate], remote: str) -> list[Violation]:
+def judge_push(
+    session: RepoSession,
+    updates: list[RefUpdate],
+    remote: str | None,
+    *,
+    platform_merge: bool = False,
+) -> list[Violation]:
+    """``remote``: the remote pushed to, on the pushing side; None on the receiving server,
+    which has every branch itself. ``platform_merge``: the hosting platform is merging a
+    pull request, which is how a ``pull-request`` branch is meant to change."""
     out: list[Violation] = []
+    # Tags are judged against the branches as they will be once the push lands.
+    after = {
+        u.remote_ref[len("refs/heads/") :]: u.new
+        for u in updates
+        if u.remote_ref.startswith("refs/heads/")
+    }
     for update in updates:
         if update.remote_ref.startswith("refs/heads/"):
-            out += _judge_branch(session, update, remote)
+            out += _judge_branch(session, update, remote, platform_merge=platform_merge)
         elif update.remote_ref.startswith("refs/tags/") and not is_zero(update.new):
-            out += _judge_tag(session, update)
+            out += _judge_tag(session, update, after)
     return out
 
 
-def _judge_branch(session: RepoSession, update: RefUpdate, remote: str) -> list[Violation]:
+def _judge_branch(
+    session: RepoSession, update: RefUpdate, remote: str | None, *, platform_merge: bool
+) -> list[Violation]:
     policy = session.policy
     branch = update.remote_ref[len("refs/heads/") :]
     creating = is_zero(update.old)
@@ -79,15 +96,15 @@ def _judge_branch(session: RepoSession, update: RefUpdate, remote: str) -> list[
     if match is None or match.rule is None:
         return out
     rule = match.rule
-    pull_request = check_pull_request_only(policy, branch, rule, remote)
-    if pull_request:
+    pull_request = check_pull_request_only(policy, branch, rule, remote or "origin")
+    if pull_request and not platform_merge:
         return out + pull_request
     repo = session.repo
     old: str | None = None if creating else update.old
     if old is not None:
         missing = not has_commit(repo, old)
         if missing or not contains(repo, update.new, old):
-            forced = check_force_push(branch, rule, remote, missing=missing)
+            forced = check_force_push(branch, rule, remote or "origin", missing=missing)
             if forced or missing:
                 return out + forced
     out += _judge_new_commits(session, branch, rule, update, old=old, remote=remote)
@@ -103,7 +120,7 @@ def _judge_new_commits(
     update: RefUpdate,
     *,
     old: str | None,
-    remote: str,
+    remote: str | None,
 ) -> list[Violation]:
     if old is None and rule.long_lived:
         return []  # the first push of a long-lived branch creates it; nothing lands on it
@@ -111,7 +128,12 @@ def _judge_new_commits(
         session.repo, update.new, _known_to_remote(session, branch, old, remote), session.remotes
     )
     # How the commands that undo a local mistake name the remote's state of the branch.
-    upstream = f"{remote}/{branch}" if remote in session.remotes else (old or "")[:12]
+    if remote is None:
+        upstream = f"origin/{branch}"  # on the server: the pusher's usual name for it
+    elif remote in session.remotes:
+        upstream = f"{remote}/{branch}"
+    else:
+        upstream = (old or "")[:12]
     fast_forward_of = [
         name
         for name in branches_at(session.tips, update.new, branch)
@@ -127,11 +149,16 @@ def _judge_new_commits(
     )
 
 
-def _known_to_remote(session: RepoSession, branch: str, old: str | None, remote: str) -> list[str]:
-    """Commits the remote already has: the branch's old tip, or for a new branch every
-    remote-tracking branch of that remote (else the local long-lived branches)."""
+def _known_to_remote(
+    session: RepoSession, branch: str, old: str | None, remote: str | None
+) -> list[str]:
+    """Commits the receiving side already has: the branch's old tip; for a new branch every
+    remote-tracking branch of that remote (else the local long-lived branches), or on the
+    server every branch it holds."""
     if old is not None:
         return [old]
+    if remote is None:
+        return [t.target for t in session.tips if t.remote is None and t.name != branch]
     tracking = [t.target for t in session.tips if t.remote == remote]
     if tracking:
         return tracking
@@ -154,7 +181,7 @@ def _judge_topic(
     return out
 
 
-def _judge_tag(session: RepoSession, update: RefUpdate) -> list[Violation]:
+def _judge_tag(session: RepoSession, update: RefUpdate, after: dict[str, str]) -> list[Violation]:
     policy = session.policy
     if policy.tags is None:
         return []
@@ -164,26 +191,31 @@ def _judge_tag(session: RepoSession, update: RefUpdate) -> list[Violation]:
         commit = str(repo[update.new].peel(pygit2.Commit).id)
     except (KeyError, ValueError, pygit2.GitError):
         return []
+    tips = {t.name: t.target for t in session.tips if t.remote is None}
+    tips.update(
+        {t.name: t.target for t in session.tips if t.remote is not None and t.name not in tips}
+    )
+    tips.update({name: new for name, new in after.items() if not is_zero(new)})
     on_types: set[str] = set()
-    for tip in session.tips:
-        rule = session.type_of(tip.name)
+    for name, target in tips.items():
+        rule = session.type_of(name)
         if rule is None or rule.name in on_types or rule.name not in policy.tags.on:
             continue
-        if contains(repo, tip.target, commit):
+        if contains(repo, target, commit):
             on_types.add(rule.name)
-    return check_tag(policy, tag, commit, on_types=on_types, releases=_releases(session, commit))
+    releases = _releases(session, commit, tips)
+    return check_tag(policy, tag, commit, on_types=on_types, releases=releases)
 
 
-def _releases(session: RepoSession, commit: str) -> list[str]:
+def _releases(session: RepoSession, commit: str, tips: dict[str, str]) -> list[str]:
     """Versioned branches the commit is the tip of, or the merge commit of."""
-    policy = session.policy
-    names = set(branches_at(session.tips, commit, ""))
+    names = {name for name, target in tips.items() if target == commit}
     commits = new_first_parent_commits(session.repo, commit, [], session.remotes, limit=1)
     if commits and len(commits[0].parents) > 1:
         names |= {s.name for s in commits[0].sources if s.kind == "branch"}
     out = []
     for name in sorted(names):
-        found = policy.classify(name)
+        found = session.policy.classify(name)
         if found is not None and found.rule is not None and version_of(found.groups):
             out.append(name)
     return out

@@ -18,14 +18,22 @@ from branchflow.repo.state import RepoLocation
 
 
 class RepoSession:
-    def __init__(self, location: RepoLocation, policy: CompiledPolicy) -> None:
+    def __init__(
+        self,
+        location: RepoLocation,
+        policy: CompiledPolicy,
+        repo: pygit2.Repository | None = None,
+    ) -> None:
         self.location = location
         self.policy = policy
+        self._repo = repo
         self._types: dict[str, BranchRule | None] = {}
 
-    @functools.cached_property
+    @property
     def repo(self) -> pygit2.Repository:
-        return open_repository(self.location)
+        if self._repo is None:
+            self._repo = open_repository(self.location)
+        return self._repo
 
     @functools.cached_property
     def tips(self) -> list[BranchTip]:

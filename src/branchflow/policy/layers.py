@@ -176,11 +176,18 @@ def stack(top: Layer) -> list[Layer]:
         chain.append(layer)
 
 
+def extends_path(value: object) -> str | None:
+    """The path an ``extends:`` value names, or None when it names a preset (or nothing)."""
+    if not isinstance(value, str) or not value or preset_path(value) is not None:
+        return None
+    looks_like_path = "/" in value or os.sep in value or value.endswith((".yaml", ".yml", ".toml"))
+    return value if looks_like_path else None
+
+
 def _resolve_extends(value: str, current: Layer) -> Layer:
     if preset_path(value) is not None:
         return read_preset(value)
-    looks_like_path = "/" in value or os.sep in value or value.endswith((".yaml", ".yml", ".toml"))
-    if not looks_like_path:
+    if extends_path(value) is None:
         raise ConfigError(f"{current.label}: extends: {unknown_preset(value)}")
     path = os.path.normpath(os.path.join(os.path.dirname(current.path), value))
     if not os.path.isfile(path):

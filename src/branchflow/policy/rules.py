@@ -25,6 +25,18 @@ RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in (
         Rule(
+            "BF001",
+            "push-input",
+            "a push names refs and objects a server can read",
+            per_type=False,
+        ),
+        Rule(
+            "BF002",
+            "policy-file",
+            "a policy pushed to the default branch loads without errors",
+            per_type=False,
+        ),
+        Rule(
             "BF101",
             "branch-name",
             "a branch name matches a branch type of the policy",

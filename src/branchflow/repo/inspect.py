@@ -20,10 +20,24 @@ _GIT_ENV = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX")
 
 
 def open_repository(location: RepoLocation) -> pygit2.Repository:
+    """The repository, seeing the objects of a push still in quarantine.
+
+    While pre-receive runs, git keeps the pushed objects in a quarantine directory named
+    by GIT_OBJECT_DIRECTORY (the repository's own store moves to
+    GIT_ALTERNATE_OBJECT_DIRECTORIES); libgit2 reads neither variable by itself.
+    """
     try:
-        return pygit2.Repository(location.git_dir)
+        repo = pygit2.Repository(location.git_dir)
     except pygit2.GitError as exc:
         raise RepoError(f"cannot open the repository at {location.git_dir}: {exc}") from None
+    extra = [os.environ.get("GIT_OBJECT_DIRECTORY", "")]
+    extra += os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES", "").split(os.pathsep)
+    own = os.path.realpath(os.path.join(location.common_dir, "objects"))
+    for directory in filter(None, extra):
+        path = os.path.realpath(os.path.join(location.git_dir, directory))
+        if path != own and os.path.isdir(path):
+            repo.odb.add_disk_alternate(path)
+    return repo
 
 
 def run_git(args: list[str], cwd: str) -> str | None:

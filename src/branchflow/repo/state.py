@@ -81,7 +81,9 @@ def locate(start: str | None = None) -> RepoLocation | None:
     if env_dir:
         git_dir = os.path.abspath(env_dir)
         work_tree = os.environ.get("GIT_WORK_TREE")
-        return _with_common(git_dir, os.path.abspath(work_tree) if work_tree else os.getcwd())
+        if work_tree:
+            return _with_common(git_dir, os.path.abspath(work_tree))
+        return _with_common(git_dir, _work_tree_of(git_dir))
     current = os.path.abspath(start or os.getcwd())
     while True:
         dot_git = os.path.join(current, ".git")
@@ -99,6 +101,29 @@ def locate(start: str | None = None) -> RepoLocation | None:
         if parent == current:
             return None
         current = parent
+
+
+def _work_tree_of(git_dir: str) -> str | None:
+    """The work tree of a git dir named by GIT_DIR alone; None for a bare repository."""
+    linked = _read_text(os.path.join(git_dir, "gitdir"))  # a linked worktree's own git dir
+    if linked:
+        return os.path.dirname(os.path.normpath(linked.strip()))
+    if os.path.basename(git_dir) == ".git":
+        return os.path.dirname(git_dir)
+    if _config_says_bare(git_dir):
+        return None  # a server's hooks run here
+    return os.getcwd()
+
+
+def _config_says_bare(git_dir: str) -> bool:
+    section = ""
+    for raw in (_read_text(os.path.join(git_dir, "config")) or "").splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            section = line.strip("[]").strip().lower()
+        elif section == "core" and line.replace(" ", "").lower() == "bare=true":
+            return True
+    return False
 
 
 def _is_git_dir(path: str) -> bool:

@@ -1,0 +1,198 @@
+"""Server side: pre-receive (all refs of a push together) and update (one ref).
+
+git runs them in the bare repository with ``<old> <new> <ref>`` lines on stdin
+(pre-receive) or as arguments (update); a non-zero exit rejects the push, and
+what they print reaches the pusher prefixed ``remote:``. The pushed objects are
+still in quarantine (``repo.inspect.open_repository`` sees them).
+
+The policy: ``--config`` (a hook argument) or BRANCHFLOW_CONFIG, else ``--preset``,
+else the policy committed on the default branch as it is before this push (a
+push cannot loosen the rules it is judged by), else Git Flow. A push that
+changes the default branch's policy must leave it loadable (BF002).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import zlib
+
+import pygit2
+
+from branchflow.checks.violation import Violation, blocking, judge, violation
+from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
+from branchflow.hooks.push import RefUpdate, is_zero, judge_push
+from branchflow.hooks.session import RepoSession
+from branchflow.policy import cache
+from branchflow.policy.discover import PYPROJECT, ROOT_FILES, discover
+from branchflow.policy.layers import extends_path, read_layer
+from branchflow.policy.load import LoadedPolicy, build_policy, load_policy
+from branchflow.repo.committed import default_branch_tip, read_committed
+from branchflow.repo.inspect import open_repository
+from branchflow.repo.state import RepoLocation, decode, locate
+from branchflow.report import note, print_violations, shown
+
+MAX_EXTENDS = 10
+POLICY_FILES = (*ROOT_FILES, PYPROJECT)
+
+
+def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
+    """``<old> <new> <ref>`` lines; anything else is reported, never trusted."""
+    updates, bad = [], []
+    for line in decode(raw).splitlines():
+        parts = line.split(" ", 2)
+        if len(parts) == 3 and all(_is_id(p) for p in parts[:2]) and parts[2]:
+            updates.append(RefUpdate("", parts[1], parts[2], parts[0]))
+        elif line.strip():
+            bad.append(line)
+    return updates, bad
+
+
+def _is_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
+
+
+def materialize_policy(repo: pygit2.Repository, commit_id: str, root: str) -> bool:
+    """Write the commit's policy files (and the files they extend) under ``root``, where
+    discovery finds them; False when the commit has none."""
+    found = {name: read_committed(repo, commit_id, name) for name in POLICY_FILES}
+    os.makedirs(root, exist_ok=True)
+    for name, data in found.items():
+        path = os.path.join(root, name)
+        if data is None:
+            if os.path.exists(path):
+                os.unlink(path)
+        else:
+            _write_if_changed(path, data)
+    if not any(found.values()):
+        return False
+    chosen = discover(root)
+    if chosen.path is None:
+        return True
+    layer = read_layer(chosen.path, chosen.path, pyproject=chosen.pyproject)
+    for _ in range(MAX_EXTENDS):
+        target = extends_path(layer.data.get("extends"))
+        relative = os.path.relpath(os.path.dirname(layer.path), root)
+        name = os.path.normpath(os.path.join(relative, target)) if target else ""
+        data = read_committed(repo, commit_id, name) if name and not name.startswith("..") else None
+        if data is None:
+            break
+        path = os.path.join(root, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _write_if_changed(path, data)
+        layer = read_layer(path, name)
+    return True
+
+
+def _write_if_changed(path: str, data: bytes) -> None:
+    if cache.read_bytes(path) != data:
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def _server_dir(location: RepoLocation, what: str) -> str:
+    """A folder of the user's cache for this repository (never inside the repository)."""
+    base = cache.cache_dir() or os.path.join(os.path.expanduser("~"), ".cache", "branchflow")
+    key = zlib.crc32(os.path.realpath(location.git_dir).encode("utf-8", "surrogateescape"))
+    return os.path.join(base, "server", f"{key:08x}", what)
+
+
+def server_policy(
+    location: RepoLocation, repo: pygit2.Repository, config: str | None, preset: str | None
+) -> LoadedPolicy:
+    if config or preset or os.environ.get("BRANCHFLOW_CONFIG"):
+        return load_policy(None, config=config, preset=preset)
+    tip = default_branch_tip(repo)
+    root = _server_dir(location, "current")
+    if tip is None or not materialize_policy(repo, tip, root):
+        return load_policy(None)
+    return load_policy(root)
+
+
+def _pushed_policy(
+    location: RepoLocation, repo: pygit2.Repository, updates: list[RefUpdate]
+) -> list[Violation]:
+    """BF002: a push must not leave the default branch with a policy that does not load."""
+    try:
+        default = repo.references["HEAD"].target
+    except (KeyError, pygit2.GitError):
+        return []
+    out = []
+    for update in updates:
+        if update.remote_ref != default or is_zero(update.new):
+            continue
+        root = _server_dir(location, "pushed")
+        try:
+            if materialize_policy(repo, update.new, root):
+                build_policy(root)
+        except ConfigError as exc:
+            out.append(
+                violation(
+                    "BF002",
+                    update.remote_ref.removeprefix("refs/heads/"),
+                    f"the policy this push puts on the default branch does not load: {exc}",
+                    hint="fix the policy file and push again",
+                )
+            )
+    return out
+
+
+def judge_received(
+    config: str | None, preset: str | None, updates: list[RefUpdate], bad: list[str]
+) -> int:
+    location = locate()
+    if location is None:
+        raise RepoError("not inside a git repository")
+    repo = open_repository(location)
+    loaded = server_policy(location, repo, config, preset)
+    session = RepoSession(location, loaded.policy, repo)
+    out: list[Violation] = [
+        violation("BF001", shown(line[:80]), "a line of the push is not '<old> <new> <ref>'")
+        for line in bad
+    ]
+    readable = []
+    for update in updates:
+        if is_zero(update.new) or _readable(repo, update.new):
+            readable.append(update)
+        else:
+            out.append(
+                violation(
+                    "BF001",
+                    update.remote_ref,
+                    f"the pushed object {update.new[:12]} is not in the repository",
+                )
+            )
+    out += _pushed_policy(location, repo, readable)
+    out += judge_push(session, readable, None, platform_merge=platform_merge())
+    out = judge(loaded.policy, out)
+    print_violations(out)
+    if blocking(out):
+        refs = len({v.ref for v in out if v.severity == "error"})
+        note(f"push rejected: {refs} ref(s) break {loaded.policy.label}; nothing was updated")
+        return EXIT_VIOLATION
+    return EXIT_OK
+
+
+def platform_merge() -> bool:
+    """Whether the hosting platform itself is writing (merging a pull request): GitLab marks
+    its web-side writes GL_PROTOCOL=web, Gitea and Forgejo name the pull request."""
+    return os.environ.get("GL_PROTOCOL") == "web" or bool(os.environ.get("GITEA_PR_ID"))
+
+
+def _readable(repo: pygit2.Repository, object_id: str) -> bool:
+    try:
+        repo[object_id]
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+def run_pre_receive(config: str | None, preset: str | None) -> int:
+    updates, bad = parse_receive_lines(sys.stdin.buffer.read())
+    return judge_received(config, preset, updates, bad)
+
+
+def run_update(config: str | None, preset: str | None, ref: str, old: str, new: str) -> int:
+    if not (_is_id(old) and _is_id(new)):
+        return judge_received(config, preset, [], [f"{old} {new} {ref}"])
+    return judge_received(config, preset, [RefUpdate("", new, ref, old)], [])

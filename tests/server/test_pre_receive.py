@@ -1,0 +1,262 @@
+"""The server's pre-receive hook, pushed to with the real git client over git:// and file://."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit, git, run_branchflow
+from tests.server.conftest import clone
+
+ZERO = "0" * 40
+
+
+def push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return git(repo, "push", "origin", *args, check=False)
+
+
+def server_ref(server: Path, ref: str) -> str:
+    return git(server, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()
+
+
+@pytest.fixture(params=["git-daemon", "file"])
+def client(request: pytest.FixtureRequest, server_repo: Path, tmp_path: Path) -> Path:
+    """A clone of the server, over git:// (a real daemon) or file://; no client hooks."""
+    if request.param == "git-daemon":
+        url = request.getfixturevalue("daemon_url")
+    else:
+        url = f"file://{server_repo}"
+    return clone(url, tmp_path / "client")
+
+
+def test_good_feature_push_is_accepted(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "-c", "feature/login", "develop")
+    commit(client, "login")
+    done = push(client, "feature/login")
+    assert done.returncode == 0, done.stderr
+    assert server_ref(server_repo, "refs/heads/feature/login")
+
+
+def test_rejection_lists_every_bad_ref_as_remote_lines(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "main")
+    commit(client, "straight onto main")
+    before = server_ref(server_repo, "refs/heads/main")
+    done = push(client, "main", "develop:refs/heads/Bad_Name", ":develop")
+    assert done.returncode != 0
+    err = done.stderr
+    assert (
+        "remote: branchflow: main: BF201 protected-commit: 1 commit(s) made directly on main, "
+        "which is protected"
+    ) in err
+    assert "remote:   hint: move them to a branch: git switch -c hotfix/my-change main" in err
+    assert "remote: branchflow: Bad_Name: BF101 branch-name" in err
+    assert "remote: branchflow: develop: BF401 protected-delete" in err
+    assert "remote: branchflow: push rejected: 3 ref(s) break preset 'gitflow'" in err
+    assert server_ref(server_repo, "refs/heads/main") == before  # nothing was updated
+    assert not server_ref(server_repo, "refs/heads/Bad_Name")
+
+
+def test_no_verify_does_not_help(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "main")
+    commit(client, "sneaky")
+    done = git(client, "push", "--no-verify", "origin", "main", check=False)
+    assert done.returncode != 0
+    assert "BF201 protected-commit" in done.stderr
+
+
+def test_force_push_and_wrong_base_and_merge(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "develop")
+    git(client, "reset", "-q", "--hard", "main")
+    commit(client, "rewrite")
+    done = git(client, "push", "--force", "origin", "develop", check=False)
+    assert "remote: branchflow: develop: BF402 force-push" in done.stderr
+
+    git(client, "fetch", "-q", "origin")
+    git(client, "switch", "-q", "-c", "hotfix/wrong", "origin/develop")
+    commit(client, "fix")
+    done = push(client, "hotfix/wrong")
+    assert done.returncode != 0
+    assert (
+        "BF301 branch-base: hotfix/wrong was created from develop; hotfix branches are "
+        "created from main" in done.stderr
+    )
+    assert "evidence: graph: hotfix/wrong forks from develop" in done.stderr
+
+    git(client, "switch", "-q", "-c", "feature/x", "origin/develop")
+    commit(client, "x")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "feature/x")  # objects only in quarantine
+    done = push(client, "main")
+    assert done.returncode != 0
+    assert "BF202 merge-source: merging feature/x (a feature branch) into main" in done.stderr
+
+
+def test_release_flow_is_accepted(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "-c", "release/v1.0.0", "develop")
+    commit(client, "bump")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
+    git(client, "tag", "v1.0.0")
+    git(client, "switch", "-q", "develop")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
+    done = push(client, "main", "develop", "v1.0.0")
+    assert done.returncode == 0, done.stderr
+
+
+def test_policy_committed_on_the_default_branch(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    (client / ".branchflow.yaml").write_text(
+        "extends: gitflow\nbranches:\n  main:\n    protected: false\n"
+    )
+    git(client, "add", ".branchflow.yaml")
+    git(client, "commit", "-q", "-m", "policy")
+    done = push(client, "main")
+    assert "BF201" in done.stderr  # judged by the policy before this push: main is protected
+    # An administrator lands the policy on the server directly (a fetch runs no hook).
+    git(server_repo, "fetch", "-q", str(client), "main:main")
+    commit(client, "now allowed on main")
+    done = push(client, "main")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_broken_policy_cannot_land_on_the_default_branch(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "develop")
+    (client / ".branchflow.yaml").write_text("extends: gitflow\nbranchs: {}\n")
+    git(client, "add", ".branchflow.yaml")
+    git(client, "commit", "-q", "-m", "typo in policy")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0")
+    done = push(client, "main")
+    assert done.returncode != 0
+    assert (
+        "BF002 policy-file: the policy this push puts on the default branch does not load"
+        in done.stderr
+    )
+    assert "unknown key 'branchs'; did you mean 'branches'?" in done.stderr
+
+
+def test_policy_from_the_server_environment(
+    server_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "server-policy.yaml"
+    policy.write_text("extends: trunk\n")
+    monkeypatch.setenv("BRANCHFLOW_CONFIG", str(policy))
+    client = clone(f"file://{server_repo}", tmp_path / "client")
+    git(client, "switch", "-q", "-c", "release/v1.2.0", "develop")
+    commit(client, "x")
+    done = push(client, "release/v1.2.0")  # a Git Flow name, but trunk's are release/{version}
+    assert done.returncode != 0
+    assert f"matches no branch type of {policy} extends preset 'trunk'" in done.stderr
+
+
+def test_non_utf8_branch_name(client: Path) -> None:
+    subprocess.run(
+        ["git", "switch", "-q", "-c", b"feature/caf\xe9", "develop"], cwd=client, check=True
+    )
+    commit(client, "cafe")
+    done = subprocess.run(
+        ["git", "push", "origin", b"feature/caf\xe9"],
+        cwd=client,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert b"remote: branchflow: feature/caf\\xe9: BF101 branch-name" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_thousands_of_refs_in_one_push(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "-c", "feature/bulk", "develop")
+    commit(client, "bulk")
+    head = git(client, "rev-parse", "HEAD").stdout.strip()
+    refs = "".join(f"create refs/heads/feature/bulk-{n:04d} {head}\n" for n in range(1500))
+    refs += "".join(f"create refs/heads/Bulk_{n} {head}\n" for n in range(3))
+    subprocess.run(["git", "update-ref", "--stdin"], cwd=client, input=refs, text=True, check=True)
+    done = git(client, "push", "origin", "refs/heads/*:refs/heads/*", check=False)
+    assert done.returncode != 0
+    assert done.stderr.count("BF101 branch-name") == 3
+    assert "push rejected: 3 ref(s)" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not server_ref(server_repo, "refs/heads/feature/bulk-0000")
+
+
+def run_hook_directly(server: Path, stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "GIT_DIR": "."}
+    return subprocess.run(
+        ["branchflow", *(args or ("pre-receive",))],
+        cwd=server,
+        input=stdin,
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_hostile_input_gets_a_clean_verdict(server_repo: Path) -> None:
+    missing = "1" * 40
+    lines = (
+        b"garbage line\n"
+        + f"{ZERO} {missing} refs/heads/feature/ghost\n".encode()
+        + f"{ZERO} {'2' * 40} refs/heads/a..b\n".encode()
+    )
+    done = run_hook_directly(server_repo, lines)
+    assert done.returncode == 1
+    err = done.stderr.decode()
+    assert "BF001 push-input: a line of the push is not '<old> <new> <ref>'" in err
+    assert "BF001 push-input: the pushed object 111111111111 is not in the repository" in err
+    assert "Traceback" not in err
+    empty = run_hook_directly(server_repo, b"")
+    assert (empty.returncode, empty.stderr) == (0, b"")
+
+
+def test_update_hook_judges_one_ref(server_repo: Path) -> None:
+    develop = server_ref(server_repo, "refs/heads/develop")
+    done = run_hook_directly(server_repo, b"", "update", "refs/heads/develop", develop, ZERO)
+    assert done.returncode == 1
+    assert b"BF401 protected-delete" in done.stderr
+    done = run_hook_directly(server_repo, b"", "update", "refs/heads/feature/ok", ZERO, develop)
+    assert done.returncode == 0, done.stderr
+
+
+def test_concurrent_pushes_from_eight_clients(
+    daemon_url: str, server_repo: Path, tmp_path: Path
+) -> None:
+    clients = [clone(daemon_url, tmp_path / f"client-{n}") for n in range(8)]
+    expected = {}
+    for n, repo in enumerate(clients):
+        good = n % 2 == 0
+        name = f"feature/work-{n}" if good else f"Work_{n}"
+        git(repo, "switch", "-q", "-c", name, "develop")
+        commit(repo, f"work {n}")
+        expected[n] = (name, good)
+    results: dict[int, subprocess.CompletedProcess[str]] = {}
+
+    def run(n: int) -> None:
+        results[n] = push(clients[n], expected[n][0])
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for n, (name, good) in expected.items():
+        done = results[n]
+        assert (done.returncode == 0) is good, (name, done.stderr)
+        assert bool(server_ref(server_repo, f"refs/heads/{name}")) is good
+        if not good:
+            assert f"remote: branchflow: {name}: BF101 branch-name" in done.stderr
+
+
+def test_install_in_a_bare_repository_chains_an_existing_hook(server_repo: Path) -> None:
+    run_branchflow(server_repo, "uninstall")
+    hook = server_repo / "hooks" / "pre-receive"
+    assert not hook.exists()
+    hook.write_text("#!/bin/sh\ncat > /dev/null\nexit 0\n")
+    hook.chmod(0o755)
+    done = run_branchflow(server_repo, "install")
+    assert "the hook that was there runs first" in done.stdout
+    assert (server_repo / "hooks" / "pre-receive.branchflow-chained").exists()
