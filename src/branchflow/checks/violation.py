@@ -18,6 +18,12 @@ class Violation(NamedTuple):
     hint: str | None = None  # the exact command that fixes it
     type_name: str | None = None  # the branch type whose severity settings apply
     severity: str = "error"
+    subject: str = ""  # what, besides the ref, identifies it across runs (a commit id)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and wording changes: for baselines and SARIF."""
+        return f"{self.rule.id}:{self.ref}:{self.subject}"
 
 
 def violation(
@@ -28,9 +34,10 @@ def violation(
     details: tuple[str, ...] = (),
     hint: str | None = None,
     type_name: str | None = None,
+    subject: str = "",
 ) -> Violation:
     rule = RULES[rule_id]
-    return Violation(ref, rule, message, details, hint, type_name, rule.default)
+    return Violation(ref, rule, message, details, hint, type_name, rule.default, subject)
 
 
 def judge(policy: CompiledPolicy, violations: list[Violation]) -> list[Violation]:

@@ -10,11 +10,10 @@ import os
 
 from branchflow import __version__
 from branchflow.errors import ConfigError
+from branchflow.formats import PROJECT_URL
 from branchflow.policy.discover import ROOT_FILES
 from branchflow.policy.presets import DEFAULT_PRESET, preset_path
 from branchflow.repo.state import locate
-
-PROJECT_URL = "https://github.com/branchflow/branchflow"
 
 STARTER = """\
 # The branching policy of this repository, enforced by branchflow.

@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("type", help="the branch type, e.g. feature")
     start.add_argument("name", help="the name's variable part, e.g. model-tuning")
     start.add_argument("--from", dest="base", metavar="BRANCH", help="the base to use")
+    ci = command("ci", "judge the pull request (or branch) a CI pipeline builds")
+    ci.add_argument("--source", help="the pull request's source branch (outside known CI)")
+    ci.add_argument("--target", help="the pull request's target branch")
+    ci.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     command("pre-receive", "judge a push on the server (stdin: <old> <new> <ref> lines)")
     update = command("update", "judge one ref of a push on the server (git's update hook)")
     update.add_argument("ref")
@@ -97,6 +101,7 @@ COMMANDS = {
     "install": ("install", "run_install"),
     "uninstall": ("install", "run_uninstall"),
     "start": ("start", "run"),
+    "ci": ("ci", "run"),
     "pre-receive": ("server", "pre_receive"),
     "update": ("server", "update"),
 }

@@ -1,0 +1,114 @@
+"""Which CI system is running, and what it says about the pull request being built.
+
+Each provider names a pull request's source and target branches in its own
+environment variables, and clones shallowly by default in its own way; the
+fix for that is provider-specific too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import NamedTuple
+
+
+class Build(NamedTuple):
+    provider: str  # github, gitlab, bitbucket, azure, jenkins, or "command line"
+    source: str | None  # a pull request's source branch
+    target: str | None  # a pull request's target branch
+    source_commit: str | None  # the source branch's commit, when the provider says
+    branch: str | None  # the branch a non-pull-request build is for
+    unshallow: str  # how to make this provider clone the whole history
+
+
+def _strip_heads(name: str | None) -> str | None:
+    if not name:
+        return None
+    return name[len("refs/heads/") :] if name.startswith("refs/heads/") else name
+
+
+def _github(env: Mapping[str, str]) -> Build:
+    source = env.get("GITHUB_HEAD_REF") or None
+    commit = None
+    event = env.get("GITHUB_EVENT_PATH")
+    if source and event:
+        try:
+            with open(event, encoding="utf-8") as f:
+                commit = json.load(f)["pull_request"]["head"]["sha"]
+        except (OSError, ValueError, KeyError, TypeError):
+            commit = None
+    branch = (
+        env.get("GITHUB_REF_NAME") if env.get("GITHUB_REF", "").startswith("refs/heads/") else None
+    )
+    return Build(
+        "github",
+        source,
+        env.get("GITHUB_BASE_REF") or None,
+        commit,
+        None if source else branch,
+        "with actions/checkout, set `fetch-depth: 0`",
+    )
+
+
+def _gitlab(env: Mapping[str, str]) -> Build:
+    source = env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") or None
+    return Build(
+        "gitlab",
+        source,
+        env.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME") or None,
+        env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or None,
+        None if source else env.get("CI_COMMIT_BRANCH") or None,
+        "set the job's `variables: GIT_DEPTH: 0`",
+    )
+
+
+def _bitbucket(env: Mapping[str, str]) -> Build:
+    pull_request = bool(env.get("BITBUCKET_PR_ID"))
+    branch = env.get("BITBUCKET_BRANCH") or None
+    return Build(
+        "bitbucket",
+        branch if pull_request else None,
+        env.get("BITBUCKET_PR_DESTINATION_BRANCH") or None,
+        env.get("BITBUCKET_COMMIT") or None,
+        None if pull_request else branch,
+        "set `clone: depth: full` in bitbucket-pipelines.yml",
+    )
+
+
+def _azure(env: Mapping[str, str]) -> Build:
+    source = _strip_heads(env.get("SYSTEM_PULLREQUEST_SOURCEBRANCH"))
+    return Build(
+        "azure",
+        source,
+        _strip_heads(env.get("SYSTEM_PULLREQUEST_TARGETBRANCH")),
+        env.get("SYSTEM_PULLREQUEST_SOURCECOMMITID") or None,
+        None if source else _strip_heads(env.get("BUILD_SOURCEBRANCH")),
+        "add `- checkout: self` with `fetchDepth: 0` to the pipeline",
+    )
+
+
+def _jenkins(env: Mapping[str, str]) -> Build:
+    source = env.get("CHANGE_BRANCH") or None
+    return Build(
+        "jenkins",
+        source,
+        env.get("CHANGE_TARGET") or None,
+        None,
+        None if source else env.get("BRANCH_NAME") or None,
+        "turn off the shallow clone in the job's checkout (CloneOption shallow: false)",
+    )
+
+
+def detect(env: Mapping[str, str]) -> Build | None:
+    """The build as the CI system running it describes it; None outside a known CI."""
+    if env.get("GITHUB_ACTIONS") == "true":
+        return _github(env)
+    if env.get("GITLAB_CI") == "true":
+        return _gitlab(env)
+    if env.get("BITBUCKET_BUILD_NUMBER"):
+        return _bitbucket(env)
+    if env.get("TF_BUILD", "").lower() == "true":
+        return _azure(env)
+    if env.get("JENKINS_URL"):
+        return _jenkins(env)
+    return None
