@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+FORMAT = 2  # bump when the history's shape changes, so kept repositories are rebuilt
 START = 1_700_000_000
 IDENT = "Bench <bench@example.com>"
 
@@ -81,7 +82,7 @@ def gitflow_history(commits: int, branches: int, seed: int = 7) -> Iterator[byte
     out: list[bytes] = []
     s = Stream(out)
     main = s.commit("initial", None)
-    develop = s.commit("develop starts", main)
+    develop = main  # git flow init: develop starts where main is
     features: list[tuple[str, int]] = []
     releases: list[tuple[str, int]] = []
     hotfixes: list[tuple[str, int]] = []
@@ -127,7 +128,7 @@ def gitflow_history(commits: int, branches: int, seed: int = 7) -> Iterator[byte
 
 def build(path: Path, commits: int, branches: int) -> Path:
     """Create the repository at ``path`` (skipped when a finished one is there)."""
-    done_marker = path / ".git" / "branchflow-bench-done"
+    done_marker = path / ".git" / f"branchflow-bench-done-v{FORMAT}"
     if done_marker.exists():
         return path
     if path.exists():

@@ -71,9 +71,15 @@ def _judge_source(
             return None
         return None, f"pull request {source.name}, source branch unknown"
     if source.kind == "tag":
-        if policy.classify_tag(source.name) is None:
+        # A tag carries what is on the branches that hold it (main, after a release); when
+        # that is unknown, the branch types tags are allowed on.
+        held_by = [r.name for name in source.on if (r := _rule_of(policy, name)) is not None]
+        if held_by:
+            on = tuple(held_by)
+        elif policy.classify_tag(source.name) is None:
             return None, "a tag the policy does not know"
-        on = (policy.tags.on if policy.tags else ()) or tuple(r.name for r in policy.branches)
+        else:
+            on = (policy.tags.on if policy.tags else ()) or tuple(r.name for r in policy.branches)
         if any(policy.merge_allowed(t, target.name) for t in on):
             return None
         return None, "a release tag"
@@ -87,6 +93,11 @@ def _judge_source(
     if policy.merge_allowed(found.rule.name, target.name):
         return None
     return found.rule.name, f"a {found.rule.name} branch"
+
+
+def _rule_of(policy: CompiledPolicy, name: str) -> BranchRule | None:
+    found = policy.classify(name)
+    return found.rule if found is not None else None
 
 
 def _elsewhere(

@@ -79,6 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
     ci.add_argument("--source", help="the pull request's source branch (outside known CI)")
     ci.add_argument("--target", help="the pull request's target branch")
     ci.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    audit = command("audit", "report where the repository stands against its policy")
+    audit.add_argument("--since", metavar="YYYY-MM-DD", help="only what happened after this day")
+    audit.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    audit.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="record today's findings in FILE (when it does not exist), then report only new ones",
+    )
+    audit.add_argument(
+        "--update-baseline", action="store_true", help="rewrite FILE with today's findings"
+    )
+    audit.add_argument(
+        "--stale-days", type=int, metavar="N", help="idle days before a topic branch is stale"
+    )
     command("pre-receive", "judge a push on the server (stdin: <old> <new> <ref> lines)")
     update = command("update", "judge one ref of a push on the server (git's update hook)")
     update.add_argument("ref")
@@ -102,6 +116,7 @@ COMMANDS = {
     "uninstall": ("install", "run_uninstall"),
     "start": ("start", "run"),
     "ci": ("ci", "run"),
+    "audit": ("audit", "run"),
     "pre-receive": ("server", "pre_receive"),
     "update": ("server", "update"),
 }

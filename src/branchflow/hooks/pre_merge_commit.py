@@ -37,7 +37,9 @@ def run(options: HookOptions) -> int:
     session = RepoSession(location, policy)
     match, violations = check_branch_name(policy, branch)
     if match is not None and match.rule is not None:
-        sources = merge_sources_from_environment(session.repo, location, dict(os.environ))
+        sources = session.with_tag_holders(
+            merge_sources_from_environment(session.repo, location, dict(os.environ))
+        )
         violations += check_merge(policy, branch, match.rule, sources)
         violations += session.undocumented(sources, when="merged")
     violations = judge(policy, violations)

@@ -124,9 +124,15 @@ def _judge_new_commits(
 ) -> list[Violation]:
     if old is None and rule.long_lived:
         return []  # the first push of a long-lived branch creates it; nothing lands on it
-    commits = new_first_parent_commits(
-        session.repo, update.new, _known_to_remote(session, branch, old, remote), session.remotes
-    )
+    commits = [
+        c._replace(sources=session.with_tag_holders(c.sources))
+        for c in new_first_parent_commits(
+            session.repo,
+            update.new,
+            _known_to_remote(session, branch, old, remote),
+            session.remotes,
+        )
+    ]
     # How the commands that undo a local mistake name the remote's state of the branch.
     if remote is None:
         upstream = f"origin/{branch}"  # on the server: the pusher's usual name for it

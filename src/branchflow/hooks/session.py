@@ -11,7 +11,7 @@ from branchflow.checks.docs import check_documented
 from branchflow.checks.violation import Violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, Match
 from branchflow.repo.base import BaseEvidence, infer_base
-from branchflow.repo.history import changed_paths, merge_base
+from branchflow.repo.history import changed_paths, contains, merge_base
 from branchflow.repo.inspect import BranchTip, branch_tips, open_repository, remote_names
 from branchflow.repo.merge_message import MergeSource
 from branchflow.repo.state import RepoLocation
@@ -112,3 +112,25 @@ class RepoSession:
                 changed = changed_paths(repo, base, tip)
                 out += check_documented(source.name, found.rule, changed, when=when)
         return out
+
+    def tag_commit(self, tag: str) -> str | None:
+        try:
+            return str(self.repo.references[f"refs/tags/{tag}"].peel(pygit2.Commit).id)
+        except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+            return None
+
+    def with_tag_holders(self, sources: tuple[MergeSource, ...]) -> tuple[MergeSource, ...]:
+        """Tags among merge sources, with the long-lived branches that hold their commits."""
+        out = []
+        for source in sources:
+            commit = self.tag_commit(source.name) if source.kind == "tag" else None
+            if commit is None or source.on:
+                out.append(source)
+                continue
+            holders = {
+                tip.name
+                for tip in self.tips
+                if self.is_long_lived(tip.name) and contains(self.repo, tip.target, commit)
+            }
+            out.append(source._replace(on=tuple(sorted(holders))))
+        return tuple(out)

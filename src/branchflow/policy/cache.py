@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     Inputs = tuple[tuple[str, bytes | None], ...]
 
-_FORMAT = 3
+_FORMAT = 4
 MAX_VERDICTS = 512  # branches remembered per policy; the oldest go first
 
 

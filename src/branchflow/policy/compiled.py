@@ -74,6 +74,7 @@ class CompiledPolicy(NamedTuple):
     exempt: tuple[tuple[str, str], ...]  # (glob as written, regex)
     tags: TagPolicy | None
     rules: tuple[tuple[str, str], ...]  # rule id -> severity, policy-wide
+    stale_after_days: int
 
     def rule(self, type_name: str) -> BranchRule | None:
         for rule in self.branches:
@@ -125,7 +126,7 @@ class CompiledPolicy(NamedTuple):
 
     @classmethod
     def from_data(cls, data: tuple[Any, ...]) -> CompiledPolicy:
-        label, branches, exempt, tags, rules = data
+        label, branches, exempt, tags, rules, stale_after_days = data
         return cls(
             label,
             tuple(
@@ -134,6 +135,7 @@ class CompiledPolicy(NamedTuple):
             exempt,
             None if tags is None else TagPolicy(_patterns(tags[0]), *tags[1:]),
             rules,
+            stale_after_days,
         )
 
     def severity(self, rule_id: str, type_name: str | None, default: str) -> str:

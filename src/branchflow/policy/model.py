@@ -178,6 +178,14 @@ class FlowPolicy(StrictModel):
         dict[str, Severity],
         Field(description="Rule id (BF201) or name (protected-commit) -> error, warn or off."),
     ] = {}
+    stale_after_days: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="Days without a commit after which `branchflow audit` calls a topic "
+            "branch stale (rule BF701); 0 turns it off.",
+        ),
+    ] = 90
 
     @model_validator(mode="after")
     def _flow_graph(self) -> FlowPolicy:
@@ -230,7 +238,9 @@ class FlowPolicy(StrictModel):
                 tuple(self.tags.on),
             )
         exempt = tuple((glob, glob_to_regex(glob)) for glob in self.exempt)
-        return CompiledPolicy(label, rules, exempt, tags, _rule_settings(self.rules))
+        return CompiledPolicy(
+            label, rules, exempt, tags, _rule_settings(self.rules), self.stale_after_days
+        )
 
 
 Problem = tuple[tuple[str | int, ...], str]

@@ -67,10 +67,17 @@ RULES: dict[str, Rule] = {
             per_type=False,
         ),
         Rule(
+            "BF504",
+            "release-untagged",
+            "a release that reached a tagged branch type carries its version's tag",
+            per_type=False,
+        ),
+        Rule(
             "BF601",
             "experiment-docs",
             "a branch changes its 'documented_in' files before it is merged or pushed",
         ),
+        Rule("BF701", "stale-branch", "a topic branch does not lie idle for long", "warn"),
     )
 }
 _BY_NAME = {rule.name: rule for rule in RULES.values()}

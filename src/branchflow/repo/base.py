@@ -45,7 +45,7 @@ def infer_base(
     is_long_lived: Callable[[str], bool],
     remotes: tuple[str, ...] = (),
 ) -> BaseEvidence:
-    found = _from_reflog(repo, location, branch, tip, remotes)
+    found = reflog_evidence(repo, location, branch, tip, remotes)
     if found is not None:
         return found
     found = _from_graph(repo, branch, tip, tips, is_long_lived)
@@ -55,7 +55,7 @@ def infer_base(
     return upstream or found
 
 
-def _from_reflog(
+def reflog_evidence(
     repo: pygit2.Repository, location: RepoLocation, branch: str, tip: str, remotes: tuple[str, ...]
 ) -> BaseEvidence | None:
     created = created_from(location, branch)
@@ -142,7 +142,7 @@ def _from_graph(
         names = preferred or long_lived
     else:
         names = sorted(topic_tips[commit])
-    where = "its tip" if depth == 0 else _commits_down(depth)
+    where = "its tip" if depth == 0 else commits_down(depth)
     detail = f"graph: {branch} forks from {' and '.join(names)} at {commit[:12]} ({where})"
     if len(names) > 1:
         detail += "; ambiguous"
@@ -191,7 +191,7 @@ def _moved_topic(
         return None
     names = sorted(set(best[1]))
     detail = (
-        f"graph: its history from {_commits_down(best[0])} is also on {', '.join(names)}, "
+        f"graph: its history from {commits_down(best[0])} is also on {', '.join(names)}, "
         "above where it forks from the long-lived branches"
     )
     return BaseEvidence(tuple(names), "graph", detail)
@@ -231,5 +231,5 @@ def _from_upstream(repo: pygit2.Repository, branch: str) -> BaseEvidence | None:
     return BaseEvidence((name,), "upstream", f"upstream of {branch}: branch.{branch}.merge={merge}")
 
 
-def _commits_down(depth: int) -> str:
+def commits_down(depth: int) -> str:
     return f"{depth} first-parent commit{'s' if depth != 1 else ''} down"

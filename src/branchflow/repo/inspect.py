@@ -16,7 +16,7 @@ from branchflow.repo.merge_message import MergeSource, parse_merge_message, stri
 from branchflow.repo.state import HeadState, RepoLocation, decode, operation_in_progress
 
 # Variables git sets for hooks that would redirect a nested git command.
-_GIT_ENV = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX")
+GIT_ENV = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX")
 
 
 def open_repository(location: RepoLocation) -> pygit2.Repository:
@@ -42,7 +42,7 @@ def open_repository(location: RepoLocation) -> pygit2.Repository:
 
 def run_git(args: list[str], cwd: str) -> str | None:
     """Output of a git command run outside any hook environment, or None when it fails."""
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV}
     try:
         done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)
     except OSError:

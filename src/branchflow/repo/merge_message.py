@@ -21,6 +21,7 @@ from typing import NamedTuple
 class MergeSource(NamedTuple):
     name: str  # a branch name without its remote ("feature/x"), a tag, a commit id, "#12"
     kind: str  # "branch", "tag", "commit", or "pull-request" (a merge naming no source)
+    on: tuple[str, ...] = ()  # for a tag: the long-lived branches that hold its commit
 
 
 _KINDS = re.compile(
