@@ -1,0 +1,197 @@
+"""`branchflow audit` on a history made with real git commands, mistakes included."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BRANCHFLOW, commit, git, run_branchflow
+
+OLD = "2020-01-01T00:00:00+00:00"
+
+
+def merge(repo: Path, source: str, message: str | None = None, *, ff: bool = False) -> None:
+    args = ["merge", "-q", "--no-verify"]
+    args += ["--ff-only"] if ff else ["--no-ff", "-m", message or f"Merge branch '{source}'"]
+    git(repo, *args, source)
+
+
+@pytest.fixture
+def history(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A Git Flow repository with a few years of mostly good, sometimes bad, history."""
+    git(repo, "branch", "develop")
+    # good: features through develop, releases into main (tagged) and back
+    git(repo, "switch", "-q", "-c", "feature/login", "develop")
+    commit(repo, "login")
+    git(repo, "switch", "-q", "develop")
+    merge(repo, "feature/login", "Merge branch 'feature/login' into develop")
+    git(repo, "switch", "-q", "-c", "release/v1.0.0", "develop")
+    commit(repo, "bump 1.0.0")
+    git(repo, "switch", "-q", "main")
+    merge(repo, "release/v1.0.0")
+    git(repo, "tag", "-a", "-m", "1.0.0", "1.0.0")  # an old-style tag: no v
+    git(repo, "switch", "-q", "develop")
+    merge(repo, "1.0.0", "Merge tag '1.0.0' into develop")
+    # good: a pull request merged on GitHub
+    git(repo, "switch", "-q", "-c", "feature/search", "develop")
+    commit(repo, "search")
+    git(repo, "switch", "-q", "develop")
+    merge(repo, "feature/search", "Merge pull request #12 from octo/feature/search\n\nSearch")
+    # bad: a commit straight onto main
+    git(repo, "switch", "-q", "main")
+    commit(repo, "quick fix on main")
+    # bad: a feature merged into main
+    git(repo, "switch", "-q", "-c", "feature/shortcut", "develop")
+    commit(repo, "shortcut")
+    git(repo, "switch", "-q", "main")
+    merge(repo, "feature/shortcut", "Merge branch 'feature/shortcut'")
+    # bad: a release merged into main, never tagged
+    git(repo, "switch", "-q", "-c", "release/v1.1.0", "develop")
+    commit(repo, "bump 1.1.0")
+    git(repo, "switch", "-q", "main")
+    merge(repo, "release/v1.1.0")
+    # bad: names, a base, a tag, an old branch
+    git(repo, "branch", "Bad_Name", "develop")
+    git(repo, "branch", "hotfix/from-develop", "develop")
+    git(repo, "tag", "release-2", "main")
+    git(repo, "switch", "-q", "-c", "feature/forgotten", "develop")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", OLD)
+    commit(repo, "forgotten work")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-01-01T00:00:00+00:00")
+    git(repo, "switch", "-q", "develop")
+    return repo
+
+
+def audit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Stale after 1000 days: the fixed commit dates of the tests are under a year old,
+    OLD is older."""
+    if "--stale-days" not in args:
+        args = (*args, "--stale-days", "1000")
+    return run_branchflow(repo, "audit", *args)
+
+
+def rules_in(done: subprocess.CompletedProcess[str]) -> list[tuple[str, str]]:
+    found = []
+    for line in done.stdout.splitlines():
+        if line.startswith("branchflow: "):
+            ref, rest = line[len("branchflow: ") :].split(": ", 1)
+            found.append((ref, rest.split(" ", 1)[0]))
+    return sorted(found)
+
+
+def test_audit_finds_what_is_wrong_and_only_that(history: Path) -> None:
+    done = audit(history)
+    assert done.returncode == 1
+    assert rules_in(done) == [
+        ("1.0.0", "BF501"),  # an old-style tag: it breaks the template, its merge is fine
+        ("Bad_Name", "BF101"),
+        ("feature/forgotten", "BF701"),
+        ("hotfix/from-develop", "BF301"),
+        ("main", "BF201"),
+        ("main", "BF202"),
+        ("release-2", "BF501"),
+        ("release/v1.1.0", "BF504"),
+    ]
+    out = done.stdout
+    assert "main: BF201 protected-commit: 1 commit(s) made directly on main" in out
+    assert "newest: " in out and "quick fix on main" in out
+    assert "merging feature/shortcut (a feature branch) into main is not allowed" in out
+    assert "release/v1.1.0: BF504 release-untagged: release/v1.1.0 reached main in" in out
+    assert "but no tag carries version 1.1.0" in out
+    assert "hotfix/from-develop was created from develop" in out
+    assert "feature/forgotten: BF701 stale-branch (warning): no commit for" in out
+    assert out.splitlines()[-1].startswith("audit: 7 error(s), 1 warning(s) in ")
+
+
+def test_fast_forwarded_release_is_named_as_such(repo: Path) -> None:
+    git(repo, "branch", "develop")
+    git(repo, "switch", "-q", "-c", "release/v2.0.0", "develop")
+    commit(repo, "bump 2.0.0")
+    git(repo, "switch", "-q", "main")
+    merge(repo, "release/v2.0.0", ff=True)
+    git(repo, "tag", "v2.0.0")
+    done = audit(repo)
+    assert rules_in(done) == [("main", "BF203")]
+    assert "main was fast-forwarded to release/v2.0.0: 1 commit(s) landed without a merge" in (
+        done.stdout
+    )
+
+
+def test_since_limits_the_report(history: Path) -> None:
+    done = audit(history, "--since", "2025-06-01")
+    assert ("feature/forgotten", "BF701") not in rules_in(done)
+    assert ("main", "BF201") in rules_in(done)
+    nothing = audit(history, "--since", "2030-01-01")
+    assert (nothing.returncode, rules_in(nothing)) == (0, [])
+    bad = audit(history, "--since", "yesterday")
+    assert bad.returncode == 2
+    assert "--since: expected a date as YYYY-MM-DD" in bad.stderr
+
+
+def test_json_and_sarif(history: Path) -> None:
+    data = json.loads(audit(history, "--format", "json").stdout)
+    assert data["summary"] == {"errors": 7, "warnings": 1}
+    assert data["branches"] == 10
+    rules = {v["rule"] for v in data["violations"]}
+    assert "BF504" in rules
+    sarif = json.loads(audit(history, "--format", "sarif").stdout)
+    assert len(sarif["runs"][0]["results"]) == 8
+
+
+def test_baseline_holds_a_team_only_to_new_findings(history: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    first = audit(history, "--baseline", str(baseline))
+    assert first.returncode == 0
+    assert "recorded 8 finding(s) in" in first.stderr
+    recorded = json.loads(baseline.read_text())
+    assert recorded["branchflow_baseline"] == 1
+    assert len(recorded["fingerprints"]) == 8
+    again = audit(history, "--baseline", str(baseline))
+    assert again.returncode == 0
+    assert rules_in(again) == []
+    assert "8 known finding(s) in the baseline not shown" in again.stdout
+    git(history, "switch", "-q", "main")
+    commit(history, "another direct commit")
+    new = audit(history, "--baseline", str(baseline))
+    assert new.returncode == 1
+    assert rules_in(new) == [("main", "BF201")]  # the new run of direct commits only
+    updated = audit(history, "--baseline", str(baseline), "--update-baseline")
+    assert "recorded 9 finding(s)" in updated.stderr
+    assert audit(history, "--baseline", str(baseline)).returncode == 0
+
+
+def test_broken_baseline_file(history: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text("{not json")
+    done = audit(history, "--baseline", str(baseline))
+    assert done.returncode == 2
+    assert "not a branchflow baseline" in done.stderr
+
+
+def test_stale_age_is_configurable(history: Path) -> None:
+    assert ("feature/forgotten", "BF701") not in rules_in(audit(history, "--stale-days", "0"))
+    (history / ".branchflow.yaml").write_text("extends: gitflow\nstale_after_days: 0\n")
+    assert ("feature/forgotten", "BF701") not in rules_in(run_branchflow(history, "audit"))
+
+
+def test_progress_only_on_a_terminal(history: Path) -> None:
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [BRANCHFLOW, "audit"],
+        cwd=history,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=dict(os.environ),
+        check=False,
+    )
+    os.close(follower)
+    shown = os.read(leader, 65536).decode()
+    os.close(leader)
+    assert done.returncode == 1
+    assert "\r\x1b[Kbranchflow audit: walking the long-lived branches" in shown
+    assert "\r" not in audit(history).stderr
