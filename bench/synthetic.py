@@ -3,9 +3,10 @@
 Features branch from develop and merge back with merge commits; every 40
 features a release branches from develop, merges into main (tagged) and back
 into develop; every 25 features a hotfix branches from main and merges into
-main and develop. The newest branches are kept as refs (main, develop, 20
-releases, 20 hotfixes, the rest features) and origin/main, origin/develop are
-remote-tracking refs, as in a clone.
+main and develop; every 50 features someone commits straight onto develop.
+The newest branches are kept as refs (main, develop, 20 releases, 20 hotfixes,
+the rest features, a third of all of them open features not merged yet), and
+origin/main, origin/develop are remote-tracking refs, as in a clone.
 
     python bench/synthetic.py PATH [--commits 100000] [--branches 1000]
 """
@@ -20,7 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-FORMAT = 2  # bump when the history's shape changes, so kept repositories are rebuilt
+FORMAT = 4  # bump when the history's shape changes, so kept repositories are rebuilt
 START = 1_700_000_000
 IDENT = "Bench <bench@example.com>"
 
@@ -77,6 +78,24 @@ class Stream:
         )
 
 
+def _open_features(
+    s: Stream, rng: random.Random, develop: int, n: int, count: int
+) -> tuple[list[tuple[str, int]], int, int]:
+    """Work in progress: features forked from develop as it moves on, not merged yet."""
+    opened = []
+    for k in range(count):
+        tip = develop
+        for c in range(rng.randint(2, 5)):
+            tip = s.commit(f"open feature {k}: step {c}", tip)
+        opened.append((f"feature/open-{k:04d}", tip))
+        n += 1
+        done = develop
+        for c in range(rng.randint(1, 3)):
+            done = s.commit(f"feature {n}: step {c}", done)
+        develop = s.commit(f"Merge branch 'feature/f-{n:05d}' into develop", develop, done)
+    return opened, develop, n
+
+
 def gitflow_history(commits: int, branches: int, seed: int = 7) -> Iterator[bytes]:
     rng = random.Random(seed)
     out: list[bytes] = []
@@ -96,6 +115,8 @@ def gitflow_history(commits: int, branches: int, seed: int = 7) -> Iterator[byte
         name = f"feature/f-{n:05d}"
         develop = s.commit(f"Merge branch '{name}' into develop", develop, tip)
         features.append((name, tip))
+        if n % 50 == 0:  # as in real repositories: the odd quick fix straight onto develop
+            develop = s.commit(f"quick fix {n} on develop", develop)
         if n % 40 == 0:
             minor += 1
             version = f"1.{minor}.0"
@@ -115,8 +136,9 @@ def gitflow_history(commits: int, branches: int, seed: int = 7) -> Iterator[byte
         if len(out) > 2000:
             yield from out
             out.clear()
-    kept = releases[-20:] + hotfixes[-20:]
-    kept += features[-(branches - 2 - len(kept)) :]
+    opened, develop, n = _open_features(s, rng, develop, n, max(1, branches // 3))
+    kept = releases[-20:] + hotfixes[-20:] + opened
+    kept += features[-max(0, branches - 2 - len(kept)) :]
     s.ref("refs/heads/main", main)
     s.ref("refs/heads/develop", develop)
     s.ref("refs/remotes/origin/main", main)

@@ -26,6 +26,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from branchflow.hooks.run import run_hook
 
             return run_hook(args[1:])
+        if args[:1] in (["pre-receive"], ["update"]):  # a server's hooks: no argparse either
+            from branchflow.hooks.run import run_server_hook
+
+            return run_server_hook(args)
         from branchflow.commands.parser import run_command
 
         return run_command(args)

@@ -74,3 +74,18 @@ def test_says_why() -> None:
     assert ref_format_problem("a b") == "git does not allow space in a ref name"
     assert ref_format_problem("x/y.lock") == "the component 'y.lock' ends with '.lock'"
     assert ref_format_problem("") == "the name is empty"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_ALPHABET, min_size=0, max_size=10).map("".join))
+def test_the_fast_regex_agrees_with_the_explained_rules(name: str) -> None:
+    from branchflow.policy.compiled import ref_format_ok
+
+    assert ref_format_ok(name) is (ref_format_problem(name) is None), name
+
+
+@pytest.mark.parametrize("name", [*NAMES, "", "HEAD", "a/HEAD", "x.lock/y", "y/x.lock", "é/ü"])
+def test_the_fast_regex_on_known_cases(name: str) -> None:
+    from branchflow.policy.compiled import ref_format_ok
+
+    assert ref_format_ok(name) is (ref_format_problem(name) is None)

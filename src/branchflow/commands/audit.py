@@ -153,7 +153,7 @@ class Auditor:
             )
         if evidence is None:
             evidence = self.index.evidence(name, tip.target)
-        existing = {t: b.shown for t, b in self.session.existing_by_type.items()}
+        existing = self.session.existing_names(rule.from_)
         return check_base(self.policy, name, rule, evidence, existing)
 
     def _history(self, name: str, tip: BranchTip, rule: Any) -> list[Violation]:

@@ -75,14 +75,8 @@ def judge_build(session: RepoSession, build: Build) -> list[Violation]:
             allowed = [
                 r.name for r in policy.branches if policy.merge_allowed(match.rule.name, r.name)
             ]
-            retarget = next(
-                (
-                    session.existing_by_type[t].name
-                    for t in allowed
-                    if t in session.existing_by_type
-                ),
-                None,
-            )
+            retarget_tip = next(filter(None, (session.existing(t) for t in allowed)), None)
+            retarget = retarget_tip.name if retarget_tip is not None else None
             hint = (
                 f"change the pull request's target branch to {retarget}"
                 if retarget

@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--stale-days", type=int, metavar="N", help="idle days before a topic branch is stale"
     )
+    # Dispatched before argparse (cli.main); listed here for --help.
     command("pre-receive", "judge a push on the server (stdin: <old> <new> <ref> lines)")
     update = command("update", "judge one ref of a push on the server (git's update hook)")
     update.add_argument("ref")
@@ -117,8 +118,6 @@ COMMANDS = {
     "start": ("start", "run"),
     "ci": ("ci", "run"),
     "audit": ("audit", "run"),
-    "pre-receive": ("server", "pre_receive"),
-    "update": ("server", "update"),
 }
 
 

@@ -24,8 +24,7 @@ from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.hooks.push import RefUpdate, is_zero, judge_push
 from branchflow.hooks.session import RepoSession
 from branchflow.policy import cache
-from branchflow.policy.discover import PYPROJECT, ROOT_FILES, discover
-from branchflow.policy.layers import extends_path, read_layer
+from branchflow.policy.discover import PYPROJECT, ROOT_FILES
 from branchflow.policy.load import LoadedPolicy, build_policy, load_policy
 from branchflow.repo.committed import default_branch_tip, read_committed
 from branchflow.repo.inspect import open_repository
@@ -66,6 +65,9 @@ def materialize_policy(repo: pygit2.Repository, commit_id: str, root: str) -> bo
             _write_if_changed(path, data)
     if not any(found.values()):
         return False
+    from branchflow.policy.discover import discover  # YAML and TOML only when a policy is there
+    from branchflow.policy.layers import extends_path, read_layer
+
     chosen = discover(root)
     if chosen.path is None:
         return True

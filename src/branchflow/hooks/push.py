@@ -158,14 +158,12 @@ def _judge_new_commits(
 def _known_to_remote(
     session: RepoSession, branch: str, old: str | None, remote: str | None
 ) -> list[str]:
-    """Commits the receiving side already has: the branch's old tip; for a new branch every
-    remote-tracking branch of that remote (else the local long-lived branches), or on the
-    server every branch it holds."""
+    """Commits the receiving side already has: the branch's old tip; for a new branch the
+    remote-tracking branches of that remote, else (and on a server) the long-lived branches:
+    hiding a thousand topic tips from the walk would cost more than it could change."""
     if old is not None:
         return [old]
-    if remote is None:
-        return [t.target for t in session.tips if t.remote is None and t.name != branch]
-    tracking = [t.target for t in session.tips if t.remote == remote]
+    tracking = [t.target for t in session.tips if remote is not None and t.remote == remote]
     if tracking:
         return tracking
     return [t.target for t in session.tips if t.name != branch and session.is_long_lived(t.name)]
@@ -179,7 +177,7 @@ def _judge_topic(
     _, out = session.check_base(name, match, update.new)
     rule = match.rule
     if rule is not None and rule.documented_in:
-        target = next((session.existing_by_type.get(t) for t in rule.into), None)
+        target = next(filter(None, (session.existing(t) for t in rule.into)), None)
         base = merge_base(session.repo, update.new, target.target) if target else None
         if base is not None:
             changed = changed_paths(session.repo, base, update.new)

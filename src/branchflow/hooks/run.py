@@ -43,3 +43,18 @@ def run_hook(argv: Sequence[str]) -> int:
     from branchflow.hooks import pre_push
 
     return pre_push.run(options)
+
+
+def run_server_hook(argv: Sequence[str]) -> int:
+    """``pre-receive [--config P] [--preset N]`` or ``update REF OLD NEW [...]``."""
+    options = parse_hook_options(argv[1:])
+    from branchflow.hooks.pre_receive import run_pre_receive, run_update
+
+    if argv[0] == "pre-receive":
+        if options.args:
+            raise UsageError(f"pre-receive takes no arguments, got {' '.join(options.args)}")
+        return run_pre_receive(options.config, options.preset)
+    if len(options.args) != 3:
+        raise UsageError("update: expected REF OLD NEW")
+    ref, old, new = options.args
+    return run_update(options.config, options.preset, ref, old, new)

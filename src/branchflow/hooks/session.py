@@ -50,7 +50,18 @@ class RepoSession:
             self._types[name] = found.rule if found is not None else None
         return self._types[name]
 
+    @functools.cached_property
+    def _long_lived_prefixes(self) -> tuple[str, ...]:
+        return tuple(
+            pattern.prefix
+            for rule in self.policy.branches
+            if rule.long_lived
+            for pattern in rule.patterns
+        )
+
     def is_long_lived(self, name: str) -> bool:
+        if not name.startswith(self._long_lived_prefixes):
+            return False  # no long-lived pattern could match: skip classifying it
         rule = self.type_of(name)
         return rule is not None and rule.long_lived
 
@@ -62,15 +73,20 @@ class RepoSession:
         """The branch's commit, local or remote-tracking."""
         return next((t.target for t in self.tips if t.name == branch), None)
 
-    @functools.cached_property
-    def existing_by_type(self) -> dict[str, BranchTip]:
-        """For each branch type, a branch of it that exists (local preferred)."""
-        found: dict[str, BranchTip] = {}
+    def existing(self, type_name: str) -> BranchTip | None:
+        """A branch of the type that exists (local preferred), for the commands in hints."""
+        rule = self.policy.rule(type_name)
+        if rule is None:
+            return None
+        prefixes = tuple(p.prefix for p in rule.patterns)
         for tip in sorted(self.tips, key=lambda t: t.remote is not None):
-            rule = self.type_of(tip.name)
-            if rule is not None and rule.name not in found:
-                found[rule.name] = tip
-        return found
+            if tip.name.startswith(prefixes) and self.type_of(tip.name) is rule:
+                return tip
+        return None
+
+    def existing_names(self, type_names: tuple[str, ...]) -> dict[str, str]:
+        found = {name: self.existing(name) for name in type_names}
+        return {name: tip.shown for name, tip in found.items() if tip is not None}
 
     def base_evidence(self, branch: str, tip: str) -> BaseEvidence:
         return infer_base(
@@ -92,7 +108,7 @@ class RepoSession:
         if rule is None or not rule.from_ or tip is None:
             return None, []
         evidence = self.base_evidence(branch, tip)
-        existing = {name: tip.shown for name, tip in self.existing_by_type.items()}
+        existing = self.existing_names(rule.from_)
         return evidence, check_base(self.policy, branch, rule, evidence, existing)
 
     def undocumented(self, sources: tuple[MergeSource, ...], *, when: str) -> list[Violation]:

@@ -41,6 +41,19 @@ def _rev_lists(cwd: str, jobs: dict[str, list[str]]) -> dict[str, set[str]]:
     return found
 
 
+class Reach:
+    """The commits a branch holds, as everything minus what it lacks."""
+
+    __slots__ = ("every", "lacks")
+
+    def __init__(self, every: set[str], lacks: set[str]) -> None:
+        self.every = every
+        self.lacks = lacks
+
+    def __contains__(self, commit: object) -> bool:
+        return commit in self.every and commit not in self.lacks
+
+
 class HistoryIndex:
     def __init__(
         self,
@@ -56,14 +69,21 @@ class HistoryIndex:
             if is_long_lived(tip.name):
                 by_name.setdefault(tip.name, set()).add(tip.target)
         progress("walking the long-lived branches")
-        jobs = {}
+        # One full walk of everything the long-lived branches hold, then for each of them the
+        # (usually few) commits the others hold and it does not: cheaper than a full walk each.
+        every = sorted({t for targets in by_name.values() for t in targets})
+        jobs = {"union": every}
         for name, targets in by_name.items():
-            jobs[f"all {name}"] = sorted(targets)
+            others = sorted(set(every) - targets)
+            if others:
+                jobs[f"lacks {name}"] = [*others, "--not", *sorted(targets)]
             jobs[f"first-parent {name}"] = ["--first-parent", *sorted(targets)]
         walked = _rev_lists(cwd, jobs)
-        self.contains = {name: walked[f"all {name}"] for name in by_name}
+        self.any_long_lived: set[str] = walked["union"]
+        self.contains = {
+            name: Reach(self.any_long_lived, walked.get(f"lacks {name}", set())) for name in by_name
+        }
         self.first_parent = {name: walked[f"first-parent {name}"] for name in by_name}
-        self.any_long_lived: set[str] = set().union(*self.contains.values())
         self.topic_tips: dict[str, set[str]] = {}
         self.owners: dict[str, set[str]] = {}
         progress("walking topic branches")

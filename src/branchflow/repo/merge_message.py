@@ -30,7 +30,7 @@ _KINDS = re.compile(
 _QUOTED = re.compile(r"'([^']*)'")
 
 
-_GITHUB = re.compile(r"Merge pull request #(\d+) from [^/\s]+/(\S+)")
+_GITHUB = re.compile(r"Merge pull request #(\d+) from [^/\s]+/(\S+)$")
 _BITBUCKET_CLOUD = re.compile(r"Merged in (\S+) \(pull request #(\d+)\)")
 _BITBUCKET_SERVER = re.compile(r"Merge pull request #(\d+) in \S+ from (?:\S+:)?(\S+) to \S+")
 _AZURE = re.compile(r"Merged PR (\d+):")
@@ -39,15 +39,22 @@ _AZURE = re.compile(r"Merged PR (\d+):")
 def parse_merge_message(message: str, remotes: tuple[str, ...] = ()) -> tuple[MergeSource, ...]:
     """The sources named by a merge message's first line; () when it is not one."""
     first = message.split("\n", 1)[0].strip()
-    for pattern, group in ((_GITHUB, 2), (_BITBUCKET_SERVER, 2), (_BITBUCKET_CLOUD, 1)):
-        found = pattern.match(first)
+    if first.startswith("Merge pull request #"):
+        found = _GITHUB.match(first) or _BITBUCKET_SERVER.match(first)
         if found:
-            return (MergeSource(found.group(group), "branch"),)
-    azure = _AZURE.match(first)
-    if azure:
-        return (MergeSource(f"#{azure.group(1)}", "pull-request"),)
+            return (MergeSource(found.group(2), "branch"),)
+    elif first.startswith("Merged in "):
+        found = _BITBUCKET_CLOUD.match(first)
+        if found:
+            return (MergeSource(found.group(1), "branch"),)
+    elif first.startswith("Merged PR "):
+        azure = _AZURE.match(first)
+        if azure:
+            return (MergeSource(f"#{azure.group(1)}", "pull-request"),)
     if not first.startswith("Merge "):
         return ()
+    if first.startswith("Merge branch '") and first.count("'") == 2:
+        return (MergeSource(first.split("'")[1], "branch"),)  # git's own, by far the most common
     sources = []
     for found in _KINDS.finditer(first[len("Merge ") :]):
         kind, names = found.group(1), _QUOTED.findall(found.group(2))
