@@ -101,21 +101,28 @@ def describe(repo: Path) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-large", action="store_true", help="no 100,000-commit run")
+    parser.add_argument(
+        "--skip-large",
+        action="store_true",
+        help="no 100,000-commit runs (gitflow-linter needs about half a minute there)",
+    )
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     env = bench_env(WORK / "audit-cache")
     exe = str(linter())
     branchflow = str(BIN / "branchflow")
     cases = [
-        ("synthetic 5k", build_synthetic(WORK / "gitflow-5000-100", 5_000, 100)),
-        ("synthetic 20k", build_synthetic(WORK / "gitflow-20000-300", 20_000, 300)),
-        ("synthetic 50k", build_synthetic(WORK / "gitflow-50000-600", 50_000, 600)),
-        ("realistic", build_realistic(WORK / "realistic-120", 120)),
+        ("synthetic 5k", build_synthetic(WORK / "gitflow-5000-100", 5_000, 100), args.runs),
+        ("synthetic 20k", build_synthetic(WORK / "gitflow-20000-300", 20_000, 300), args.runs),
+        ("synthetic 50k", build_synthetic(WORK / "gitflow-50000-600", 50_000, 600), args.runs),
+        ("realistic", build_realistic(WORK / "realistic-120", 120), args.runs),
     ]
+    if not args.skip_large:  # one run each: gitflow-linter takes half a minute here
+        large = build_synthetic(WORK / "gitflow-100000-1000", 100_000, 1_000)
+        cases.append(("synthetic 100k", large, 1))
     print(f"median of {args.runs} run(s) each; exit codes ignored (both report findings)")
     print(f"{'repository':<16} {'size':<30} {'gitflow-linter':>15} {'branchflow':>12} {'ratio':>7}")
-    for label, source in cases:
+    for label, source, runs in cases:
         clone = team_clone(source, label.replace(" ", "-"))
         settings = clone.parent / f"{label.replace(' ', '-')}-gitflow-linter.yaml"
         results = measure(
@@ -125,7 +132,7 @@ def main() -> int:
             },
             clone,
             env,
-            args.runs,
+            runs,
             accept_failure=True,
         )
         theirs, ours = results["linter"][0], results["ours"][0]
@@ -134,7 +141,7 @@ def main() -> int:
             f"{theirs / ours:>6.1f}x"
         )
     if not args.skip_large:
-        clone = team_clone(build_synthetic(WORK / "gitflow-100000-1000", 100_000, 1_000), "large")
+        clone = team_clone(large, "large")
         results = measure(
             {"ours": ([branchflow, "audit", "--stale-days", "90"], "")},
             clone,
