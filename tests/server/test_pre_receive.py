@@ -260,3 +260,17 @@ def test_install_in_a_bare_repository_chains_an_existing_hook(server_repo: Path)
     done = run_branchflow(server_repo, "install")
     assert "the hook that was there runs first" in done.stdout
     assert (server_repo / "hooks" / "pre-receive.branchflow-chained").exists()
+
+
+def test_policy_given_as_a_hook_argument(server_repo: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text("extends: solo\n")
+    develop = server_ref(server_repo, "refs/heads/develop")
+    line = f"{ZERO} {develop} refs/heads/feature/x\n".encode()
+    done = run_hook_directly(server_repo, line, "pre-receive", "--config", str(policy))
+    assert done.returncode == 1
+    assert f"matches no branch type of {policy} extends preset 'solo'".encode() in done.stderr
+    assert run_hook_directly(server_repo, line).returncode == 0  # Git Flow by default
+    bad = run_hook_directly(server_repo, line, "pre-receive", "extra")
+    assert bad.returncode == 2
+    assert b"pre-receive takes no arguments" in bad.stderr

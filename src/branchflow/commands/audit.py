@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 import time
-from typing import Any
 
 import pygit2
 
@@ -38,6 +37,7 @@ from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError, UsageError
 from branchflow.formats import to_json, to_sarif
 from branchflow.hooks.session import RepoSession
+from branchflow.policy.compiled import BranchRule
 from branchflow.repo.base import reflog_evidence
 from branchflow.repo.history import commit_at
 from branchflow.repo.history_index import HistoryIndex
@@ -145,7 +145,7 @@ class Auditor:
         commit = commit_at(self.repo, commit_id)
         return commit.commit_time if commit is not None else 0
 
-    def _base(self, name: str, tip: BranchTip, rule: Any) -> list[Violation]:
+    def _base(self, name: str, tip: BranchTip, rule: BranchRule) -> list[Violation]:
         evidence = None
         if tip.remote is None:
             evidence = reflog_evidence(
@@ -156,7 +156,7 @@ class Auditor:
         existing = self.session.existing_names(rule.from_)
         return check_base(self.policy, name, rule, evidence, existing)
 
-    def _history(self, name: str, tip: BranchTip, rule: Any) -> list[Violation]:
+    def _history(self, name: str, tip: BranchTip, rule: BranchRule) -> list[Violation]:
         commits: list[HistoryCommit] = []
         for commit_id, parents, when, summary in first_parent_log(self.cwd, tip.target):
             if when < self.since:
@@ -271,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
         known = len(violations) - len(fresh)
         violations = fresh
     branches = len(auditor.branches())
-    context_data = {
+    context_data: dict[str, object] = {
         "policy": policy.label,
         "branches": branches,
         "commits": auditor.commits_seen,

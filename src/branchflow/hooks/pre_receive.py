@@ -93,8 +93,13 @@ def _write_if_changed(path: str, data: bytes) -> None:
 
 
 def _server_dir(location: RepoLocation, what: str) -> str:
-    """A folder of the user's cache for this repository (never inside the repository)."""
-    base = cache.cache_dir() or os.path.join(os.path.expanduser("~"), ".cache", "branchflow")
+    """A folder of the user's cache for this repository (never inside the repository); a
+    fresh temporary one when the cache is turned off."""
+    base = cache.cache_dir()
+    if base is None:
+        import tempfile
+
+        return tempfile.mkdtemp(prefix=f"branchflow-{what}-")
     key = zlib.crc32(os.path.realpath(location.git_dir).encode("utf-8", "surrogateescape"))
     return os.path.join(base, "server", f"{key:08x}", what)
 
