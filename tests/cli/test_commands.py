@@ -140,6 +140,7 @@ def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
         "exempt",
         "tags",
         "rules",
+        "stale_after_days",
     }
 
 

@@ -332,3 +332,19 @@ def test_git_pull_merge_is_judged_from_fetch_head(flow_repo: Path, tmp_path: Pat
     )
     assert pulled.returncode != 0
     assert "merging feature/theirs (a feature branch) into main is not allowed" in pulled.stderr
+
+
+def test_non_utf8_branch_pushed_through_the_native_hook(flow_repo: Path) -> None:
+    name = b"feature/caf\xe9"
+    subprocess.run(
+        ["git", "-c", "core.hooksPath=/dev/null", "switch", "-q", "-c", name, "develop"],
+        cwd=flow_repo,
+        check=True,
+    )
+    commit(flow_repo, "cafe")
+    done = subprocess.run(
+        ["git", "push", "origin", name], cwd=flow_repo, capture_output=True, check=False
+    )
+    assert done.returncode != 0
+    assert b"branchflow: feature/caf\\xe9: BF101 branch-name" in done.stderr
+    assert b"Traceback" not in done.stderr

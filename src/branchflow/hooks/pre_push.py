@@ -19,7 +19,7 @@ from branchflow.hooks.push import RefUpdate, judge_push, parse_push_lines
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.load import load_policy
 from branchflow.repo.hookfiles import native_hook_installed
-from branchflow.repo.state import locate
+from branchflow.repo.state import decode, locate
 from branchflow.report import note, print_violations
 
 FRAMEWORK_NOTE = (
@@ -45,7 +45,7 @@ def run(options: HookOptions) -> int:
         note(FRAMEWORK_NOTE)
         updates = [_framework_update(session, remote)]
     else:
-        updates = parse_push_lines(sys.stdin.read())
+        updates = parse_push_lines(decode(sys.stdin.buffer.read()))
     violations = judge(loaded.policy, judge_push(session, updates, remote))
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
