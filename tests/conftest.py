@@ -169,18 +169,23 @@ def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     return dest
 
 
+def seed_origin(bare: Path, work: Path) -> None:
+    """A bare repository holding main and develop, pushed from ``work``, a clone of it."""
+    bare.parent.mkdir(parents=True, exist_ok=True)
+    git(bare.parent, "init", "-q", "--bare", "-b", "main", str(bare))
+    git(work.parent, "clone", "-q", str(bare), str(work))
+    commit(work, "initial", filename="README.md")
+    git(work, "push", "-q", "origin", "main")
+    git(work, "switch", "-q", "-c", "develop")
+    commit(work, "develop starts", filename="develop.txt")
+    git(work, "push", "-q", "-u", "origin", "develop")
+
+
 @pytest.fixture
 def flow_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clone of a bare `origin` holding main and develop, with every native hook installed."""
-    remote = tmp_path / "origin.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
     path = tmp_path / "work"
-    git(tmp_path, "clone", "-q", str(remote), str(path))
-    commit(path, "initial", filename="README.md")
-    git(path, "push", "-q", "origin", "main")
-    git(path, "switch", "-q", "-c", "develop")
-    commit(path, "develop starts", filename="develop.txt")
-    git(path, "push", "-q", "-u", "origin", "develop")
+    seed_origin(tmp_path / "origin.git", path)
     monkeypatch.chdir(path)
     done = run_branchflow(path, "install", "--hook", "all")
     assert done.returncode == 0, done.stderr

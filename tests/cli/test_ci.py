@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import PROJECT_ROOT, commit, git, run_branchflow
+from tests.conftest import PROJECT_ROOT, commit, git, run_branchflow, seed_origin
 
 PROVIDERS = {
     "github": lambda source, target: {
@@ -56,14 +56,8 @@ SHALLOW_FIX = {
 def origin(tmp_path: Path) -> Path:
     """A hosting server's repository: main, develop and a few pull request branches."""
     bare = tmp_path / "origin.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
     work = tmp_path / "author"
-    git(tmp_path, "clone", "-q", str(bare), str(work))
-    commit(work, "initial", filename="README.md")
-    git(work, "push", "-q", "origin", "main")
-    git(work, "switch", "-q", "-c", "develop")
-    commit(work, "develop starts")
-    git(work, "push", "-q", "origin", "develop")
+    seed_origin(bare, work)
     for name, base in [
         ("feature/login", "develop"),
         ("hotfix/wrong-base", "develop"),

@@ -11,22 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit, git, run_branchflow
+from tests.conftest import git, run_branchflow, seed_origin
 
 
 @pytest.fixture
 def server_repo(tmp_path: Path) -> Path:
     """A bare repository holding main and develop, pre-receive installed."""
     bare = tmp_path / "srv" / "origin.git"
-    bare.parent.mkdir()
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    seed = tmp_path / "seed"
-    git(tmp_path, "clone", "-q", str(bare), str(seed))
-    commit(seed, "initial", filename="README.md")
-    git(seed, "push", "-q", "origin", "main")
-    git(seed, "switch", "-q", "-c", "develop")
-    commit(seed, "develop starts", filename="develop.txt")
-    git(seed, "push", "-q", "origin", "develop")
+    seed_origin(bare, tmp_path / "seed")
     done = run_branchflow(bare, "install")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"installed {bare / 'hooks' / 'pre-receive'}"
