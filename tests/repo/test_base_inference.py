@@ -7,17 +7,24 @@ from pathlib import Path
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.load import load_policy
 from branchflow.repo.base import BaseEvidence
+from branchflow.repo.history_index import HistoryIndex
 from branchflow.repo.state import locate
 from tests.conftest import commit, git
 
 
 def evidence(repo: Path, branch: str) -> BaseEvidence:
+    """What the hooks conclude; where the graph decides, the audit's one-pass index must
+    conclude the same."""
     location = locate(str(repo))
     assert location is not None
     session = RepoSession(location, load_policy(str(repo)).policy)
     tip = session.local_tip(branch) or session.any_tip(branch)
     assert tip is not None
-    return session.base_evidence(branch, tip)
+    found = session.base_evidence(branch, tip)
+    if found.source in ("graph", "shallow"):
+        index = HistoryIndex(session.repo, str(repo), session.tips, session.is_long_lived)
+        assert index.evidence(branch, tip) == found
+    return found
 
 
 def no_reflog(repo: Path, *args: str) -> None:

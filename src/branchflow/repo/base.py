@@ -142,10 +142,25 @@ def _from_graph(
         names = preferred or long_lived
     else:
         names = sorted(topic_tips[commit])
+    return fork_evidence(branch, names, commit, depth)
+
+
+def fork_evidence(branch: str, names: list[str], fork: str, depth: int) -> BaseEvidence:
+    """The graph's answer: ``branch`` forks from ``names`` at ``fork``, ``depth`` down."""
     where = "its tip" if depth == 0 else commits_down(depth)
-    detail = f"graph: {branch} forks from {' and '.join(names)} at {commit[:12]} ({where})"
+    detail = f"graph: {branch} forks from {' and '.join(names)} at {fork[:12]} ({where})"
     if len(names) > 1:
         detail += "; ambiguous"
+    return BaseEvidence(tuple(names), "graph", detail)
+
+
+def shared_evidence(names: list[str], depth: int) -> BaseEvidence:
+    """The graph's answer when other topic branches hold the branch's history from ``depth``
+    down, above its fork from the long-lived ones: it was created from them."""
+    detail = (
+        f"graph: its history from {commits_down(depth)} is also on {', '.join(names)}, "
+        "above where it forks from the long-lived branches"
+    )
     return BaseEvidence(tuple(names), "graph", detail)
 
 
@@ -189,12 +204,7 @@ def _moved_topic(
             best[1].append(other.name)
     if best is None:
         return None
-    names = sorted(set(best[1]))
-    detail = (
-        f"graph: its history from {commits_down(best[0])} is also on {', '.join(names)}, "
-        "above where it forks from the long-lived branches"
-    )
-    return BaseEvidence(tuple(names), "graph", detail)
+    return shared_evidence(sorted(set(best[1])), best[0])
 
 
 def _on_first_parent_chain(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pygit2
 
-from branchflow.repo.base import WALK_LIMIT, BaseEvidence, commits_down
+from branchflow.repo.base import WALK_LIMIT, BaseEvidence, fork_evidence, shared_evidence
 from branchflow.repo.history import commit_at
 from branchflow.repo.inspect import GIT_ENV, BranchTip
 
@@ -152,20 +152,11 @@ class HistoryIndex:
             if others:
                 moved.setdefault(d, set()).update(others)
         if moved:
-            d = min(moved)
-            names = sorted(moved[d])
-            detail = (
-                f"graph: its history from {commits_down(d)} is also on {', '.join(names)}, "
-                "above where it forks from the long-lived branches"
-            )
-            return BaseEvidence(tuple(names), "graph", detail)
+            closest = min(moved)
+            return shared_evidence(sorted(moved[closest]), closest)
         if long_lived:
             preferred = [n for n in long_lived if fork in self.first_parent.get(n, set())]
             names = preferred or long_lived
         else:
             names = topics
-        where = "its tip" if depth == 0 else commits_down(depth)
-        detail = f"graph: {branch} forks from {' and '.join(names)} at {fork[:12]} ({where})"
-        if len(names) > 1:
-            detail += "; ambiguous"
-        return BaseEvidence(tuple(names), "graph", detail)
+        return fork_evidence(branch, names, fork, depth)
