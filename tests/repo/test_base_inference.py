@@ -6,8 +6,9 @@ from pathlib import Path
 
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.load import load_policy
-from branchflow.repo.base import BaseEvidence
+from branchflow.repo.evidence import BaseEvidence, reflog_evidence
 from branchflow.repo.history_index import HistoryIndex
+from branchflow.repo.refs import read_snapshot
 from branchflow.repo.state import locate
 from tests.conftest import commit, git
 
@@ -21,9 +22,14 @@ def evidence(repo: Path, branch: str) -> BaseEvidence:
     tip = session.local_tip(branch) or session.any_tip(branch)
     assert tip is not None
     found = session.base_evidence(branch, tip)
+    snapshot = read_snapshot(location)
+    assert snapshot.tips == session.tips
+    index = HistoryIndex(str(repo), snapshot.tips, session.is_long_lived, shallow=snapshot.shallow)
     if found.source in ("graph", "shallow"):
-        index = HistoryIndex(session.repo, str(repo), session.tips, session.is_long_lived)
         assert index.evidence(branch, tip) == found
+    elif found.source == "reflog" and session.local_tip(branch) == tip:
+        audited = reflog_evidence(location, branch, tip, snapshot.remotes, index.is_ancestor)
+        assert audited == found
     return found
 
 

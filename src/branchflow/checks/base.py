@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.repo.base import BaseEvidence
+from branchflow.repo.evidence import BaseEvidence
 
 
 def check_base(

@@ -16,11 +16,8 @@ import argparse
 import datetime
 import json
 import os
-import subprocess
 import sys
 import time
-
-import pygit2
 
 from branchflow.checks.base import check_base
 from branchflow.checks.history import (
@@ -36,13 +33,13 @@ from branchflow.checks.violation import Violation, blocking, judge
 from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError, UsageError
 from branchflow.formats import to_json, to_sarif
-from branchflow.hooks.session import RepoSession
-from branchflow.policy.compiled import BranchRule
-from branchflow.repo.base import reflog_evidence
-from branchflow.repo.history import commit_at
+from branchflow.policy.compiled import BranchRule, CompiledPolicy
+from branchflow.repo.evidence import reflog_evidence
+from branchflow.repo.gitcmd import GitJob
 from branchflow.repo.history_index import HistoryIndex
-from branchflow.repo.inspect import GIT_ENV, BranchTip
 from branchflow.repo.merge_message import MergeSource, parse_merge_message
+from branchflow.repo.refs import Branches, BranchTip, read_snapshot
+from branchflow.repo.state import RepoLocation
 from branchflow.report import note, print_violations
 
 BASELINE_FORMAT = 1
@@ -80,51 +77,72 @@ def _since(text: str | None) -> int:
     )
 
 
+LOG_FORMAT = "--format=%H %P%x09%ct%x09%s"
+
+
 class Auditor:
-    def __init__(self, session: RepoSession, since: int, stale_days: int, progress: Progress):
-        self.session = session
-        self.policy = session.policy
-        self.repo = session.repo
+    """The audit of one repository. Everything it reads comes from git's plumbing: the refs
+    from one ``for-each-ref``, the history from ``rev-list`` and ``log`` jobs that all start
+    at once and run beside the checks (pygit2 is never loaded)."""
+
+    def __init__(
+        self,
+        location: RepoLocation,
+        policy: CompiledPolicy,
+        since: int,
+        stale_days: int,
+        progress: Progress,
+    ) -> None:
+        self.location = location
+        self.policy = policy
         self.since = since
         self.stale_days = stale_days
         self.progress = progress
-        cwd = session.location.work_tree or session.location.git_dir
-        self.cwd = cwd
-        self.index = HistoryIndex(self.repo, cwd, session.tips, session.is_long_lived, progress)
-        self.tags = self._tags()
+        self.cwd = location.work_tree or location.git_dir
+        snapshot = read_snapshot(location)
+        self.times = snapshot.times
+        self.tags = snapshot.tags
+        self.remotes = snapshot.remotes
+        self.known = Branches(policy, snapshot.tips)
         self.by_commit: dict[str, list[str]] = {}
-        for tip in session.tips:
+        for tip in snapshot.tips:
             self.by_commit.setdefault(tip.target, []).append(tip.name)
+        self.tag_at: dict[str, str] = {}
+        for tag, commit_id in sorted(self.tags.items(), reverse=True):
+            self.tag_at[commit_id] = tag  # the first name, when several tags mark one commit
+        self.chosen = self.branches()
+        # The longest jobs first: the first-parent history of each protected branch.
+        self.logs = {
+            name: GitJob(["log", "--first-parent", LOG_FORMAT, tip.target, "--"], self.cwd)
+            for name, tip in self.chosen.items()
+            if (rule := self.known.type_of(name)) is not None
+            and rule.protection
+            and self.times.get(tip.target, 0) >= since
+        }
+        self.index = HistoryIndex(
+            self.cwd,
+            snapshot.tips,
+            self.known.is_long_lived,
+            also=self.tags.values(),
+            shallow=snapshot.shallow,
+        )
         self.commits_seen = 0
-
-    def _tags(self) -> dict[str, str]:
-        """Tag name -> the commit it marks."""
-        found = {}
-        for raw in self.repo.raw_listall_references():
-            if not raw.startswith(b"refs/tags/"):
-                continue
-            name = raw[len(b"refs/tags/") :].decode("utf-8", "surrogateescape")
-            try:
-                found[name] = str(self.repo.references[raw.decode()].peel(pygit2.Commit).id)
-            except (KeyError, ValueError, UnicodeError, pygit2.GitError):
-                continue
-        return found
 
     def branches(self) -> dict[str, BranchTip]:
         """One tip per branch name: the local branch, else a remote-tracking one."""
         chosen: dict[str, BranchTip] = {}
-        for tip in sorted(self.session.tips, key=lambda t: t.remote is not None):
+        for tip in sorted(self.known.tips, key=lambda t: t.remote is not None):
             chosen.setdefault(tip.name, tip)
         return chosen
 
     def run(self) -> list[Violation]:
         out: list[Violation] = []
-        branches = self.branches()
         now = int(time.time())
-        for n, (name, tip) in enumerate(sorted(branches.items())):
-            self.progress(f"branches {n + 1}/{len(branches)}")
-            commit = commit_at(self.repo, tip.target)
-            when = commit.commit_time if commit is not None else 0
+        protected = []
+        self.progress("walking the history")
+        for n, (name, tip) in enumerate(sorted(self.chosen.items())):
+            self.progress(f"branches {n + 1}/{len(self.chosen)}")
+            when = self.times.get(tip.target, 0)
             if when < self.since:
                 continue
             match, found = check_branch_name(self.policy, name)
@@ -136,86 +154,72 @@ class Auditor:
                 out += self._base(name, tip, rule)
             out += check_stale(name, rule, when, now, self.stale_days)
             if rule.protection:
-                out += self._history(name, tip, rule)
-        tags = [t for t, c in self.tags.items() if self._time(c) >= self.since]
+                protected.append((name, rule))
+        for name, rule in protected:
+            out += self._history(name, rule)
+        tags = [t for t, c in self.tags.items() if self.times.get(c, 0) >= self.since]
         out += check_tag_names(self.policy, sorted(tags))
         return out
-
-    def _time(self, commit_id: str) -> int:
-        commit = commit_at(self.repo, commit_id)
-        return commit.commit_time if commit is not None else 0
 
     def _base(self, name: str, tip: BranchTip, rule: BranchRule) -> list[Violation]:
         evidence = None
         if tip.remote is None:
             evidence = reflog_evidence(
-                self.repo, self.session.location, name, tip.target, self.session.remotes
+                self.location, name, tip.target, self.remotes, self.index.is_ancestor
             )
         if evidence is None:
             evidence = self.index.evidence(name, tip.target)
-        existing = self.session.existing_names(rule.from_)
+        existing = self.known.existing_names(rule.from_)
         return check_base(self.policy, name, rule, evidence, existing)
 
-    def _history(self, name: str, tip: BranchTip, rule: BranchRule) -> list[Violation]:
+    def _history(self, name: str, rule: BranchRule) -> list[Violation]:
+        self.progress(f"history of {name}")
+        out = self.logs[name].result()
         commits: list[HistoryCommit] = []
-        for commit_id, parents, when, summary in first_parent_log(self.cwd, tip.target):
+        text = out.decode("utf-8", "surrogateescape") if out else ""
+        by_commit = self.by_commit
+        for line in text.splitlines():
+            ids, _, rest = line.partition("\t")
+            when_text, _, summary = rest.partition("\t")
+            when = int(when_text or 0)
             if when < self.since:
                 break
             self.commits_seen += 1
-            if self.commits_seen % 1000 == 0:
-                self.progress(f"history of {name}: {len(commits)} commits")
+            commit_id, *parents = ids.split()
             if not parents:
                 continue  # the repository's first commit lands somewhere
             sources: tuple[MergeSource, ...] = ()
             if len(parents) > 1:
-                parsed = parse_merge_message(summary, self.session.remotes)
+                parsed = parse_merge_message(summary, self.remotes)
                 sources = parsed or tuple(self._source_of(p) for p in parents[1:])
                 sources = tuple(self._with_holders(s) for s in sources)
-            other_tips = tuple(n for n in self.by_commit.get(commit_id, ()) if n != name)
+            at = by_commit.get(commit_id)
+            other_tips = tuple(n for n in at if n != name) if at else ()
             commits.append(
                 HistoryCommit(commit_id, len(parents), summary, when, sources, other_tips)
             )
-        out = check_history(self.policy, name, rule, commits)
+        found = check_history(self.policy, name, rule, commits)
         tags = self.policy.tags
         if tags is not None and rule.name in tags.on:
             versions = set()
             for tag in self.tags:
-                found = self.policy.classify_tag(tag)
-                version = version_of(found[1]) if found is not None else None
+                match = self.policy.classify_tag(tag)
+                version = version_of(match[1]) if match is not None else None
                 versions.add(version or tag.lstrip("vV"))
-            out += check_release_tags(self.policy, name, commits, versions)
-        return out
+            found += check_release_tags(self.policy, name, commits, versions)
+        return found
 
     def _source_of(self, commit_id: str) -> MergeSource:
         names = self.by_commit.get(commit_id)
         if names:
             return MergeSource(sorted(names)[0], "branch")
-        tag = next((t for t, c in self.tags.items() if c == commit_id), None)
+        tag = self.tag_at.get(commit_id)
         return MergeSource(tag, "tag") if tag else MergeSource(commit_id, "commit")
 
     def _with_holders(self, source: MergeSource) -> MergeSource:
         if source.kind != "tag" or source.name not in self.tags:
             return source
         return source._replace(on=tuple(self.index.names_containing(self.tags[source.name])))
-
-
-def first_parent_log(cwd: str, tip: str) -> list[tuple[str, list[str], int, str]]:
-    """(commit, parents, commit time, subject) down the first-parent line, newest first."""
-    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV}
-    done = subprocess.run(
-        ["git", "log", "--first-parent", "--format=%H %P%x09%ct%x09%s", tip, "--"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        check=False,
-    )
-    out = []
-    for line in done.stdout.decode("utf-8", "surrogateescape").splitlines():
-        ids, _, rest = line.partition("\t")
-        when, _, summary = rest.partition("\t")
-        commit_id, *parents = ids.split()
-        out.append((commit_id, parents, int(when or 0), summary))
-    return out
 
 
 def load_baseline(path: str) -> set[str] | None:
@@ -253,8 +257,7 @@ def run(args: argparse.Namespace) -> int:
     stale = policy.stale_after_days if args.stale_days is None else args.stale_days
     progress = Progress()
     started = time.perf_counter()
-    session = RepoSession(context.location, policy)
-    auditor = Auditor(session, _since(args.since), stale, progress)
+    auditor = Auditor(context.location, policy, _since(args.since), stale, progress)
     violations = judge(policy, auditor.run())
     progress.done()
     known = 0
@@ -270,7 +273,7 @@ def run(args: argparse.Namespace) -> int:
         fresh = [v for v in violations if v.fingerprint not in baseline]
         known = len(violations) - len(fresh)
         violations = fresh
-    branches = len(auditor.branches())
+    branches = len(auditor.chosen)
     context_data: dict[str, object] = {
         "policy": policy.label,
         "branches": branches,

@@ -9,25 +9,28 @@ import pygit2
 from branchflow.checks.base import check_base
 from branchflow.checks.docs import check_documented
 from branchflow.checks.violation import Violation
-from branchflow.policy.compiled import BranchRule, CompiledPolicy, Match
-from branchflow.repo.base import BaseEvidence, infer_base
+from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.repo.base import infer_base
+from branchflow.repo.evidence import BaseEvidence
 from branchflow.repo.history import changed_paths, contains, merge_base
-from branchflow.repo.inspect import BranchTip, branch_tips, open_repository, remote_names
+from branchflow.repo.inspect import branch_tips, open_repository, remote_names
 from branchflow.repo.merge_message import MergeSource
+from branchflow.repo.refs import Branches, BranchTip
 from branchflow.repo.state import RepoLocation
 
 
-class RepoSession:
+class RepoSession(Branches):
+    """``Branches`` with the repository behind them, opened with pygit2 when first needed."""
+
     def __init__(
         self,
         location: RepoLocation,
         policy: CompiledPolicy,
         repo: pygit2.Repository | None = None,
     ) -> None:
+        super().__init__(policy)
         self.location = location
-        self.policy = policy
         self._repo = repo
-        self._types: dict[str, BranchRule | None] = {}
 
     @property
     def repo(self) -> pygit2.Repository:
@@ -35,58 +38,12 @@ class RepoSession:
             self._repo = open_repository(self.location)
         return self._repo
 
-    @functools.cached_property
-    def tips(self) -> list[BranchTip]:
+    def read_tips(self) -> list[BranchTip]:
         return branch_tips(self.repo, self.location)
 
     @functools.cached_property
     def remotes(self) -> tuple[str, ...]:
         return remote_names(self.repo)
-
-    def type_of(self, name: str) -> BranchRule | None:
-        """The branch type of a name (None: no type, or exempt), classified once per run."""
-        if name not in self._types:
-            found = self.policy.classify(name)
-            self._types[name] = found.rule if found is not None else None
-        return self._types[name]
-
-    @functools.cached_property
-    def _long_lived_prefixes(self) -> tuple[str, ...]:
-        return tuple(
-            pattern.prefix
-            for rule in self.policy.branches
-            if rule.long_lived
-            for pattern in rule.patterns
-        )
-
-    def is_long_lived(self, name: str) -> bool:
-        if not name.startswith(self._long_lived_prefixes):
-            return False  # no long-lived pattern could match: skip classifying it
-        rule = self.type_of(name)
-        return rule is not None and rule.long_lived
-
-    def local_tip(self, branch: str) -> str | None:
-        ref = f"refs/heads/{branch}"
-        return next((t.target for t in self.tips if t.ref == ref), None)
-
-    def any_tip(self, branch: str) -> str | None:
-        """The branch's commit, local or remote-tracking."""
-        return next((t.target for t in self.tips if t.name == branch), None)
-
-    def existing(self, type_name: str) -> BranchTip | None:
-        """A branch of the type that exists (local preferred), for the commands in hints."""
-        rule = self.policy.rule(type_name)
-        if rule is None:
-            return None
-        prefixes = tuple(p.prefix for p in rule.patterns)
-        for tip in sorted(self.tips, key=lambda t: t.remote is not None):
-            if tip.name.startswith(prefixes) and self.type_of(tip.name) is rule:
-                return tip
-        return None
-
-    def existing_names(self, type_names: tuple[str, ...]) -> dict[str, str]:
-        found = {name: self.existing(name) for name in type_names}
-        return {name: tip.shown for name, tip in found.items() if tip is not None}
 
     def base_evidence(self, branch: str, tip: str) -> BaseEvidence:
         return infer_base(

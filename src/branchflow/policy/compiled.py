@@ -83,18 +83,10 @@ class CompiledPolicy(NamedTuple):
     def classify(self, name: str) -> Match | None:
         """The first branch type whose pattern matches ``name``, or the exempt glob; else None.
 
-        A name git itself would refuse never matches.
+        A name git itself would refuse never matches. Answers are remembered per policy
+        (an audit classifies tens of thousands of names, many of them again and again).
         """
-        for glob, regex in self.exempt:
-            if name.startswith(_literal_prefix(glob)) and _compiled(regex).fullmatch(name):
-                return Match(None, None, glob, {})
-        if not ref_format_ok(name):
-            return None
-        for rule in self.branches:
-            found = match_patterns(rule.patterns, name)
-            if found is not None:
-                return Match(rule, found[0], None, found[1])
-        return None
+        return _classifier(self).classify(name)
 
     def classify_tag(self, name: str) -> tuple[NamePattern, dict[str, str]] | None:
         """The tag pattern ``name`` matches (and its placeholder values), or None."""
@@ -157,6 +149,63 @@ def _patterns(data: tuple[Any, ...]) -> tuple[NamePattern, ...]:
 
 
 _REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+class _Classifier:
+    """A policy's patterns compiled once, flat, in the order they are tried."""
+
+    MEMO_LIMIT = 200_000
+
+    def __init__(self, policy: CompiledPolicy) -> None:
+        self.policy = policy
+        self.exempt = [
+            (_literal_prefix(glob), _compiled(regex), glob) for glob, regex in policy.exempt
+        ]
+        self.patterns = [
+            (pattern.prefix, _compiled(pattern.regex), rule, pattern)
+            for rule in policy.branches
+            for pattern in rule.patterns
+        ]
+        self.memo: dict[str, Match | None] = {}
+
+    def classify(self, name: str) -> Match | None:
+        try:
+            return self.memo[name]
+        except KeyError:
+            pass
+        found = self._classify(name)
+        if len(self.memo) >= self.MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[name] = found
+        return found
+
+    def _classify(self, name: str) -> Match | None:
+        for prefix, regex, glob in self.exempt:
+            if name.startswith(prefix) and regex.fullmatch(name):
+                return Match(None, None, glob, {})
+        if _REF_BAD.search(name) is not None:
+            return None
+        for prefix, regex, rule, pattern in self.patterns:
+            if name.startswith(prefix):
+                found = regex.fullmatch(name)
+                if found:
+                    groups = {k: v for k, v in found.groupdict().items() if v is not None}
+                    return Match(rule, pattern, None, groups)
+        return None
+
+
+_CLASSIFIERS: dict[int, _Classifier] = {}
+
+
+def _classifier(policy: CompiledPolicy) -> _Classifier:
+    """The policy's classifier, made on first use (keyed by identity: policies are values)."""
+    found = _CLASSIFIERS.get(id(policy))
+    if found is None or found.policy is not policy:
+        if len(_CLASSIFIERS) > 32:
+            _CLASSIFIERS.clear()
+        found = _CLASSIFIERS[id(policy)] = _Classifier(policy)
+    return found
+
 
 # refname.ref_format_problem as one regex, for when only the verdict matters (audits classify
 # tens of thousands of names); a property test keeps the two in agreement.

@@ -15,24 +15,21 @@ Ties are reported as ambiguous. A shallow clone that cannot answer says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
 
 import pygit2
 
+from branchflow.repo.evidence import (
+    WALK_LIMIT,
+    BaseEvidence,
+    fork_evidence,
+    reflog_evidence,
+    shared_evidence,
+)
 from branchflow.repo.history import commit_at, contains
-from branchflow.repo.inspect import BranchTip
-from branchflow.repo.merge_message import strip_remote
-from branchflow.repo.reflog import created_from
+from branchflow.repo.refs import BranchTip
 from branchflow.repo.state import RepoLocation
 
-WALK_LIMIT = 20_000  # first-parent commits looked at before giving up
 TOPIC_PROBES = 32  # recent topic branches whose merge base is computed
-
-
-class BaseEvidence(NamedTuple):
-    candidates: tuple[str, ...]  # branch names (remote removed); several when ambiguous
-    source: str  # "reflog", "graph", "upstream", "shallow" or "none"
-    detail: str  # what decided, for -v and messages
 
 
 def infer_base(
@@ -45,7 +42,7 @@ def infer_base(
     is_long_lived: Callable[[str], bool],
     remotes: tuple[str, ...] = (),
 ) -> BaseEvidence:
-    found = reflog_evidence(repo, location, branch, tip, remotes)
+    found = reflog_evidence(location, branch, tip, remotes, lambda t, c: contains(repo, t, c))
     if found is not None:
         return found
     found = _from_graph(repo, branch, tip, tips, is_long_lived)
@@ -53,30 +50,6 @@ def infer_base(
         return found
     upstream = _from_upstream(repo, branch)
     return upstream or found
-
-
-def reflog_evidence(
-    repo: pygit2.Repository, location: RepoLocation, branch: str, tip: str, remotes: tuple[str, ...]
-) -> BaseEvidence | None:
-    created = created_from(location, branch)
-    if created is None:
-        return None
-    source, entry = created
-    if not contains(repo, tip, entry.new):
-        return None  # rewritten since (rebased onto another base): the reflog is stale
-    for prefix in ("refs/heads/", "refs/remotes/"):
-        if source.startswith(prefix):
-            source = source[len(prefix) :]
-            break
-    if any(c in source for c in "~^@:") or _is_commit_id(source):
-        return None  # created from a revision, not a branch: let the graph decide
-    if remotes and source.split("/", 1)[0] in remotes:
-        source = strip_remote(source, remotes)
-    return BaseEvidence((source,), "reflog", f"reflog of {branch}: '{entry.message}'")
-
-
-def _is_commit_id(text: str) -> bool:
-    return 7 <= len(text) <= 64 and all(c in "0123456789abcdef" for c in text)
 
 
 def _first_parents(repo: pygit2.Repository, tip: str) -> Iterable[tuple[int, str, bool]]:
@@ -143,25 +116,6 @@ def _from_graph(
     else:
         names = sorted(topic_tips[commit])
     return fork_evidence(branch, names, commit, depth)
-
-
-def fork_evidence(branch: str, names: list[str], fork: str, depth: int) -> BaseEvidence:
-    """The graph's answer: ``branch`` forks from ``names`` at ``fork``, ``depth`` down."""
-    where = "its tip" if depth == 0 else commits_down(depth)
-    detail = f"graph: {branch} forks from {' and '.join(names)} at {fork[:12]} ({where})"
-    if len(names) > 1:
-        detail += "; ambiguous"
-    return BaseEvidence(tuple(names), "graph", detail)
-
-
-def shared_evidence(names: list[str], depth: int) -> BaseEvidence:
-    """The graph's answer when other topic branches hold the branch's history from ``depth``
-    down, above its fork from the long-lived ones: it was created from them."""
-    detail = (
-        f"graph: its history from {commits_down(depth)} is also on {', '.join(names)}, "
-        "above where it forks from the long-lived branches"
-    )
-    return BaseEvidence(tuple(names), "graph", detail)
 
 
 def _moved_topic(
@@ -239,7 +193,3 @@ def _from_upstream(repo: pygit2.Repository, branch: str) -> BaseEvidence | None:
     if not name or name == branch:
         return None
     return BaseEvidence((name,), "upstream", f"upstream of {branch}: branch.{branch}.merge={merge}")
-
-
-def commits_down(depth: int) -> str:
-    return f"{depth} first-parent commit{'s' if depth != 1 else ''} down"

@@ -6,8 +6,9 @@ from typing import NamedTuple
 
 import pygit2
 
-from branchflow.repo.inspect import BranchTip, refs_at
+from branchflow.repo.inspect import refs_at
 from branchflow.repo.merge_message import MergeSource, parse_merge_message
+from branchflow.repo.refs import BranchTip
 
 PUSH_WALK_LIMIT = 10_000  # first-parent commits of one update examined at most
 

@@ -1,101 +1,126 @@
 """One pass over a repository's history that answers base questions for every branch at once.
 
-The hooks ask about one branch and use merge bases; an audit asks about a
-thousand, so it walks each long-lived branch's history once, keeps which
-commits each contains (and which are on its own first-parent line), and then
-needs only a few steps down each topic branch. The evidence it gives follows
-the same rules as ``repo.base`` (see there).
+The hooks ask about one branch and use merge bases through pygit2; an audit asks about a
+thousand, so it has ``git rev-list`` (which reads the commit-graph file, and runs beside
+the audit's other work) walk the history once, in three kinds of job started together:
+
+- *outside*: every commit the topic branches (and tags) hold that no long-lived branch
+  holds, with its parents. Any commit a branch holds is either here or in the history
+  of a long-lived branch, so this small set stands for the large one.
+- *lacks N*: the commits the other long-lived branches hold and N does not (usually few).
+- *first-parent N*: N's own first-parent line, with each commit's first parent.
+
+The evidence it gives follows the same rules as ``repo.base`` (a test holds the two to
+the same answers).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-import pygit2
-
-from branchflow.repo.base import WALK_LIMIT, BaseEvidence, fork_evidence, shared_evidence
-from branchflow.repo.history import commit_at
-from branchflow.repo.inspect import GIT_ENV, BranchTip
+from branchflow.errors import RepoError
+from branchflow.repo.evidence import WALK_LIMIT, BaseEvidence, fork_evidence, shared_evidence
+from branchflow.repo.gitcmd import GitJob, run_git
+from branchflow.repo.refs import BranchTip
 
 
-def _rev_lists(cwd: str, jobs: dict[str, list[str]]) -> dict[str, set[str]]:
-    """``git rev-list ARGS`` for several jobs, run side by side; git walks a large history
-    several times faster than creating a Python object per commit would."""
-    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV}
-    running = {
-        key: subprocess.Popen(
-            ["git", "rev-list", *args, "--"],
-            cwd=cwd,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        for key, args in jobs.items()
-    }
-    found = {}
-    for key, proc in running.items():
-        out, _ = proc.communicate()
-        found[key] = set(out.decode("ascii", "replace").split()) if proc.returncode == 0 else set()
-    return found
+def _rev_list(
+    cwd: str, options: list[str], include: Iterable[str], exclude: Iterable[str] = ()
+) -> GitJob:
+    """``git rev-list OPTIONS --stdin``: what ``include`` holds and ``exclude`` does not,
+    for any number of commits (they go to stdin, not the command line)."""
+    text = "".join([*(f"{c}\n" for c in include), *(f"^{c}\n" for c in exclude)])
+    return GitJob(["rev-list", *options, "--stdin"], cwd, stdin=text.encode("ascii"))
+
+
+def _lines(job: GitJob) -> list[list[str]]:
+    out = job.result()
+    if out is None:
+        raise RepoError("git rev-list could not walk the history (a missing or corrupt object?)")
+    return [line.split() for line in out.decode("ascii", "replace").splitlines()]
 
 
 class Reach:
-    """The commits a branch holds, as everything minus what it lacks."""
+    """The commits a long-lived branch holds: any commit of the repository that is neither
+    outside every long-lived branch nor among those the others hold and it lacks."""
 
-    __slots__ = ("every", "lacks")
+    __slots__ = ("lacks", "outside")
 
-    def __init__(self, every: set[str], lacks: set[str]) -> None:
-        self.every = every
+    def __init__(self, outside: dict[str, list[str]], lacks: set[str]) -> None:
+        self.outside = outside
         self.lacks = lacks
 
     def __contains__(self, commit: object) -> bool:
-        return commit in self.every and commit not in self.lacks
+        return commit not in self.outside and commit not in self.lacks
 
 
 class HistoryIndex:
+    """Base evidence for every branch from one set of walks. The walks start when it is
+    made and are waited for on the first question, so callers can do other work between."""
+
     def __init__(
         self,
-        repo: pygit2.Repository,
         cwd: str,
         tips: list[BranchTip],
         is_long_lived: Callable[[str], bool],
-        progress: Callable[[str], None] = lambda _: None,
+        *,
+        also: Iterable[str] = (),
+        shallow: bool = False,
     ) -> None:
-        self.repo = repo
+        self.cwd = cwd
+        self.shallow = shallow
+        self.tips = tips
+        self.is_long_lived = is_long_lived
         by_name: dict[str, set[str]] = {}
+        starts = set(also)
         for tip in tips:
             if is_long_lived(tip.name):
                 by_name.setdefault(tip.name, set()).add(tip.target)
-        progress("walking the long-lived branches")
-        # One full walk of everything the long-lived branches hold, then for each of them the
-        # (usually few) commits the others hold and it does not: cheaper than a full walk each.
-        every = sorted({t for targets in by_name.values() for t in targets})
-        jobs = {"union": every}
-        for name, targets in by_name.items():
-            others = sorted(set(every) - targets)
+            else:
+                starts.add(tip.target)
+        every = {t for targets in by_name.values() for t in targets}
+        self._jobs: dict[str, GitJob] = {}
+        if starts:
+            self._jobs["outside"] = _rev_list(cwd, ["--parents"], sorted(starts), sorted(every))
+        for name, targets in sorted(by_name.items()):
+            others = sorted(every - targets)
             if others:
-                jobs[f"lacks {name}"] = [*others, "--not", *sorted(targets)]
-            jobs[f"first-parent {name}"] = ["--first-parent", *sorted(targets)]
-        walked = _rev_lists(cwd, jobs)
-        self.any_long_lived: set[str] = walked["union"]
-        self.contains = {
-            name: Reach(self.any_long_lived, walked.get(f"lacks {name}", set())) for name in by_name
-        }
-        self.first_parent = {name: walked[f"first-parent {name}"] for name in by_name}
+                self._jobs[f"lacks {name}"] = _rev_list(cwd, [], others, sorted(targets))
+            self._jobs[f"first-parent {name}"] = _rev_list(
+                cwd, ["--first-parent", "--parents"], sorted(targets)
+            )
+        self._names = sorted(by_name)
+        self._ready = False
+        self.outside: dict[str, list[str]] = {}  # commit -> its parents
+        self.contains: dict[str, Reach] = {}
+        self.first_parent: dict[str, dict[str, str | None]] = {}  # name -> commit -> parent
         self.topic_tips: dict[str, set[str]] = {}
         self.owners: dict[str, set[str]] = {}
-        progress("walking topic branches")
-        for tip in tips:
-            if is_long_lived(tip.name):
+
+    def wait(self) -> None:
+        """Collect the walks (once)."""
+        if self._ready:
+            return
+        self._ready = True
+        found = {key: _lines(proc) for key, proc in self._jobs.items()}
+        self.outside = {ids[0]: ids[1:] for ids in found.get("outside", [])}
+        for name in self._names:
+            lacks = {ids[0] for ids in found.get(f"lacks {name}", [])}
+            self.contains[name] = Reach(self.outside, lacks)
+            self.first_parent[name] = {
+                ids[0]: (ids[1] if len(ids) > 1 else None) for ids in found[f"first-parent {name}"]
+            }
+        for tip in self.tips:
+            if self.is_long_lived(tip.name):
                 continue
             self.topic_tips.setdefault(tip.target, set()).add(tip.name)
             for commit in self._own_commits(tip.target):
                 self.owners.setdefault(commit, set()).add(tip.name)
 
     def names_containing(self, commit_id: str) -> list[str]:
-        """The long-lived branches whose history holds the commit."""
+        """The long-lived branches whose history holds the commit (a branch tip's, or a
+        tag's given as ``also``)."""
+        self.wait()
         return sorted(name for name, commits in self.contains.items() if commit_id in commits)
 
     def _own_commits(self, tip: str) -> list[str]:
@@ -103,38 +128,57 @@ class HistoryIndex:
         out: list[str] = []
         stack = [tip]
         seen: set[str] = set()
+        outside = self.outside
         while stack and len(out) < WALK_LIMIT:
             current = stack.pop()
-            if current in seen or current in self.any_long_lived:
+            if current in seen or current not in outside:
                 continue
             seen.add(current)
-            commit = commit_at(self.repo, current)
-            if commit is None:
-                continue
             out.append(current)
-            stack.extend(str(p) for p in commit.parent_ids)
+            stack.extend(outside[current])
         return out
 
+    def _parent(self, commit: str) -> tuple[bool, str | None]:
+        """(known, first parent) of a commit some walk saw."""
+        parents = self.outside.get(commit)
+        if parents is not None:
+            return True, parents[0] if parents else None
+        for line in self.first_parent.values():
+            if commit in line:
+                return True, line[commit]
+        return False, None
+
+    def is_ancestor(self, tip: str, commit: str) -> bool:
+        """Whether ``commit`` is ``tip`` or in its history (git answers what the walks do not)."""
+        self.wait()
+        if commit == tip:
+            return True
+        current: str | None = tip
+        for _ in range(WALK_LIMIT):
+            known, current = self._parent(current) if current is not None else (False, None)
+            if current == commit:
+                return True
+            if not known or current is None or current not in self.outside:
+                break  # left the branch's own line
+        return run_git(["merge-base", "--is-ancestor", commit, tip], self.cwd) is not None
+
     def evidence(self, branch: str, tip: str) -> BaseEvidence:
+        self.wait()
         chain: list[str] = []
         current: str | None = tip
-        shallow = False
         while current is not None and len(chain) < WALK_LIMIT:
             chain.append(current)
             depth = len(chain) - 1
-            long_lived = sorted(
+            long_lived = [
                 n for n, commits in self.contains.items() if n != branch and current in commits
-            )
+            ]
             topics = sorted(self.topic_tips.get(current, set()) - {branch}) if depth else []
             if long_lived or topics:
-                return self._decide(branch, chain, long_lived, topics)
-            commit = commit_at(self.repo, current)
-            if commit is None:
-                shallow = True
+                return self._decide(branch, chain, sorted(long_lived), topics)
+            known, current = self._parent(current)
+            if not known:
                 break
-            parents = commit.parent_ids
-            current = str(parents[0]) if parents else None
-        if shallow or self.repo.is_shallow:
+        if self.shallow:
             return BaseEvidence((), "shallow", "the clone is shallow: the fork point is not here")
         return BaseEvidence((), "none", f"no other branch shares history with {branch}")
 
@@ -155,7 +199,7 @@ class HistoryIndex:
             closest = min(moved)
             return shared_evidence(sorted(moved[closest]), closest)
         if long_lived:
-            preferred = [n for n in long_lived if fork in self.first_parent.get(n, set())]
+            preferred = [n for n in long_lived if fork in self.first_parent.get(n, {})]
             names = preferred or long_lived
         else:
             names = topics

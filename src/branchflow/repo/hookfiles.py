@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from branchflow.errors import RepoError
-from branchflow.repo.inspect import run_git
+from branchflow.repo.gitcmd import run_git
 from branchflow.repo.state import RepoLocation
 
 MARKER = "# branchflow-native-hook:"

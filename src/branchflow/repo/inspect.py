@@ -6,17 +6,14 @@ Imported only on paths that need it; pygit2 costs ~150 ms to import.
 from __future__ import annotations
 
 import os
-import subprocess
-from typing import NamedTuple
 
 import pygit2
 
 from branchflow.errors import RepoError
+from branchflow.repo.gitcmd import run_git
 from branchflow.repo.merge_message import MergeSource, parse_merge_message, strip_remote
+from branchflow.repo.refs import BranchTip, tips_from_refs
 from branchflow.repo.state import HeadState, RepoLocation, decode, operation_in_progress
-
-# Variables git sets for hooks that would redirect a nested git command.
-GIT_ENV = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX")
 
 
 def open_repository(location: RepoLocation) -> pygit2.Repository:
@@ -38,16 +35,6 @@ def open_repository(location: RepoLocation) -> pygit2.Repository:
         if path != own and os.path.isdir(path):
             repo.odb.add_disk_alternate(path)
     return repo
-
-
-def run_git(args: list[str], cwd: str) -> str | None:
-    """Output of a git command run outside any hook environment, or None when it fails."""
-    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV}
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)
-    except OSError:
-        return None
-    return decode(done.stdout).rstrip("\n") if done.returncode == 0 else None
 
 
 def head_state_from_git(location: RepoLocation) -> HeadState | None:
@@ -106,18 +93,6 @@ def _read(path: str) -> str:
         return ""
 
 
-class BranchTip(NamedTuple):
-    ref: str  # refs/heads/develop, refs/remotes/origin/develop
-    name: str  # develop (the remote's name removed)
-    remote: str | None  # origin, or None for a local branch
-    target: str  # the commit id
-
-    @property
-    def shown(self) -> str:
-        """How git commands name it: develop, origin/develop."""
-        return self.name if self.remote is None else f"{self.remote}/{self.name}"
-
-
 def branch_tips(repo: pygit2.Repository, location: RepoLocation | None = None) -> list[BranchTip]:
     """Every local and remote-tracking branch and the commit it points at.
 
@@ -125,22 +100,10 @@ def branch_tips(repo: pygit2.Repository, location: RepoLocation | None = None) -
     that way (a thousand pygit2 lookups cost tens of milliseconds); through pygit2
     otherwise (reftable).
     """
-    remotes = remote_names(repo)
     found = _file_refs(location) if location is not None else None
     if found is None:
         found = _pygit2_refs(repo)
-    tips = []
-    for ref, target in sorted(found.items()):
-        if ref.startswith("refs/heads/"):
-            name, remote = ref[len("refs/heads/") :], None
-        elif ref.startswith("refs/remotes/") and not ref.endswith("/HEAD"):
-            full = ref[len("refs/remotes/") :]
-            name = strip_remote(full, remotes)
-            remote = full[: len(full) - len(name) - 1] or None
-        else:
-            continue
-        tips.append(BranchTip(ref, name, remote, target))
-    return tips
+    return tips_from_refs(found.items(), remote_names(repo))
 
 
 def _file_refs(location: RepoLocation) -> dict[str, str] | None:
