@@ -4,8 +4,6 @@ template, and topic branches left idle."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from branchflow.checks.merges import check_merge
 from branchflow.checks.protection import route
 from branchflow.checks.tags import version_of
@@ -16,109 +14,145 @@ from branchflow.repo.merge_message import MergeSource
 DAY = 86_400
 
 
-class HistoryCommit(NamedTuple):
-    """A first-parent commit of a protected branch, newest first."""
+class HistoryScan:
+    """The checks of one protected branch's first-parent history, fed one commit at a time,
+    newest first, as ``git log`` prints them (an audit reads tens of thousands).
 
-    id: str
-    parents: int
-    summary: str
-    time: int
-    sources: tuple[MergeSource, ...]  # for a merge: what it merged
-    tip_of: tuple[str, ...]  # branches whose tip it is now (a fast-forward's source)
+    Every merge must have brought an allowed source; each run of commits that are not
+    merges is reported once (as a fast-forward when a branch explains it). On a branch
+    that takes release tags, a merged versioned branch must have its version tagged.
+    """
 
+    def __init__(
+        self,
+        policy: CompiledPolicy,
+        branch: str,
+        rule: BranchRule,
+        tagged_versions: set[str] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.branch = branch
+        self.rule = rule
+        self.tagged = tagged_versions if policy.tags is not None else None
+        self.found: list[Violation] = []
+        self.untagged: list[Violation] = []
+        self._run: list[tuple[str, str, tuple[str, ...]]] = []  # newest, and oldest so far
+        self._run_length = 0
+        self._fine: dict[str, bool] = {}  # merged branch name -> nothing to report
+        self._classify = policy.classifier()
 
-def check_history(
-    policy: CompiledPolicy, branch: str, rule: BranchRule, commits: list[HistoryCommit]
-) -> list[Violation]:
-    """Every merge on a protected branch brought an allowed source; every run of commits
-    that are not merges is reported once (a fast-forward when a branch explains it)."""
-    out: list[Violation] = []
-    run: list[HistoryCommit] = []
-    for commit in [*commits, None]:
-        if commit is not None and commit.parents == 1:
-            run.append(commit)
-            continue
-        if run:
-            out.append(_direct_run(policy, branch, rule, run))
-            run = []
-        if commit is not None and commit.parents > 1:
-            found = check_merge(policy, branch, rule, commit.sources, hint="")
-            out += [
-                v._replace(
-                    hint=None,
-                    subject=commit.id,
-                    details=(*v.details, f"merge commit {commit.id[:12]}: {commit.summary}"),
-                )
-                for v in found
-            ]
-    return out
+    def commit(self, commit_id: str, summary: str, tip_of: tuple[str, ...]) -> None:
+        """A commit with one parent, and the branches whose tip it is now."""
+        if self._run_length == 0:
+            self._run = [(commit_id, summary, tip_of), (commit_id, summary, tip_of)]
+        else:
+            self._run[1] = (commit_id, summary, tip_of)
+        self._run_length += 1
 
+    def merged_branch(self, commit_id: str, summary: str, name: str) -> None:
+        """A merge of one branch (the common case, decided without wording anything)."""
+        fine = self._fine.get(name)
+        if fine is None:
+            fine = self._is_fine(name)
+        if fine:
+            if self._run_length:
+                self._end_run()
+            return
+        self.merge(commit_id, summary, (MergeSource(name, "branch"),))
 
-def _direct_run(
-    policy: CompiledPolicy, branch: str, rule: BranchRule, run: list[HistoryCommit]
-) -> Violation:
-    newest = run[0]
-    sources = [
-        name
-        for name in newest.tip_of
-        if (found := policy.classify(name)) is not None
-        and found.rule is not None
-        and policy.merge_allowed(found.rule.name, rule.name)
-    ]
-    detail = f"newest: {newest.id[:12]} {newest.summary}"
-    if sources:
-        return violation(
-            "BF203",
-            branch,
-            f"{branch} was fast-forwarded to {sources[0]}: {len(run)} commit(s) landed without a "
-            "merge commit",
-            details=(detail,),
-            type_name=rule.name,
-            subject=newest.id,
+    def merge(self, commit_id: str, summary: str, sources: tuple[MergeSource, ...]) -> None:
+        if self._run_length:
+            self._end_run()
+        if len(sources) == 1 and sources[0].kind == "branch" and self._is_fine(sources[0].name):
+            return
+        found = check_merge(self.policy, self.branch, self.rule, sources, hint="")
+        self.found += [
+            v._replace(
+                hint=None,
+                subject=commit_id,
+                details=(*v.details, f"merge commit {commit_id[:12]}: {summary}"),
+            )
+            for v in found
+        ]
+        if self.tagged is not None:
+            for source in sources:
+                if source.kind == "branch":
+                    self._check_tagged(source.name, commit_id)
+
+    def finish(self) -> list[Violation]:
+        if self._run_length:
+            self._end_run()
+        return self.found + self.untagged
+
+    def _is_fine(self, name: str) -> bool:
+        """Merging the branch here is allowed, and its version (if any) is tagged."""
+        fine = self._fine.get(name)
+        if fine is None:
+            found = self._classify(name)
+            fine = found is not None and (
+                found.rule is None or self.policy.merge_allowed(found.rule.name, self.rule.name)
+            )
+            if fine and found is not None and self.tagged is not None:
+                version = version_of(found.groups)
+                fine = not version or version in self.tagged
+            self._fine[name] = fine
+        return fine
+
+    def _check_tagged(self, name: str, commit_id: str) -> None:
+        assert self.tagged is not None
+        assert self.policy.tags is not None
+        found = self.policy.classify(name)
+        version = version_of(found.groups) if found is not None else None
+        if not version or version in self.tagged:
+            return
+        example = next((p.example for p in self.policy.tags.patterns if p.example), "")
+        tag = _tag_for(example or "", version)
+        self.untagged.append(
+            violation(
+                "BF504",
+                name,
+                f"{name} reached {self.branch} in {commit_id[:12]} but no tag carries "
+                f"version {version}",
+                hint=f"git tag {tag} {commit_id[:12]} && git push origin {tag}" if tag else None,
+                subject=commit_id,
+            )
         )
-    return violation(
-        "BF201",
-        branch,
-        f"{len(run)} commit(s) made directly on {branch}: {route(policy, rule)}",
-        details=(detail, f"oldest: {run[-1].id[:12]} {run[-1].summary}"),
-        type_name=rule.name,
-        subject=newest.id,
-    )
 
-
-def check_release_tags(
-    policy: CompiledPolicy,
-    branch: str,
-    commits: list[HistoryCommit],
-    tagged_versions: set[str],
-) -> list[Violation]:
-    """A merge into ``branch`` (a type tags go on) of a versioned branch carries a tag of
-    that version somewhere."""
-    if policy.tags is None:
-        return []
-    example = next((p.example for p in policy.tags.patterns if p.example), "")
-    out = []
-    for commit in commits:
-        for source in commit.sources:
-            if source.kind != "branch":
-                continue
-            found = policy.classify(source.name)
-            version = version_of(found.groups) if found is not None else None
-            if version and version not in tagged_versions:
-                tag = _tag_for(example, version)
-                out.append(
-                    violation(
-                        "BF504",
-                        source.name,
-                        f"{source.name} reached {branch} in {commit.id[:12]} but no tag carries "
-                        f"version {version}",
-                        hint=f"git tag {tag} {commit.id[:12]} && git push origin {tag}"
-                        if tag
-                        else None,
-                        subject=commit.id,
-                    )
+    def _end_run(self) -> None:
+        (newest, summary, tip_of), (oldest, oldest_summary, _) = self._run
+        length, self._run_length = self._run_length, 0
+        policy, rule, branch = self.policy, self.rule, self.branch
+        sources = [
+            name
+            for name in tip_of
+            if (found := policy.classify(name)) is not None
+            and found.rule is not None
+            and policy.merge_allowed(found.rule.name, rule.name)
+        ]
+        detail = f"newest: {newest[:12]} {summary}"
+        if sources:
+            self.found.append(
+                violation(
+                    "BF203",
+                    branch,
+                    f"{branch} was fast-forwarded to {sources[0]}: {length} commit(s) landed "
+                    "without a merge commit",
+                    details=(detail,),
+                    type_name=rule.name,
+                    subject=newest,
                 )
-    return out
+            )
+            return
+        self.found.append(
+            violation(
+                "BF201",
+                branch,
+                f"{length} commit(s) made directly on {branch}: {route(policy, rule)}",
+                details=(detail, f"oldest: {oldest[:12]} {oldest_summary}"),
+                type_name=rule.name,
+                subject=newest,
+            )
+        )
 
 
 def _tag_for(example: str, version: str) -> str:

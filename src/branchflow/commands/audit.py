@@ -16,17 +16,12 @@ import argparse
 import datetime
 import json
 import os
+import re
 import sys
 import time
 
 from branchflow.checks.base import check_base
-from branchflow.checks.history import (
-    HistoryCommit,
-    check_history,
-    check_release_tags,
-    check_stale,
-    check_tag_names,
-)
+from branchflow.checks.history import HistoryScan, check_stale, check_tag_names
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, blocking, judge
@@ -78,6 +73,11 @@ def _since(text: str | None) -> int:
 
 
 LOG_FORMAT = "--format=%H %P%x09%ct%x09%s"
+# One line of LOG_FORMAT: commit, parents, time, subject; and the branch named by git's
+# own merge message, "Merge branch 'x' [into y]" (parse_merge_message's first case).
+_LOG_LINE = re.compile(
+    r"^(\S+) ([^\t\n]*)\t(\d*)\t((?:Merge branch '([^'\n]*)'[^'\n]*$)?.*)$", re.MULTILINE
+)
 
 
 class Auditor:
@@ -113,7 +113,9 @@ class Auditor:
         self.chosen = self.branches()
         # The longest jobs first: the first-parent history of each protected branch.
         self.logs = {
-            name: GitJob(["log", "--first-parent", LOG_FORMAT, tip.target, "--"], self.cwd)
+            name: GitJob(
+                ["log", "--first-parent", LOG_FORMAT, tip.target, "--"], self.cwd, stream=True
+            )
             for name, tip in self.chosen.items()
             if (rule := self.known.type_of(name)) is not None
             and rule.protection
@@ -123,7 +125,6 @@ class Auditor:
             self.cwd,
             snapshot.tips,
             self.known.is_long_lived,
-            also=self.tags.values(),
             shallow=snapshot.shallow,
         )
         self.commits_seen = 0
@@ -136,10 +137,11 @@ class Auditor:
         return chosen
 
     def run(self) -> list[Violation]:
+        # The histories first: they are read while git writes them, beside the other walks.
+        history = {name: self._history(name) for name in sorted(self.logs)}
         out: list[Violation] = []
         now = int(time.time())
-        protected = []
-        self.progress("walking the history")
+        self.progress("walking the branches")
         for n, (name, tip) in enumerate(sorted(self.chosen.items())):
             self.progress(f"branches {n + 1}/{len(self.chosen)}")
             when = self.times.get(tip.target, 0)
@@ -153,10 +155,7 @@ class Auditor:
             if rule.from_:
                 out += self._base(name, tip, rule)
             out += check_stale(name, rule, when, now, self.stale_days)
-            if rule.protection:
-                protected.append((name, rule))
-        for name, rule in protected:
-            out += self._history(name, rule)
+            out += history.get(name, [])
         tags = [t for t, c in self.tags.items() if self.times.get(c, 0) >= self.since]
         out += check_tag_names(self.policy, sorted(tags))
         return out
@@ -172,42 +171,57 @@ class Auditor:
         existing = self.known.existing_names(rule.from_)
         return check_base(self.policy, name, rule, evidence, existing)
 
-    def _history(self, name: str, rule: BranchRule) -> list[Violation]:
+    def _history(self, name: str) -> list[Violation]:
+        """Read the protected branch's first-parent history as git writes it, and check it."""
         self.progress(f"history of {name}")
-        out = self.logs[name].result()
-        commits: list[HistoryCommit] = []
-        text = out.decode("utf-8", "surrogateescape") if out else ""
-        by_commit = self.by_commit
-        for line in text.splitlines():
-            ids, _, rest = line.partition("\t")
-            when_text, _, summary = rest.partition("\t")
-            when = int(when_text or 0)
-            if when < self.since:
-                break
-            self.commits_seen += 1
-            commit_id, *parents = ids.split()
-            if not parents:
-                continue  # the repository's first commit lands somewhere
-            sources: tuple[MergeSource, ...] = ()
-            if len(parents) > 1:
-                parsed = parse_merge_message(summary, self.remotes)
-                sources = parsed or tuple(self._source_of(p) for p in parents[1:])
-                sources = tuple(self._with_holders(s) for s in sources)
-            at = by_commit.get(commit_id)
-            other_tips = tuple(n for n in at if n != name) if at else ()
-            commits.append(
-                HistoryCommit(commit_id, len(parents), summary, when, sources, other_tips)
-            )
-        found = check_history(self.policy, name, rule, commits)
+        rule = self.known.type_of(name)
+        assert rule is not None
         tags = self.policy.tags
-        if tags is not None and rule.name in tags.on:
-            versions = set()
-            for tag in self.tags:
-                match = self.policy.classify_tag(tag)
-                version = version_of(match[1]) if match is not None else None
-                versions.add(version or tag.lstrip("vV"))
-            found += check_release_tags(self.policy, name, commits, versions)
-        return found
+        scan = HistoryScan(
+            self.policy,
+            name,
+            rule,
+            self._tagged_versions() if tags is not None and rule.name in tags.on else None,
+        )
+        job = self.logs[name]
+        by_commit = self.by_commit
+        since = self.since
+        done = False
+        for piece in job.pieces():
+            for line in _LOG_LINE.finditer(piece):
+                commit_id, parent_ids, when, summary, merged = line.groups()
+                if int(when or 0) < since:
+                    done = True
+                    break
+                self.commits_seen += 1
+                parents = parent_ids.count(" ") + 1 if parent_ids else 0
+                if parents > 1:
+                    if merged is not None:  # git's own message, read by the same regex
+                        scan.merged_branch(commit_id, summary, merged)
+                        continue
+                    sources = parse_merge_message(summary, self.remotes) or tuple(
+                        self._source_of(p) for p in parent_ids.split()[1:]
+                    )
+                    if any(s.kind == "tag" for s in sources):
+                        sources = tuple(self._with_holders(s) for s in sources)
+                    scan.merge(commit_id, summary, sources)
+                elif parents == 1:
+                    at = by_commit.get(commit_id)
+                    scan.commit(commit_id, summary, tuple(n for n in at if n != name) if at else ())
+                # the repository's first commit lands somewhere: nothing to say of it
+            if done:
+                break
+        if not job.finish():
+            raise RepoError(f"git log could not read the history of {name}")
+        return scan.finish()
+
+    def _tagged_versions(self) -> set[str]:
+        versions = set()
+        for tag in self.tags:
+            found = self.policy.classify_tag(tag)
+            version = version_of(found[1]) if found is not None else None
+            versions.add(version or tag.lstrip("vV"))
+        return versions
 
     def _source_of(self, commit_id: str) -> MergeSource:
         names = self.by_commit.get(commit_id)

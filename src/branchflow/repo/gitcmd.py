@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+from collections.abc import Iterator
 
 from branchflow.repo.state import decode
 
@@ -26,11 +27,17 @@ def run_git(args: list[str], cwd: str) -> str | None:
 
 
 class GitJob:
-    """``git ARGS`` running in the background while the caller works: its output is drained
-    into memory as it comes (so git never waits on a full pipe) and collected by ``result``.
-    Revisions for ``--stdin`` can be given as ``stdin``, in any number."""
+    """``git ARGS`` running in the background while the caller works.
 
-    def __init__(self, args: list[str], cwd: str, stdin: bytes | None = None) -> None:
+    Its output is either drained into memory as it comes (so git never waits on a full
+    pipe) and collected by ``result``, or, with ``stream=True``, read piece by piece with
+    ``pieces`` while git is still writing. Revisions for ``--stdin`` can be given as
+    ``stdin``, in any number.
+    """
+
+    def __init__(
+        self, args: list[str], cwd: str, stdin: bytes | None = None, *, stream: bool = False
+    ) -> None:
         self.proc = subprocess.Popen(
             ["git", *args],
             cwd=cwd,
@@ -40,8 +47,11 @@ class GitJob:
             stderr=subprocess.DEVNULL,
         )
         self._out = b""
-        self._reader = threading.Thread(target=self._drain, daemon=True)
-        self._reader.start()
+        self._ended = False  # the whole output was read
+        self._reader: threading.Thread | None = None
+        if not stream:
+            self._reader = threading.Thread(target=self._drain, daemon=True)
+            self._reader.start()
         if stdin is not None:
             assert self.proc.stdin is not None
             try:
@@ -56,5 +66,31 @@ class GitJob:
 
     def result(self) -> bytes | None:
         """The output, or None when git failed."""
-        self._reader.join()
+        if self._reader is not None:
+            self._reader.join()
         return self._out if self.proc.wait() == 0 else None
+
+    def pieces(self, size: int = 1 << 16) -> Iterator[str]:
+        """The output as git writes it, in pieces that end at a line's end."""
+        assert self._reader is None, "start the job with stream=True"
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        rest = b""
+        while chunk := os.read(fd, size):
+            chunk = rest + chunk
+            cut = chunk.rfind(b"\n") + 1
+            rest = chunk[cut:]
+            if cut:
+                yield chunk[:cut].decode("utf-8", "surrogateescape")
+        if rest:
+            yield rest.decode("utf-8", "surrogateescape")
+        self._ended = True
+
+    def finish(self) -> bool:
+        """Whether git succeeded; if the caller stopped reading early, git is stopped (and
+        that counts as success)."""
+        if not self._ended and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+            return True
+        return self.proc.wait() == 0

@@ -4,8 +4,8 @@ The hooks ask about one branch and use merge bases through pygit2; an audit asks
 thousand, so it has ``git rev-list`` (which reads the commit-graph file, and runs beside
 the audit's other work) walk the history once, in three kinds of job started together:
 
-- *outside*: every commit the topic branches (and tags) hold that no long-lived branch
-  holds, with its parents. Any commit a branch holds is either here or in the history
+- *outside*: every commit the topic branches hold that no long-lived branch holds, with
+  its parents. Any commit a branch holds is either here or in the history
   of a long-lived branch, so this small set stands for the large one.
 - *lacks N*: the commits the other long-lived branches hold and N does not (usually few).
 - *first-parent N*: N's own first-parent line, with each commit's first parent.
@@ -64,7 +64,6 @@ class HistoryIndex:
         tips: list[BranchTip],
         is_long_lived: Callable[[str], bool],
         *,
-        also: Iterable[str] = (),
         shallow: bool = False,
     ) -> None:
         self.cwd = cwd
@@ -72,7 +71,7 @@ class HistoryIndex:
         self.tips = tips
         self.is_long_lived = is_long_lived
         by_name: dict[str, set[str]] = {}
-        starts = set(also)
+        starts = set()
         for tip in tips:
             if is_long_lived(tip.name):
                 by_name.setdefault(tip.name, set()).add(tip.target)
@@ -90,6 +89,7 @@ class HistoryIndex:
                 cwd, ["--first-parent", "--parents"], sorted(targets)
             )
         self._names = sorted(by_name)
+        self._targets = by_name
         self._ready = False
         self.outside: dict[str, list[str]] = {}  # commit -> its parents
         self.contains: dict[str, Reach] = {}
@@ -118,10 +118,24 @@ class HistoryIndex:
                 self.owners.setdefault(commit, set()).add(tip.name)
 
     def names_containing(self, commit_id: str) -> list[str]:
-        """The long-lived branches whose history holds the commit (a branch tip's, or a
-        tag's given as ``also``)."""
+        """The long-lived branches whose history holds the commit (a tag's, say)."""
         self.wait()
-        return sorted(name for name, commits in self.contains.items() if commit_id in commits)
+        if commit_id in self.outside:
+            return []
+        seen = any(commit_id in line for line in self.first_parent.values()) or any(
+            commit_id in reach.lacks for reach in self.contains.values()
+        )
+        if seen:  # a long-lived branch holds it: which ones, the walks tell
+            return sorted(name for name, reach in self.contains.items() if commit_id in reach)
+        # Off every long-lived line and outside no topic branch: ask git, branch by branch.
+        return sorted(
+            name
+            for name, targets in self._targets.items()
+            if any(self._git_is_ancestor(target, commit_id) for target in targets)
+        )
+
+    def _git_is_ancestor(self, tip: str, commit: str) -> bool:
+        return run_git(["merge-base", "--is-ancestor", commit, tip], self.cwd) is not None
 
     def _own_commits(self, tip: str) -> list[str]:
         """The branch's commits no long-lived branch contains (its whole own line)."""
@@ -160,7 +174,7 @@ class HistoryIndex:
                 return True
             if not known or current is None or current not in self.outside:
                 break  # left the branch's own line
-        return run_git(["merge-base", "--is-ancestor", commit, tip], self.cwd) is not None
+        return self._git_is_ancestor(tip, commit)
 
     def evidence(self, branch: str, tip: str) -> BaseEvidence:
         self.wait()

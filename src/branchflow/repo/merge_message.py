@@ -39,6 +39,8 @@ _AZURE = re.compile(r"Merged PR (\d+):")
 def parse_merge_message(message: str, remotes: tuple[str, ...] = ()) -> tuple[MergeSource, ...]:
     """The sources named by a merge message's first line; () when it is not one."""
     first = message.split("\n", 1)[0].strip()
+    if first.startswith("Merge branch '") and first.count("'") == 2:
+        return (MergeSource(first.split("'")[1], "branch"),)  # git's own, by far the most common
     if first.startswith("Merge pull request #"):
         found = _GITHUB.match(first) or _BITBUCKET_SERVER.match(first)
         if found:
@@ -53,8 +55,6 @@ def parse_merge_message(message: str, remotes: tuple[str, ...] = ()) -> tuple[Me
             return (MergeSource(f"#{azure.group(1)}", "pull-request"),)
     if not first.startswith("Merge "):
         return ()
-    if first.startswith("Merge branch '") and first.count("'") == 2:
-        return (MergeSource(first.split("'")[1], "branch"),)  # git's own, by far the most common
     sources = []
     for found in _KINDS.finditer(first[len("Merge ") :]):
         kind, names = found.group(1), _QUOTED.findall(found.group(2))
