@@ -144,3 +144,16 @@ def test_upstream_is_the_last_resort(repo_with_develop: Path, tmp_path: Path) ->
     found = evidence(repo_with_develop, "feature/orphan")
     assert found.source == "upstream"
     assert found.candidates == ("develop",)
+
+
+def test_reflog_of_a_branch_moved_behind_its_creation_point_is_stale(
+    repo_with_develop: Path,
+) -> None:
+    """The branch no longer holds the commit it was created at: the reflog no longer
+    tells where it came from (the audit asks git, as the hooks ask pygit2)."""
+    commit(repo_with_develop, "more develop")
+    git(repo_with_develop, "branch", "feature/moved", "develop")
+    git(repo_with_develop, "update-ref", "refs/heads/feature/moved", "develop~1")
+    found = evidence(repo_with_develop, "feature/moved")
+    assert found.source == "graph"
+    assert found.candidates == ("develop",)
