@@ -39,6 +39,7 @@ class HistoryScan:
         self._run: list[tuple[str, str, tuple[str, ...]]] = []  # newest, and oldest so far
         self._run_length = 0
         self._fine: dict[str, bool] = {}  # merged branch name -> nothing to report
+        self._allowed: dict[str, bool] = {}  # merged branch type -> may merge here
         self._classify = policy.classifier()
 
     def commit(self, commit_id: str, summary: str, tip_of: tuple[str, ...]) -> None:
@@ -86,16 +87,21 @@ class HistoryScan:
 
     def _is_fine(self, name: str) -> bool:
         """Merging the branch here is allowed, and its version (if any) is tagged."""
-        fine = self._fine.get(name)
-        if fine is None:
-            found = self._classify(name)
-            fine = found is not None and (
-                found.rule is None or self.policy.merge_allowed(found.rule.name, self.rule.name)
-            )
-            if fine and found is not None and self.tagged is not None:
+        found = self._classify(name)
+        if found is None or found.rule is None:
+            fine = found is not None  # exempt (a bot's branch) is fine, no type is not
+        else:
+            source_type = found.rule.name
+            allowed = self._allowed.get(source_type)
+            if allowed is None:
+                allowed = self._allowed[source_type] = self.policy.merge_allowed(
+                    source_type, self.rule.name
+                )
+            fine = allowed
+            if fine and self.tagged is not None:
                 version = version_of(found.groups)
                 fine = not version or version in self.tagged
-            self._fine[name] = fine
+        self._fine[name] = fine
         return fine
 
     def _check_tagged(self, name: str, commit_id: str) -> None:

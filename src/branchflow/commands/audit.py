@@ -82,8 +82,8 @@ _LOG_LINE = re.compile(
 
 class Auditor:
     """The audit of one repository. Everything it reads comes from git's plumbing: the refs
-    from one ``for-each-ref``, the history from ``rev-list`` and ``log`` jobs that all start
-    at once and run beside the checks (pygit2 is never loaded)."""
+    from ``for-each-ref``, the history from ``rev-list`` and ``log`` jobs that all start at
+    once and run beside the checks (pygit2 is never loaded)."""
 
     def __init__(
         self,
@@ -100,26 +100,17 @@ class Auditor:
         self.progress = progress
         self.cwd = location.work_tree or location.git_dir
         snapshot = read_snapshot(location)
-        self.times = snapshot.times
-        self.tags = snapshot.tags
         self.remotes = snapshot.remotes
         self.known = Branches(policy, snapshot.tips)
-        self.by_commit: dict[str, list[str]] = {}
-        for tip in snapshot.tips:
-            self.by_commit.setdefault(tip.target, []).append(tip.name)
-        self.tag_at: dict[str, str] = {}
-        for tag, commit_id in sorted(self.tags.items(), reverse=True):
-            self.tag_at[commit_id] = tag  # the first name, when several tags mark one commit
         self.chosen = self.branches()
-        # The longest jobs first: the first-parent history of each protected branch.
+        # The longest jobs first: the first-parent history of each protected branch, then
+        # the walks of the history index. Tags and dates are still being read meanwhile.
         self.logs = {
             name: GitJob(
                 ["log", "--first-parent", LOG_FORMAT, tip.target, "--"], self.cwd, stream=True
             )
             for name, tip in self.chosen.items()
-            if (rule := self.known.type_of(name)) is not None
-            and rule.protection
-            and self.times.get(tip.target, 0) >= since
+            if self.known.is_protected(name)
         }
         self.index = HistoryIndex(
             self.cwd,
@@ -127,6 +118,14 @@ class Auditor:
             self.known.is_long_lived,
             shallow=snapshot.shallow,
         )
+        self.tags = snapshot.tags
+        self.times = snapshot.times
+        self.by_commit: dict[str, list[str]] = {}
+        for tip in snapshot.tips:
+            self.by_commit.setdefault(tip.target, []).append(tip.name)
+        self.tag_at: dict[str, str] = {}
+        for tag, commit_id in sorted(self.tags.items(), reverse=True):
+            self.tag_at[commit_id] = tag  # the first name, when several tags mark one commit
         self.commits_seen = 0
 
     def branches(self) -> dict[str, BranchTip]:
@@ -141,7 +140,6 @@ class Auditor:
         history = {name: self._history(name) for name in sorted(self.logs)}
         out: list[Violation] = []
         now = int(time.time())
-        self.progress("walking the branches")
         for n, (name, tip) in enumerate(sorted(self.chosen.items())):
             self.progress(f"branches {n + 1}/{len(self.chosen)}")
             when = self.times.get(tip.target, 0)
@@ -186,18 +184,19 @@ class Auditor:
         job = self.logs[name]
         by_commit = self.by_commit
         since = self.since
+        merged_branch, add_commit = scan.merged_branch, scan.commit
+        seen = 0
         done = False
         for piece in job.pieces():
             for line in _LOG_LINE.finditer(piece):
                 commit_id, parent_ids, when, summary, merged = line.groups()
-                if int(when or 0) < since:
+                if since and int(when or 0) < since:
                     done = True
                     break
-                self.commits_seen += 1
-                parents = parent_ids.count(" ") + 1 if parent_ids else 0
-                if parents > 1:
+                seen += 1
+                if " " in parent_ids:  # a merge
                     if merged is not None:  # git's own message, read by the same regex
-                        scan.merged_branch(commit_id, summary, merged)
+                        merged_branch(commit_id, summary, merged)
                         continue
                     sources = parse_merge_message(summary, self.remotes) or tuple(
                         self._source_of(p) for p in parent_ids.split()[1:]
@@ -205,12 +204,13 @@ class Auditor:
                     if any(s.kind == "tag" for s in sources):
                         sources = tuple(self._with_holders(s) for s in sources)
                     scan.merge(commit_id, summary, sources)
-                elif parents == 1:
+                elif parent_ids:
                     at = by_commit.get(commit_id)
-                    scan.commit(commit_id, summary, tuple(n for n in at if n != name) if at else ())
+                    add_commit(commit_id, summary, tuple(n for n in at if n != name) if at else ())
                 # the repository's first commit lands somewhere: nothing to say of it
             if done:
                 break
+        self.commits_seen += seen
         if not job.finish():
             raise RepoError(f"git log could not read the history of {name}")
         return scan.finish()

@@ -53,13 +53,35 @@ class TagPolicy(NamedTuple):
     on: tuple[str, ...]
 
 
-class Match(NamedTuple):
-    """How a name was classified: by a branch type and one of its patterns, or as exempt."""
+class Match:
+    """How a name was classified: by a branch type and one of its patterns, or as exempt.
 
-    rule: BranchRule | None
-    pattern: NamePattern | None
-    exempt_glob: str | None
-    groups: dict[str, str]
+    The placeholder values (``groups``) are read from the regex match only when asked.
+    """
+
+    __slots__ = ("_found", "_groups", "exempt_glob", "pattern", "rule")
+
+    def __init__(
+        self,
+        rule: BranchRule | None,
+        pattern: NamePattern | None,
+        exempt_glob: str | None,
+        found: re.Match[str] | None = None,
+    ) -> None:
+        self.rule = rule
+        self.pattern = pattern
+        self.exempt_glob = exempt_glob
+        self._found = found
+        self._groups: dict[str, str] | None = None
+
+    @property
+    def groups(self) -> dict[str, str]:
+        if self._groups is None:
+            found = self._found
+            self._groups = (
+                {k: v for k, v in found.groupdict().items() if v is not None} if found else {}
+            )
+        return self._groups
 
     def describe(self) -> str:
         if self.rule is None or self.pattern is None:
@@ -189,22 +211,21 @@ class _Classifier:
             return memo[name]
         if len(memo) >= self.MEMO_LIMIT:
             memo.clear()
-        found = memo[name] = self._classify(name)
-        return found
-
-    def _classify(self, name: str) -> Match | None:
         first = name[:1]
         for prefix, regex, glob in self.exempt.get(first) or self.exempt[""]:
             if name.startswith(prefix) and regex.fullmatch(name):
-                return Match(None, None, glob, {})
+                found = memo[name] = Match(None, None, glob)
+                return found
         if (name == "HEAD" or not _REF_PLAIN.fullmatch(name)) and _REF_BAD.search(name):
-            return None  # as ref_format_ok, without the call
+            memo[name] = None  # as ref_format_ok, without the call
+            return None
         for prefix, regex, rule, pattern in self.patterns.get(first) or self.patterns[""]:
             if name.startswith(prefix):
-                found = regex.fullmatch(name)
-                if found:
-                    groups = {k: v for k, v in found.groupdict().items() if v is not None}
-                    return Match(rule, pattern, None, groups)
+                matched = regex.fullmatch(name)
+                if matched:
+                    found = memo[name] = Match(rule, pattern, None, matched)
+                    return found
+        memo[name] = None
         return None
 
 

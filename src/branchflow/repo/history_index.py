@@ -16,6 +16,7 @@ the same answers).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from branchflow.errors import RepoError
@@ -38,6 +39,17 @@ def _lines(job: GitJob) -> list[list[str]]:
     if out is None:
         raise RepoError("git rev-list could not walk the history (a missing or corrupt object?)")
     return [line.split() for line in out.decode("ascii", "replace").splitlines()]
+
+
+_PAIR = re.compile(r"^(\S+) ?(\S*)", re.MULTILINE)
+
+
+def _first_parents(job: GitJob) -> dict[str, str]:
+    """Commit -> first parent ("" for a root), from ``rev-list --parents`` output."""
+    out = job.result()
+    if out is None:
+        raise RepoError("git rev-list could not walk the history (a missing or corrupt object?)")
+    return dict(_PAIR.findall(out.decode("ascii", "replace")))
 
 
 class Reach:
@@ -93,7 +105,7 @@ class HistoryIndex:
         self._ready = False
         self.outside: dict[str, list[str]] = {}  # commit -> its parents
         self.contains: dict[str, Reach] = {}
-        self.first_parent: dict[str, dict[str, str | None]] = {}  # name -> commit -> parent
+        self.first_parent: dict[str, dict[str, str]] = {}  # name -> commit -> parent ("")
         self.topic_tips: dict[str, set[str]] = {}
         self.owners: dict[str, set[str]] = {}
 
@@ -102,14 +114,15 @@ class HistoryIndex:
         if self._ready:
             return
         self._ready = True
+        found_pairs = {
+            name: _first_parents(self._jobs.pop(f"first-parent {name}")) for name in self._names
+        }
         found = {key: _lines(proc) for key, proc in self._jobs.items()}
         self.outside = {ids[0]: ids[1:] for ids in found.get("outside", [])}
         for name in self._names:
             lacks = {ids[0] for ids in found.get(f"lacks {name}", [])}
             self.contains[name] = Reach(self.outside, lacks)
-            self.first_parent[name] = {
-                ids[0]: (ids[1] if len(ids) > 1 else None) for ids in found[f"first-parent {name}"]
-            }
+            self.first_parent[name] = found_pairs[name]
         for tip in self.tips:
             if self.is_long_lived(tip.name):
                 continue
@@ -159,7 +172,7 @@ class HistoryIndex:
             return True, parents[0] if parents else None
         for line in self.first_parent.values():
             if commit in line:
-                return True, line[commit]
+                return True, line[commit] or None
         return False, None
 
     def is_ancestor(self, tip: str, commit: str) -> bool:

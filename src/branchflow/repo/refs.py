@@ -46,58 +46,85 @@ def tips_from_refs(refs: Iterable[tuple[str, str]], remotes: tuple[str, ...]) ->
     return tips
 
 
-class RefSnapshot(NamedTuple):
-    tips: list[BranchTip]
-    tags: dict[str, str]  # tag name -> the commit it marks
-    times: dict[str, int]  # commit id -> committer time, for every commit a ref marks
-    remotes: tuple[str, ...]
-    shallow: bool
+class RefSnapshot:
+    """Every branch and tag and the commits they mark, read with ``git for-each-ref``.
+
+    The branches come first (a listing that parses no commit); the tags, and the dates of
+    the commits the refs mark, are read in the background and waited for when first used,
+    so a caller can start its own work on the branches meanwhile.
+    """
+
+    def __init__(self, location: RepoLocation) -> None:
+        cwd = location.work_tree or location.git_dir
+        try:
+            branches = GitJob(["for-each-ref", _BRANCHES, "refs/heads", "refs/remotes"], cwd)
+            tags = GitJob(["for-each-ref", _TAGS, "refs/tags"], cwd)
+            remote_list = GitJob(["remote"], cwd)
+        except OSError as exc:
+            raise RepoError(f"cannot run git: {exc}") from None
+        listing = branches.result()
+        if listing is None:
+            raise RepoError(f"git for-each-ref failed in {cwd}")
+        self.remotes = tuple(decode(remote_list.result() or b"").split())
+        refs = []
+        for line in decode(listing).splitlines():
+            target, kind, ref = line.split(" ", 2)
+            if kind == "commit":  # a branch at a tree or a blob marks no commit
+                refs.append((ref, target))
+        self.tips = tips_from_refs(refs, self.remotes)
+        self.shallow = os.path.isfile(os.path.join(location.common_dir, "shallow"))
+        tip_ids = "".join(f"{t}\n" for t in sorted({t.target for t in self.tips}))
+        self._tip_times: GitJob | None = GitJob(
+            ["rev-list", "--no-walk=unsorted", "--timestamp", "--stdin"], cwd, tip_ids.encode()
+        )
+        self._tag_listing = tags
+        self._tags: dict[str, str] | None = None
+        self._times: dict[str, int] = {}
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """Tag name -> the commit it marks."""
+        if self._tags is None:
+            self._tags = {}
+            for line in decode(self._tag_listing.result() or b"").splitlines():
+                fields = line.split(" ", 6)
+                if len(fields) != 7:
+                    continue
+                target, kind, peeled, peeled_kind, when, peeled_when, ref = fields
+                if kind == "tag":
+                    if peeled_kind != "commit":
+                        continue  # a tag of a tree, a blob or another tag: marks no commit
+                    target, when = peeled, peeled_when
+                elif kind != "commit":
+                    continue
+                self._times[target] = int(when or 0)
+                self._tags[ref[len("refs/tags/") :]] = target
+        return self._tags
+
+    @property
+    def times(self) -> dict[str, int]:
+        """Commit id -> committer time, for every commit a branch or tag marks."""
+        if self._tip_times is not None:
+            _ = self.tags  # their commits' times come with them
+            out = self._tip_times.result()
+            self._tip_times = None
+            for line in decode(out or b"").splitlines():
+                when, _, commit_id = line.partition(" ")
+                self._times[commit_id] = int(when or 0)
+        return self._times
 
 
-# objectname, type, and the same of the object a tag points at; the commit's date either way.
-_FORMAT = (
-    "%(objectname) %(objecttype) %(*objectname) %(*objecttype) "
+# A branch listing that reads nothing of an object but its type; tags with the commit each
+# marks (the object a tag points at, peeled once) and that commit's date.
+_BRANCHES = "--format=%(objectname) %(objecttype) %(refname)"
+_TAGS = (
+    "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) "
     "%(committerdate:unix) %(*committerdate:unix) %(refname)"
 )
 
 
 def read_snapshot(location: RepoLocation) -> RefSnapshot:
-    """Every branch and tag, with the commits they mark, from ``git for-each-ref``."""
-    cwd = location.work_tree or location.git_dir
-    try:
-        listing = GitJob(
-            ["for-each-ref", f"--format={_FORMAT}", "refs/heads", "refs/remotes", "refs/tags"],
-            cwd,
-        )
-        remote_list = GitJob(["remote"], cwd)
-    except OSError as exc:
-        raise RepoError(f"cannot run git: {exc}") from None
-    out = listing.result()
-    names = remote_list.result()
-    if out is None:
-        raise RepoError(f"git for-each-ref failed in {cwd}")
-    remotes = tuple(decode(names or b"").split())
-    branch_refs: list[tuple[str, str]] = []
-    tags: dict[str, str] = {}
-    times: dict[str, int] = {}
-    for line in decode(out).splitlines():
-        fields = line.split(" ", 6)
-        if len(fields) != 7:
-            continue
-        target, kind, peeled, peeled_kind, when, peeled_when, ref = fields
-        if kind == "tag":
-            if peeled_kind != "commit":
-                continue  # a tag of a tree, a blob or another tag: marks no commit here
-            target, when = peeled, peeled_when
-        elif kind != "commit":
-            continue
-        times[target] = int(when or 0)
-        if ref.startswith("refs/tags/"):
-            tags[ref[len("refs/tags/") :]] = target
-        else:
-            branch_refs.append((ref, target))
-    shallow = os.path.isfile(os.path.join(location.common_dir, "shallow"))
-    return RefSnapshot(tips_from_refs(branch_refs, remotes), tags, times, remotes, shallow)
+    return RefSnapshot(location)
 
 
 class Branches:
@@ -114,6 +141,9 @@ class Branches:
         self._existing: dict[str, BranchTip | None] = {}
         self._long_lived_prefixes = tuple(
             p.prefix for rule in policy.branches if rule.long_lived for p in rule.patterns
+        )
+        self._protected_prefixes = tuple(
+            p.prefix for rule in policy.branches if rule.protection for p in rule.patterns
         )
 
     def read_tips(self) -> list[BranchTip]:
@@ -139,6 +169,12 @@ class Branches:
             return False  # no long-lived pattern could match: skip classifying it
         rule = self.type_of(name)
         return rule is not None and rule.long_lived
+
+    def is_protected(self, name: str) -> bool:
+        if not name.startswith(self._protected_prefixes):
+            return False
+        rule = self.type_of(name)
+        return rule is not None and bool(rule.protection)
 
     def local_tip(self, branch: str) -> str | None:
         ref = f"refs/heads/{branch}"
