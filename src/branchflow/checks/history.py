@@ -4,11 +4,13 @@ template, and topic branches left idle."""
 
 from __future__ import annotations
 
+import re
+
 from branchflow.checks.merges import check_merge
 from branchflow.checks.protection import route
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, violation
-from branchflow.policy.compiled import BranchRule, CompiledPolicy
+from branchflow.policy.compiled import REF_PLAIN, BranchRule, CompiledPolicy
 from branchflow.repo.merge_message import MergeSource
 
 DAY = 86_400
@@ -49,6 +51,11 @@ class HistoryScan:
         else:
             self._run[1] = (commit_id, summary, tip_of)
         self._run_length += 1
+
+    def merged_fine(self) -> None:
+        """A merge already known to be allowed (see ``surely_fine_regex``)."""
+        if self._run_length:
+            self._end_run()
 
     def merged_branch(self, commit_id: str, summary: str, name: str) -> None:
         """A merge of one branch (the common case, decided without wording anything)."""
@@ -159,6 +166,50 @@ class HistoryScan:
                 subject=newest,
             )
         )
+
+
+# What a pattern's regex must not hold for it to be used inside a larger one: references to
+# its groups, conditionals, inline flags.
+_NOT_EMBEDDABLE = re.compile(r"\(\?P=|\(\?\(|\(\?[aiLmsux-]|\\[1-9]|\\g<")
+_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+
+
+def surely_fine_regex(policy: CompiledPolicy, rule: BranchRule) -> str | None:
+    """A regex for the names of branches whose merge into a branch of type ``rule`` is
+    surely allowed, each followed by a ``'`` (as in ``Merge branch 'x'``); None when the
+    policy's patterns cannot be combined so.
+
+    A name qualifies when it is exempt, or when it is a name git accepts that matches a
+    pattern of a type allowed into ``rule`` and no pattern of a type that is not: then,
+    whichever pattern classifies it first, the merge is allowed. Names it does not match
+    are judged one by one, so it may leave some fine names out, but never lets a wrong
+    one in. Release-tag checks need each name's version and do not use it.
+    """
+    allowed: list[str] = []
+    refused: list[str] = []
+    for branch_type in policy.branches:
+        ok = policy.merge_allowed(branch_type.name, rule.name)
+        for pattern in branch_type.patterns:
+            (allowed if ok else refused).append(pattern.regex)
+    exempt = [regex for _, regex in policy.exempt]
+    if any(_NOT_EMBEDDABLE.search(r) for r in (*allowed, *refused, *exempt)):
+        return None
+    parts = []
+    if exempt:
+        parts.append(f"(?:{'|'.join(_GROUP_NAME.sub('(?:', r) for r in exempt)})'")
+    if allowed:
+        plain = f"(?!HEAD')(?={REF_PLAIN.pattern}')"
+        not_refused = "".join(f"(?!(?:{_GROUP_NAME.sub('(?:', r)})')" for r in refused)
+        either = "|".join(_GROUP_NAME.sub("(?:", r) for r in allowed)
+        parts.append(f"{plain}{not_refused}(?:{either})'")
+    if not parts:
+        return None
+    combined = f"(?:{'|'.join(parts)})"
+    try:
+        re.compile(combined)
+    except re.error:
+        return None
+    return combined
 
 
 def _tag_for(example: str, version: str) -> str:

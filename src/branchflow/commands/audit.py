@@ -18,10 +18,16 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 
 from branchflow.checks.base import check_base
-from branchflow.checks.history import HistoryScan, check_stale, check_tag_names
+from branchflow.checks.history import (
+    HistoryScan,
+    check_stale,
+    check_tag_names,
+    surely_fine_regex,
+)
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, blocking, judge
@@ -41,17 +47,24 @@ BASELINE_FORMAT = 1
 
 
 class Progress:
-    """A one-line progress indicator on stderr, only when a person is watching."""
+    """A one-line progress indicator on stderr, only when a person is watching. Each part of
+    the work (the histories, the branches) reports under its own key, from its own thread;
+    the line shows them all."""
 
     def __init__(self) -> None:
         self.enabled = sys.stderr.isatty()
         self.last = 0.0
+        self.parts: dict[str, str] = {}
 
-    def __call__(self, what: str) -> None:
+    def __call__(self, what: str, part: str = "") -> None:
+        if not self.enabled:
+            return
+        self.parts[part] = what
         now = time.monotonic()
-        if self.enabled and now - self.last > 0.1:
+        if now - self.last > 0.1:
             self.last = now
-            sys.stderr.write(f"\r\x1b[Kbranchflow audit: {what}")
+            shown = ", ".join(self.parts[key] for key in sorted(self.parts))
+            sys.stderr.write(f"\r\x1b[Kbranchflow audit: {shown}")
             sys.stderr.flush()
 
     def done(self) -> None:
@@ -73,11 +86,21 @@ def _since(text: str | None) -> int:
 
 
 LOG_FORMAT = "--format=%H %P%x09%ct%x09%s"
-# One line of LOG_FORMAT: commit, parents, time, subject; and the branch named by git's
-# own merge message, "Merge branch 'x' [into y]" (parse_merge_message's first case).
-_LOG_LINE = re.compile(
-    r"^(\S+) ([^\t\n]*)\t(\d*)\t((?:Merge branch '([^'\n]*)'[^'\n]*$)?.*)$", re.MULTILINE
-)
+
+
+def _log_line(surely_fine: str | None) -> re.Pattern[str]:
+    """One line of LOG_FORMAT: commit, parents, time, subject; for git's own merge message,
+    "Merge branch 'x' [into y]" (parse_merge_message's first case), either an empty
+    ``fine`` group when x matches ``surely_fine`` (see ``surely_fine_regex``) or x itself.
+    The common merge is then decided by the regex, with no Python per commit."""
+    fine = f"{surely_fine or '(?!)'}(?P<fine>)"
+    return re.compile(
+        r"^(\S+) ([^\t\n]*)\t(\d*)\t("
+        r"(?:Merge branch '(?=[^'\n]*'[^'\n]*$)"
+        rf"(?:{fine}|(?P<merged>[^'\n]*)')[^'\n]*$)?"
+        r".*)$",
+        re.MULTILINE,
+    )
 
 
 class Auditor:
@@ -136,26 +159,48 @@ class Auditor:
         return chosen
 
     def run(self) -> list[Violation]:
-        # The histories first: they are read while git writes them, beside the other walks.
+        # The protected histories are read on this thread while git writes them; the
+        # branches are checked on another, which runs whenever this one waits for git.
+        per_branch: list[tuple[str, list[Violation]]] = []
+        failed: list[BaseException] = []
+
+        def check_branches() -> None:
+            try:
+                per_branch.extend(self._branches())
+            except BaseException as exc:  # raised again below, on the main thread
+                failed.append(exc)
+
+        worker = threading.Thread(target=check_branches, daemon=True)
+        worker.start()
         history = {name: self._history(name) for name in sorted(self.logs)}
+        worker.join()
+        if failed:
+            raise failed[0]
         out: list[Violation] = []
+        for name, found in per_branch:
+            out += found
+            out += history.get(name, [])
+        tags = [t for t, c in self.tags.items() if self.times.get(c, 0) >= self.since]
+        out += check_tag_names(self.policy, sorted(tags))
+        return out
+
+    def _branches(self) -> list[tuple[str, list[Violation]]]:
+        """Each branch's name, base and age, checked; in name order."""
+        out = []
         now = int(time.time())
         for n, (name, tip) in enumerate(sorted(self.chosen.items())):
-            self.progress(f"branches {n + 1}/{len(self.chosen)}")
+            self.progress(f"branches {n + 1}/{len(self.chosen)}", "branches")
             when = self.times.get(tip.target, 0)
             if when < self.since:
                 continue
             match, found = check_branch_name(self.policy, name)
-            out += [v._replace(details=()) for v in found]  # the allowed list, once, below
-            if match is None or match.rule is None:
-                continue
-            rule = match.rule
-            if rule.from_:
-                out += self._base(name, tip, rule)
-            out += check_stale(name, rule, when, now, self.stale_days)
-            out += history.get(name, [])
-        tags = [t for t, c in self.tags.items() if self.times.get(c, 0) >= self.since]
-        out += check_tag_names(self.policy, sorted(tags))
+            found = [v._replace(details=()) for v in found]  # the allowed list, once, below
+            if match is not None and match.rule is not None:
+                rule = match.rule
+                if rule.from_:
+                    found += self._base(name, tip, rule)
+                found += check_stale(name, rule, when, now, self.stale_days)
+            out.append((name, found))
         return out
 
     def _base(self, name: str, tip: BranchTip, rule: BranchRule) -> list[Violation]:
@@ -171,7 +216,7 @@ class Auditor:
 
     def _history(self, name: str) -> list[Violation]:
         """Read the protected branch's first-parent history as git writes it, and check it."""
-        self.progress(f"history of {name}")
+        self.progress(f"history of {name}", "history")
         rule = self.known.type_of(name)
         assert rule is not None
         tags = self.policy.tags
@@ -184,26 +229,29 @@ class Auditor:
         job = self.logs[name]
         by_commit = self.by_commit
         since = self.since
-        merged_branch, add_commit = scan.merged_branch, scan.commit
+        log_line = _log_line(surely_fine_regex(self.policy, rule) if scan.tagged is None else None)
+        merged_fine, merged_branch, add_commit = scan.merged_fine, scan.merged_branch, scan.commit
         seen = 0
         done = False
         for piece in job.pieces():
-            for line in _LOG_LINE.finditer(piece):
-                commit_id, parent_ids, when, summary, merged = line.groups()
+            for line in log_line.finditer(piece):
+                commit_id, parent_ids, when, summary, fine, merged = line.groups()
                 if since and int(when or 0) < since:
                     done = True
                     break
                 seen += 1
                 if " " in parent_ids:  # a merge
-                    if merged is not None:  # git's own message, read by the same regex
+                    if fine is not None:
+                        merged_fine()
+                    elif merged is not None:
                         merged_branch(commit_id, summary, merged)
-                        continue
-                    sources = parse_merge_message(summary, self.remotes) or tuple(
-                        self._source_of(p) for p in parent_ids.split()[1:]
-                    )
-                    if any(s.kind == "tag" for s in sources):
-                        sources = tuple(self._with_holders(s) for s in sources)
-                    scan.merge(commit_id, summary, sources)
+                    else:
+                        sources = parse_merge_message(summary, self.remotes) or tuple(
+                            self._source_of(p) for p in parent_ids.split()[1:]
+                        )
+                        if any(s.kind == "tag" for s in sources):
+                            sources = tuple(self._with_holders(s) for s in sources)
+                        scan.merge(commit_id, summary, sources)
                 elif parent_ids:
                     at = by_commit.get(commit_id)
                     add_commit(commit_id, summary, tuple(n for n in at if n != name) if at else ())

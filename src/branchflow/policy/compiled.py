@@ -216,7 +216,7 @@ class _Classifier:
             if name.startswith(prefix) and regex.fullmatch(name):
                 found = memo[name] = Match(None, None, glob)
                 return found
-        if (name == "HEAD" or not _REF_PLAIN.fullmatch(name)) and _REF_BAD.search(name):
+        if (name == "HEAD" or not REF_PLAIN.fullmatch(name)) and _REF_BAD.search(name):
             memo[name] = None  # as ref_format_ok, without the call
             return None
         for prefix, regex, rule, pattern in self.patterns.get(first) or self.patterns[""]:
@@ -281,11 +281,11 @@ def _literal_prefix(glob: str) -> str:
 
 # Names made only of these, in components joined by single slashes, are always fine: most
 # names are, and this answers them several times faster than _REF_BAD.
-_REF_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)*")
+REF_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)*")
 
 
 def ref_format_ok(name: str) -> bool:
-    if _REF_PLAIN.fullmatch(name) and name != "HEAD":
+    if REF_PLAIN.fullmatch(name) and name != "HEAD":
         return True
     return _REF_BAD.search(name) is None
 

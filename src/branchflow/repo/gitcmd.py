@@ -73,10 +73,12 @@ class GitJob:
     def pieces(self, size: int = 1 << 16) -> Iterator[str]:
         """The output as git writes it, in pieces that end at a line's end."""
         assert self._reader is None, "start the job with stream=True"
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
+        stdout = self.proc.stdout
+        assert stdout is not None
         rest = b""
-        while chunk := os.read(fd, size):
+        # Whole pieces (read waits until it has ``size`` bytes): git keeps writing into the
+        # pipe while a piece is checked, and no time goes on slivers.
+        while chunk := stdout.read(size):
             chunk = rest + chunk
             cut = chunk.rfind(b"\n") + 1
             rest = chunk[cut:]
