@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -89,3 +90,21 @@ def test_the_fast_regex_on_known_cases(name: str) -> None:
     from branchflow.policy.compiled import ref_format_ok
 
     assert ref_format_ok(name) is (ref_format_problem(name) is None)
+
+
+_PLAIN_PIECES = st.sampled_from(
+    ["a", "Z", "0", "_", "-", ".", "/", "lock", ".lock", "HEAD", "v1", ".2", "..", "x.", "@"]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PLAIN_PIECES, min_size=1, max_size=6).map("".join))
+def test_what_looks_plain_is_always_accepted(name: str) -> None:
+    """The shortcut for plain names (dots, '.lock' and 'HEAD' in reach) never accepts a
+    name git would refuse, alone or inside a merge message."""
+    from branchflow.policy.compiled import REF_PLAIN, plain_ref_before
+
+    if REF_PLAIN.fullmatch(name):
+        assert ref_format_problem(name) is None, name
+    if re.match(plain_ref_before("'"), f"{name}' into develop"):
+        assert ref_format_problem(name) is None, name

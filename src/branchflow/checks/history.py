@@ -10,7 +10,7 @@ from branchflow.checks.merges import check_merge
 from branchflow.checks.protection import route
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, violation
-from branchflow.policy.compiled import REF_PLAIN, BranchRule, CompiledPolicy
+from branchflow.policy.compiled import BranchRule, CompiledPolicy, plain_ref_before
 from branchflow.repo.merge_message import MergeSource
 
 DAY = 86_400
@@ -198,7 +198,7 @@ def surely_fine_regex(policy: CompiledPolicy, rule: BranchRule) -> str | None:
     if exempt:
         parts.append(f"(?:{'|'.join(_GROUP_NAME.sub('(?:', r) for r in exempt)})'")
     if allowed:
-        plain = f"(?!HEAD')(?={REF_PLAIN.pattern}')"
+        plain = plain_ref_before("'")
         not_refused = "".join(f"(?!(?:{_GROUP_NAME.sub('(?:', r)})')" for r in refused)
         either = "|".join(_GROUP_NAME.sub("(?:", r) for r in allowed)
         parts.append(f"{plain}{not_refused}(?:{either})'")

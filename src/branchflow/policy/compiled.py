@@ -216,7 +216,7 @@ class _Classifier:
             if name.startswith(prefix) and regex.fullmatch(name):
                 found = memo[name] = Match(None, None, glob)
                 return found
-        if (name == "HEAD" or not REF_PLAIN.fullmatch(name)) and _REF_BAD.search(name):
+        if not REF_PLAIN.fullmatch(name) and _REF_BAD.search(name):
             memo[name] = None  # as ref_format_ok, without the call
             return None
         for prefix, regex, rule, pattern in self.patterns.get(first) or self.patterns[""]:
@@ -279,13 +279,23 @@ def _literal_prefix(glob: str) -> str:
     return found
 
 
-# Names made only of these, in components joined by single slashes, are always fine: most
-# names are, and this answers them several times faster than _REF_BAD.
-REF_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)*")
+# Names git always accepts: letters, digits, '_' and '-' in components joined by single
+# slashes, dots only between them (v1.2.0), no component ending in ".lock", not "HEAD".
+# Most names are such, and this answers them several times faster than _REF_BAD.
+PLAIN_REF_BODY = (
+    r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*"
+)
+REF_PLAIN = re.compile(rf"(?!HEAD$)(?!.*\.lock(?:/|$)){PLAIN_REF_BODY}")
+
+
+def plain_ref_before(end: str) -> str:
+    """REF_PLAIN for a name inside a larger text, where ``end`` (one character that is not
+    in a plain name) follows it: a lookahead, to put before what matches the name."""
+    return rf"(?!HEAD{end})(?![^{end}\n]*\.lock[/{end}])(?={PLAIN_REF_BODY}{end})"
 
 
 def ref_format_ok(name: str) -> bool:
-    if REF_PLAIN.fullmatch(name) and name != "HEAD":
+    if REF_PLAIN.fullmatch(name):
         return True
     return _REF_BAD.search(name) is None
 
