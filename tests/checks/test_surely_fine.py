@@ -108,3 +108,9 @@ def test_patterns_it_cannot_combine_turn_it_off() -> None:
     develop = changed.rule("develop")
     assert develop is not None
     assert surely_fine_regex(changed, develop) is None
+
+
+def test_a_regex_that_will_not_compile_means_judging_each_merge() -> None:
+    from branchflow.commands.audit import _log_line
+
+    assert _log_line("(").pattern == _log_line(None).pattern

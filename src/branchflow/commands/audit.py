@@ -94,13 +94,18 @@ def _log_line(surely_fine: str | None) -> re.Pattern[str]:
     ``fine`` group when x matches ``surely_fine`` (see ``surely_fine_regex``) or x itself.
     The common merge is then decided by the regex, with no Python per commit."""
     fine = f"{surely_fine or '(?!)'}(?P<fine>)"
-    return re.compile(
-        r"^(\S+) ([^\t\n]*)\t(\d*)\t("
-        r"(?:Merge branch '(?=[^'\n]*'[^'\n]*$)"
-        rf"(?:{fine}|(?P<merged>[^'\n]*)')[^'\n]*$)?"
-        r".*)$",
-        re.MULTILINE,
-    )
+    try:
+        return re.compile(
+            r"^(\S+) ([^\t\n]*)\t(\d*)\t("
+            r"(?:Merge branch '(?=[^'\n]*'[^'\n]*$)"
+            rf"(?:{fine}|(?P<merged>[^'\n]*)')[^'\n]*$)?"
+            r".*)$",
+            re.MULTILINE,
+        )
+    except re.error:
+        if surely_fine is None:
+            raise
+        return _log_line(None)  # the policy's patterns would not combine: judge each merge
 
 
 class Auditor:

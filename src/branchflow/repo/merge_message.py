@@ -14,6 +14,7 @@ Hosting platforms write their own first lines:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -66,10 +67,15 @@ def parse_merge_message(message: str, remotes: tuple[str, ...] = ()) -> tuple[Me
     return tuple(sources)
 
 
+@functools.lru_cache(maxsize=8)
+def _remote_prefixes(remotes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{r}/" for r in sorted(remotes, key=len, reverse=True))
+
+
 def strip_remote(name: str, remotes: tuple[str, ...]) -> str:
     """``origin/feature/x`` -> ``feature/x`` when ``origin`` is a remote (longest remote wins)."""
-    for remote in sorted(remotes, key=len, reverse=True):
-        if name.startswith(f"{remote}/"):
-            return name[len(remote) + 1 :]
+    for prefix in _remote_prefixes(remotes):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
     _head, slash, rest = name.partition("/")
     return rest if slash and not remotes else name
