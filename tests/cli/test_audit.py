@@ -197,3 +197,25 @@ def test_progress_only_on_a_terminal(history: Path) -> None:
     assert shown.startswith("\r\x1b[Kbranchflow audit: ")
     assert "branches 1/10" in shown or "history of develop" in shown
     assert "\r" not in audit(history).stderr
+
+
+def test_a_merged_tag_held_only_by_the_branch_it_was_merged_into(
+    repo: Path, tmp_path: Path
+) -> None:
+    """A clone of develop alone: the release commit is on develop only because its tag was
+    merged into it; that merge is judged by the tag, not refused for it."""
+    git(repo, "branch", "develop")
+    git(repo, "switch", "-q", "-c", "release/v2.0.0", "develop")
+    commit(repo, "bump 2.0.0")
+    git(repo, "switch", "-q", "main")
+    merge(repo, "release/v2.0.0")
+    git(repo, "tag", "-a", "-m", "2.0.0", "v2.0.0")
+    git(repo, "switch", "-q", "develop")
+    merge(repo, "v2.0.0", "Merge tag 'v2.0.0' into develop")
+    assert ("develop", "BF202") not in rules_in(audit(repo))
+    clone = tmp_path / "develop-only"
+    git(tmp_path, "clone", "-q", "--single-branch", "--branch", "develop", str(repo), str(clone))
+    assert "v2.0.0" in git(clone, "tag").stdout.split()
+    assert "origin/main" not in git(clone, "branch", "-r").stdout
+    done = audit(clone)
+    assert ("develop", "BF202") not in rules_in(done), done.stdout

@@ -255,7 +255,7 @@ class Auditor:
                             self._source_of(p) for p in parent_ids.split()[1:]
                         )
                         if any(s.kind == "tag" for s in sources):
-                            sources = tuple(self._with_holders(s) for s in sources)
+                            sources = tuple(self._with_holders(s, name) for s in sources)
                         scan.merge(commit_id, summary, sources)
                 elif parent_ids:
                     at = by_commit.get(commit_id)
@@ -283,10 +283,12 @@ class Auditor:
         tag = self.tag_at.get(commit_id)
         return MergeSource(tag, "tag") if tag else MergeSource(commit_id, "commit")
 
-    def _with_holders(self, source: MergeSource) -> MergeSource:
+    def _with_holders(self, source: MergeSource, into: str) -> MergeSource:
+        """A merged tag, with the long-lived branches other than ``into`` that hold it."""
         if source.kind != "tag" or source.name not in self.tags:
             return source
-        return source._replace(on=tuple(self.index.names_containing(self.tags[source.name])))
+        holders = self.index.names_containing(self.tags[source.name])
+        return source._replace(on=tuple(n for n in holders if n != into))
 
 
 def load_baseline(path: str) -> set[str] | None:

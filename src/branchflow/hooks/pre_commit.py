@@ -88,7 +88,7 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
         if head.operation == "merge":
             from branchflow.repo.inspect import merge_sources
 
-            sources = session.with_tag_holders(merge_sources(session.repo, location))
+            sources = session.with_tag_holders(merge_sources(session.repo, location), branch)
             violations += check_merge(policy, branch, rule, sources)
             violations += session.undocumented(sources, when="merged")
         else:

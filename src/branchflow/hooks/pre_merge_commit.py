@@ -38,7 +38,7 @@ def run(options: HookOptions) -> int:
     match, violations = check_branch_name(policy, branch)
     if match is not None and match.rule is not None:
         sources = session.with_tag_holders(
-            merge_sources_from_environment(session.repo, location, dict(os.environ))
+            merge_sources_from_environment(session.repo, location, dict(os.environ)), branch
         )
         violations += check_merge(policy, branch, match.rule, sources)
         violations += session.undocumented(sources, when="merged")

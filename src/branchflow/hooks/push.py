@@ -125,7 +125,7 @@ def _judge_new_commits(
     if old is None and rule.long_lived:
         return []  # the first push of a long-lived branch creates it; nothing lands on it
     commits = [
-        c._replace(sources=session.with_tag_holders(c.sources))
+        c._replace(sources=session.with_tag_holders(c.sources, branch))
         for c in new_first_parent_commits(
             session.repo,
             update.new,

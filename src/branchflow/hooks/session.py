@@ -92,8 +92,11 @@ class RepoSession(Branches):
         except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
             return None
 
-    def with_tag_holders(self, sources: tuple[MergeSource, ...]) -> tuple[MergeSource, ...]:
-        """Tags among merge sources, with the long-lived branches that hold their commits."""
+    def with_tag_holders(
+        self, sources: tuple[MergeSource, ...], into: str
+    ) -> tuple[MergeSource, ...]:
+        """Tags among merge sources, with the long-lived branches that hold their commits;
+        not ``into``, the branch they are merged into (which holds them once merged)."""
         out = []
         for source in sources:
             commit = self.tag_commit(source.name) if source.kind == "tag" else None
@@ -103,7 +106,9 @@ class RepoSession(Branches):
             holders = {
                 tip.name
                 for tip in self.tips
-                if self.is_long_lived(tip.name) and contains(self.repo, tip.target, commit)
+                if tip.name != into
+                and self.is_long_lived(tip.name)
+                and contains(self.repo, tip.target, commit)
             }
             out.append(source._replace(on=tuple(sorted(holders))))
         return tuple(out)
