@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from branchflow.repo.merge_message import MergeSource, parse_merge_message
+from branchflow.repo.merge_message import MergeSource, merge_target, parse_merge_message
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,20 @@ from branchflow.repo.merge_message import MergeSource, parse_merge_message
 def test_merge_messages(message: str, expected: list[tuple[str, str]]) -> None:
     got = parse_merge_message(message, ("origin",))
     assert got == tuple(MergeSource(name, kind) for name, kind in expected)
+
+
+@pytest.mark.parametrize(
+    ("message", "target"),
+    [
+        ("Merge branch 'feature/x' into develop", "develop"),
+        ("Merge branch 'feature/x' of https://example.com/team/repo into develop", "develop"),
+        ("Merge branch 'feature/x' into 'main'\n\nSee merge request team/repo!12", "main"),
+        ("Merge pull request #12 in PROJ/repo from feature/x to main", "main"),
+        ("Merge branch 'release/v1.0.0'", None),
+        ("Merge pull request #12 from octo/feature/x", None),
+        ("Merged PR 12: into the void", None),
+        ("fix: go into detail", None),
+    ],
+)
+def test_merge_target(message: str, target: str | None) -> None:
+    assert merge_target(message) == target

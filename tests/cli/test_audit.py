@@ -219,3 +219,31 @@ def test_a_merged_tag_held_only_by_the_branch_it_was_merged_into(
     assert "origin/main" not in git(clone, "branch", "-r").stdout
     done = audit(clone)
     assert ("develop", "BF202") not in rules_in(done), done.stdout
+
+
+def test_a_release_fast_forwarded_into_main_brings_develop_history_not_findings(
+    repo: Path,
+) -> None:
+    """main fast-forwarded to a release: its first-parent line now runs down develop's, and
+    develop's merges are not merges into main. One fast-forward is reported, nothing else."""
+    git(repo, "branch", "develop")
+    git(repo, "switch", "-q", "develop")
+    for n, message in enumerate(
+        ["Merge branch 'feature/f0' into develop", "Merge pull request #7 from team/feature/f1"]
+    ):
+        git(repo, "switch", "-q", "-c", f"feature/f{n}", "develop")
+        commit(repo, f"f{n}")
+        git(repo, "switch", "-q", "develop")
+        merge(repo, f"feature/f{n}", message)
+        git(repo, "branch", "-D", f"feature/f{n}")
+    git(repo, "switch", "-q", "-c", "release/v1.0.0", "develop")
+    commit(repo, "bump 1.0.0")
+    git(repo, "switch", "-q", "main")
+    merge(repo, "release/v1.0.0", ff=True)
+    git(repo, "tag", "v1.0.0")
+    git(repo, "switch", "-q", "develop")
+    merge(repo, "release/v1.0.0", "Merge branch 'release/v1.0.0' into develop")
+    git(repo, "branch", "-D", "release/v1.0.0")
+    done = audit(repo)
+    assert rules_in(done) == [("main", "BF203")], done.stdout
+    assert "main was fast-forwarded: 1 commit(s) that branched from develop landed" in (done.stdout)

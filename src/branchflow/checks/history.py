@@ -23,6 +23,14 @@ class HistoryScan:
     Every merge must have brought an allowed source; each run of commits that are not
     merges is reported once (as a fast-forward when a branch explains it). On a branch
     that takes release tags, a merged versioned branch must have its version tagged.
+
+    A fast-forward can also carry another long-lived branch's history in: once main is
+    fast-forwarded to a release branch, its first-parent line runs down develop's, and
+    develop's merges would all look like merges into main. So the caller says when the
+    line reaches another long-lived branch's first-parent line (``joined``); if what
+    follows was made on that branch (a merge message names it as the target, or merges a
+    branch allowed there and not here), the scan ends its findings at that point and
+    reports the fast-forward instead.
     """
 
     def __init__(
@@ -43,6 +51,11 @@ class HistoryScan:
         self._fine: dict[str, bool] = {}  # merged branch name -> nothing to report
         self._allowed: dict[str, bool] = {}  # merged branch type -> may merge here
         self._classify = policy.classifier()
+        # Where the line joined another long-lived branch's: its name, the commit, and the
+        # findings and open run up to there; whether what follows was made on it.
+        self._joined: tuple[str, str, int, int, list[tuple[str, str, tuple[str, ...]]], int] | None
+        self._joined = None
+        self._theirs = False
 
     def commit(self, commit_id: str, summary: str, tip_of: tuple[str, ...]) -> None:
         """A commit with one parent, and the branches whose tip it is now."""
@@ -52,28 +65,52 @@ class HistoryScan:
             self._run[1] = (commit_id, summary, tip_of)
         self._run_length += 1
 
-    def merged_fine(self) -> None:
-        """A merge already known to be allowed (see ``surely_fine_regex``)."""
+    def joined(self, other: str, commit_id: str) -> None:
+        """The line reached ``other``'s first-parent line at ``commit_id`` (the first time)."""
+        if self._joined is None:
+            run = list(self._run) if self._run_length else []
+            self._joined = (
+                other,
+                commit_id,
+                len(self.found),
+                len(self.untagged),
+                run,
+                self._run_length,
+            )
+
+    def merged_fine(self, into: str | None = None) -> None:
+        """A merge already known to be allowed (see ``surely_fine_regex``); ``into``: the
+        target its message names."""
         if self._run_length:
             self._end_run()
+        if into is not None and self._joined is not None and into == self._joined[0]:
+            self._theirs = True
 
-    def merged_branch(self, commit_id: str, summary: str, name: str) -> None:
+    def merged_branch(
+        self, commit_id: str, summary: str, name: str, into: str | None = None
+    ) -> None:
         """A merge of one branch (the common case, decided without wording anything)."""
         fine = self._fine.get(name)
         if fine is None:
             fine = self._is_fine(name)
         if fine:
-            if self._run_length:
-                self._end_run()
+            self.merged_fine(into)
             return
-        self.merge(commit_id, summary, (MergeSource(name, "branch"),))
+        self.merge(commit_id, summary, (MergeSource(name, "branch"),), into)
 
-    def merge(self, commit_id: str, summary: str, sources: tuple[MergeSource, ...]) -> None:
-        if self._run_length:
-            self._end_run()
+    def merge(
+        self,
+        commit_id: str,
+        summary: str,
+        sources: tuple[MergeSource, ...],
+        into: str | None = None,
+    ) -> None:
+        self.merged_fine(into)
         if len(sources) == 1 and sources[0].kind == "branch" and self._is_fine(sources[0].name):
             return
         found = check_merge(self.policy, self.branch, self.rule, sources, hint="")
+        if found and self._joined is not None and self._made_there(sources, self._joined[0]):
+            self._theirs = True
         self.found += [
             v._replace(
                 hint=None,
@@ -87,10 +124,43 @@ class HistoryScan:
                 if source.kind == "branch":
                     self._check_tagged(source.name, commit_id)
 
+    def _made_there(self, sources: tuple[MergeSource, ...], other: str) -> bool:
+        """Whether a merge refused here brought a branch that may be merged into ``other``."""
+        other_rule = self._classify(other)
+        if other_rule is None or other_rule.rule is None:
+            return False
+        for source in sources:
+            found = self._classify(source.name) if source.kind == "branch" else None
+            if (
+                found is not None
+                and found.rule is not None
+                and self.policy.merge_allowed(found.rule.name, other_rule.rule.name)
+            ):
+                return True
+        return False
+
     def finish(self) -> list[Violation]:
-        if self._run_length:
+        if self._joined is not None and self._theirs:
+            other, at, found, untagged, run, length = self._joined
+            self._run, self._run_length = run, length
+            self.found, self.untagged = self.found[:found], self.untagged[:untagged]
+            if length:
+                self._end_run(onto=other)
+            else:
+                self.found.append(self._fast_forward(other, at))
+        elif self._run_length:
             self._end_run()
         return self.found + self.untagged
+
+    def _fast_forward(self, other: str, at: str) -> Violation:
+        return violation(
+            "BF203",
+            self.branch,
+            f"{self.branch} was fast-forwarded onto {other}'s history at {at[:12]}: what it "
+            f"holds from there was made on {other}, without a merge commit",
+            type_name=self.rule.name,
+            subject=at,
+        )
 
     def _is_fine(self, name: str) -> bool:
         """Merging the branch here is allowed, and its version (if any) is tagged."""
@@ -131,7 +201,9 @@ class HistoryScan:
             )
         )
 
-    def _end_run(self) -> None:
+    def _end_run(self, onto: str | None = None) -> None:
+        """Report the run of commits that are not merges; ``onto``: it sits on another
+        long-lived branch's history, which a fast-forward brought in with it."""
         (newest, summary, tip_of), (oldest, oldest_summary, _) = self._run
         length, self._run_length = self._run_length, 0
         policy, rule, branch = self.policy, self.rule, self.branch
@@ -143,6 +215,19 @@ class HistoryScan:
             and policy.merge_allowed(found.rule.name, rule.name)
         ]
         detail = f"newest: {newest[:12]} {summary}"
+        if onto is not None and not sources:
+            self.found.append(
+                violation(
+                    "BF203",
+                    branch,
+                    f"{branch} was fast-forwarded: {length} commit(s) that branched from "
+                    f"{onto} landed without a merge commit, and {onto}'s history with them",
+                    details=(detail, f"oldest: {oldest[:12]} {oldest_summary}"),
+                    type_name=rule.name,
+                    subject=newest,
+                )
+            )
+            return
         if sources:
             self.found.append(
                 violation(

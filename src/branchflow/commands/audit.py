@@ -38,7 +38,7 @@ from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import reflog_evidence
 from branchflow.repo.gitcmd import GitJob
 from branchflow.repo.history_index import HistoryIndex
-from branchflow.repo.merge_message import MergeSource, parse_merge_message
+from branchflow.repo.merge_message import MergeSource, merge_target, parse_merge_message
 from branchflow.repo.refs import Branches, BranchTip, read_snapshot
 from branchflow.repo.state import RepoLocation
 from branchflow.report import note, print_violations
@@ -91,14 +91,15 @@ LOG_FORMAT = "--format=%H %P%x09%ct%x09%s"
 def _log_line(surely_fine: str | None) -> re.Pattern[str]:
     """One line of LOG_FORMAT: commit, parents, time, subject; for git's own merge message,
     "Merge branch 'x' [into y]" (parse_merge_message's first case), either an empty
-    ``fine`` group when x matches ``surely_fine`` (see ``surely_fine_regex``) or x itself.
-    The common merge is then decided by the regex, with no Python per commit."""
+    ``fine`` group when x matches ``surely_fine`` (see ``surely_fine_regex``) or x itself,
+    and y. The common merge is then decided by the regex, with no Python per commit."""
     fine = f"{surely_fine or '(?!)'}(?P<fine>)"
     try:
         return re.compile(
             r"^(\S+) ([^\t\n]*)\t(\d*)\t("
             r"(?:Merge branch '(?=[^'\n]*'[^'\n]*$)"
-            rf"(?:{fine}|(?P<merged>[^'\n]*)')[^'\n]*$)?"
+            rf"(?:{fine}|(?P<merged>[^'\n]*)')"
+            r"(?:[^'\n]*? into (?P<into>[^'\s]+))?[^'\n]*$)?"
             r".*)$",
             re.MULTILINE,
         )
@@ -140,13 +141,14 @@ class Auditor:
             for name, tip in self.chosen.items()
             if self.known.is_protected(name)
         }
+        self.tags = snapshot.tags
         self.index = HistoryIndex(
             self.cwd,
             snapshot.tips,
             self.known.is_long_lived,
+            also=self.tags.values(),
             shallow=snapshot.shallow,
         )
-        self.tags = snapshot.tags
         self.times = snapshot.times
         self.by_commit: dict[str, list[str]] = {}
         for tip in snapshot.tips:
@@ -236,27 +238,37 @@ class Auditor:
         since = self.since
         log_line = _log_line(surely_fine_regex(self.policy, rule) if scan.tagged is None else None)
         merged_fine, merged_branch, add_commit = scan.merged_fine, scan.merged_branch, scan.commit
+        # Where this line runs into another long-lived branch's (see HistoryScan).
+        others: list[tuple[str, dict[str, str]]] | None = [
+            (other, line) for other, line in self.index.first_parent.items() if other != name
+        ] or None
         seen = 0
         done = False
         for piece in job.pieces():
             for line in log_line.finditer(piece):
-                commit_id, parent_ids, when, summary, fine, merged = line.groups()
+                commit_id, parent_ids, when, summary, fine, merged, into = line.groups()
                 if since and int(when or 0) < since:
                     done = True
                     break
                 seen += 1
+                if others is not None:
+                    for other, their_line in others:
+                        if commit_id in their_line:
+                            scan.joined(other, commit_id)
+                            others = None
+                            break
                 if " " in parent_ids:  # a merge
                     if fine is not None:
-                        merged_fine()
+                        merged_fine(into)
                     elif merged is not None:
-                        merged_branch(commit_id, summary, merged)
+                        merged_branch(commit_id, summary, merged, into)
                     else:
                         sources = parse_merge_message(summary, self.remotes) or tuple(
                             self._source_of(p) for p in parent_ids.split()[1:]
                         )
                         if any(s.kind == "tag" for s in sources):
                             sources = tuple(self._with_holders(s, name) for s in sources)
-                        scan.merge(commit_id, summary, sources)
+                        scan.merge(commit_id, summary, sources, merge_target(summary))
                 elif parent_ids:
                     at = by_commit.get(commit_id)
                     add_commit(commit_id, summary, tuple(n for n in at if n != name) if at else ())

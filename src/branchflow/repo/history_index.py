@@ -17,6 +17,7 @@ the same answers).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 
 from branchflow.errors import RepoError
@@ -76,6 +77,7 @@ class HistoryIndex:
         tips: list[BranchTip],
         is_long_lived: Callable[[str], bool],
         *,
+        also: Iterable[str] = (),
         shallow: bool = False,
     ) -> None:
         self.cwd = cwd
@@ -103,32 +105,46 @@ class HistoryIndex:
         self._names = sorted(by_name)
         self._targets = by_name
         self._ready = False
+        self._lock = threading.Lock()  # the audit asks from two threads
         self.outside: dict[str, list[str]] = {}  # commit -> its parents
         self.contains: dict[str, Reach] = {}
-        self.first_parent: dict[str, dict[str, str]] = {}  # name -> commit -> parent ("")
+        self._first_parent: dict[str, dict[str, str]] | None = None
+        self._asked = set(also)  # commits whose holders will be asked for (tags)
+        self._no_branch: set[str] | None = None
         self.topic_tips: dict[str, set[str]] = {}
         self.owners: dict[str, set[str]] = {}
 
+    @property
+    def first_parent(self) -> dict[str, dict[str, str]]:
+        """Long-lived branch -> its first-parent line, commit -> first parent ("" at a root).
+        Ready before the rest of the walks."""
+        with self._lock:
+            if self._first_parent is None:
+                self._first_parent = {
+                    name: _first_parents(self._jobs.pop(f"first-parent {name}"))
+                    for name in self._names
+                }
+            return self._first_parent
+
     def wait(self) -> None:
         """Collect the walks (once)."""
-        if self._ready:
-            return
-        self._ready = True
-        found_pairs = {
-            name: _first_parents(self._jobs.pop(f"first-parent {name}")) for name in self._names
-        }
-        found = {key: _lines(proc) for key, proc in self._jobs.items()}
-        self.outside = {ids[0]: ids[1:] for ids in found.get("outside", [])}
-        for name in self._names:
-            lacks = {ids[0] for ids in found.get(f"lacks {name}", [])}
-            self.contains[name] = Reach(self.outside, lacks)
-            self.first_parent[name] = found_pairs[name]
-        for tip in self.tips:
-            if self.is_long_lived(tip.name):
-                continue
-            self.topic_tips.setdefault(tip.target, set()).add(tip.name)
-            for commit in self._own_commits(tip.target):
-                self.owners.setdefault(commit, set()).add(tip.name)
+        first_parent = self.first_parent
+        with self._lock:
+            if self._ready:
+                return
+            found = {key: _lines(proc) for key, proc in self._jobs.items()}
+            self.outside = {ids[0]: ids[1:] for ids in found.get("outside", [])}
+            for name in self._names:
+                lacks = {ids[0] for ids in found.get(f"lacks {name}", [])}
+                self.contains[name] = Reach(self.outside, lacks)
+            assert first_parent is not None
+            for tip in self.tips:
+                if self.is_long_lived(tip.name):
+                    continue
+                self.topic_tips.setdefault(tip.target, set()).add(tip.name)
+                for commit in self._own_commits(tip.target):
+                    self.owners.setdefault(commit, set()).add(tip.name)
+            self._ready = True
 
     def names_containing(self, commit_id: str) -> list[str]:
         """The long-lived branches whose history holds the commit (a tag's, say)."""
@@ -138,14 +154,21 @@ class HistoryIndex:
         seen = any(commit_id in line for line in self.first_parent.values()) or any(
             commit_id in reach.lacks for reach in self.contains.values()
         )
-        if seen:  # a long-lived branch holds it: which ones, the walks tell
-            return sorted(name for name, reach in self.contains.items() if commit_id in reach)
-        # Off every long-lived line and outside no topic branch: ask git, branch by branch.
-        return sorted(
-            name
-            for name, targets in self._targets.items()
-            if any(self._git_is_ancestor(target, commit_id) for target in targets)
-        )
+        if not seen and commit_id in self._unreached(commit_id):
+            return []  # only tags reach it
+        # Any commit a branch holds is outside the long-lived ones or in one of them.
+        return sorted(name for name, reach in self.contains.items() if commit_id in reach)
+
+    def _unreached(self, commit_id: str) -> set[str]:
+        """Of the commits asked about off every long-lived line (``also``, given at the
+        start, and this one), those no branch holds: one walk for all of them."""
+        with self._lock:
+            if self._no_branch is None or commit_id not in self._asked:
+                self._asked |= {commit_id}
+                tips = {t.target for t in self.tips}
+                job = _rev_list(self.cwd, [], sorted(self._asked), sorted(tips))
+                self._no_branch = {ids[0] for ids in _lines(job)}
+            return self._no_branch
 
     def _git_is_ancestor(self, tip: str, commit: str) -> bool:
         return run_git(["merge-base", "--is-ancestor", commit, tip], self.cwd) is not None

@@ -37,6 +37,19 @@ _BITBUCKET_SERVER = re.compile(r"Merge pull request #(\d+) in \S+ from (?:\S+:)?
 _AZURE = re.compile(r"Merged PR (\d+):")
 
 
+_TARGET = re.compile(r" into '?([^'\s]+)'?\s*$| to (\S+)\s*$")
+
+
+def merge_target(message: str) -> str | None:
+    """The branch a merge message says it merged into (git: ``into develop``, GitLab:
+    ``into 'main'``, Bitbucket Data Center: ``to main``), or None."""
+    first = message.split("\n", 1)[0]
+    if not first.startswith("Merge"):
+        return None
+    found = _TARGET.search(first)
+    return (found.group(1) or found.group(2)) if found else None
+
+
 def parse_merge_message(message: str, remotes: tuple[str, ...] = ()) -> tuple[MergeSource, ...]:
     """The sources named by a merge message's first line; () when it is not one."""
     first = message.split("\n", 1)[0].strip()
