@@ -12,6 +12,7 @@ default gitflow policy. Repositories:
 - and branchflow alone on the 100,000-commit, 1,000-branch one (target: <= 5 s).
 
     python bench/bench_audit.py [--runs 3] [--large-runs 3] [--skip-large]
+                                [--realistic-features 1200]
 """
 
 from __future__ import annotations
@@ -109,6 +110,12 @@ def main() -> int:
     parser.add_argument(
         "--large-runs", type=int, default=1, help="runs on the 100,000-commit repository"
     )
+    parser.add_argument(
+        "--realistic-features",
+        type=int,
+        default=120,
+        help="size of the porcelain-grown repository (120: ~600 commits, 1200: ~6,000)",
+    )
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     env = bench_env(WORK / "audit-cache")
@@ -118,7 +125,11 @@ def main() -> int:
         ("synthetic 5k", build_synthetic(WORK / "gitflow-5000-100", 5_000, 100), args.runs),
         ("synthetic 20k", build_synthetic(WORK / "gitflow-20000-300", 20_000, 300), args.runs),
         ("synthetic 50k", build_synthetic(WORK / "gitflow-50000-600", 50_000, 600), args.runs),
-        ("realistic", build_realistic(WORK / "realistic-120", 120), args.runs),
+        (
+            "realistic",
+            build_realistic(WORK / f"realistic-{args.realistic_features}", args.realistic_features),
+            args.runs,
+        ),
     ]
     if not args.skip_large:  # gitflow-linter takes half a minute a run here
         large = build_synthetic(WORK / "gitflow-100000-1000", 100_000, 1_000)

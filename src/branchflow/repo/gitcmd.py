@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -29,11 +30,13 @@ def run_git(args: list[str], cwd: str) -> str | None:
 class GitJob:
     """``git ARGS`` running in the background while the caller works.
 
-    Its output is either drained into memory as it comes (so git never waits on a full
-    pipe) and collected by ``result``, or, with ``stream=True``, read piece by piece with
-    ``pieces`` while git is still writing. Revisions for ``--stdin`` can be given as
-    ``stdin``, in any number.
+    A thread reads git's output as it comes, so git never waits on a full pipe whatever
+    the caller is doing. ``result`` gives the whole output; with ``stream=True``,
+    ``pieces`` gives it while git is still writing. Revisions for ``--stdin`` can be
+    given as ``stdin``, in any number.
     """
+
+    PIECE = 1 << 16
 
     def __init__(
         self, args: list[str], cwd: str, stdin: bytes | None = None, *, stream: bool = False
@@ -47,11 +50,10 @@ class GitJob:
             stderr=subprocess.DEVNULL,
         )
         self._out = b""
-        self._ended = False  # the whole output was read
-        self._reader: threading.Thread | None = None
-        if not stream:
-            self._reader = threading.Thread(target=self._drain, daemon=True)
-            self._reader.start()
+        self._pieces: queue.SimpleQueue[bytes] | None = queue.SimpleQueue() if stream else None
+        self._ended = False  # the caller read the whole output
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
         if stdin is not None:
             assert self.proc.stdin is not None
             try:
@@ -61,24 +63,27 @@ class GitJob:
                 pass  # git stopped early; its exit status says why
 
     def _drain(self) -> None:
-        assert self.proc.stdout is not None
-        self._out = self.proc.stdout.read()
+        stdout = self.proc.stdout
+        assert stdout is not None
+        if self._pieces is None:
+            self._out = stdout.read()
+            return
+        # Whole pieces (read waits until it has PIECE bytes), so no time goes on slivers.
+        while chunk := stdout.read(self.PIECE):
+            self._pieces.put(chunk)
+        self._pieces.put(b"")
 
     def result(self) -> bytes | None:
         """The output, or None when git failed."""
-        if self._reader is not None:
-            self._reader.join()
+        assert self._pieces is None, "a job started with stream=True is read with pieces()"
+        self._reader.join()
         return self._out if self.proc.wait() == 0 else None
 
-    def pieces(self, size: int = 1 << 16) -> Iterator[str]:
+    def pieces(self) -> Iterator[str]:
         """The output as git writes it, in pieces that end at a line's end."""
-        assert self._reader is None, "start the job with stream=True"
-        stdout = self.proc.stdout
-        assert stdout is not None
+        assert self._pieces is not None, "start the job with stream=True"
         rest = b""
-        # Whole pieces (read waits until it has ``size`` bytes): git keeps writing into the
-        # pipe while a piece is checked, and no time goes on slivers.
-        while chunk := stdout.read(size):
+        while chunk := self._pieces.get():
             chunk = rest + chunk
             cut = chunk.rfind(b"\n") + 1
             rest = chunk[cut:]

@@ -216,15 +216,24 @@ class HistoryIndex:
         self.wait()
         chain: list[str] = []
         current: str | None = tip
+        outside, topic_tips = self.outside, self.topic_tips
         while current is not None and len(chain) < WALK_LIMIT:
             chain.append(current)
             depth = len(chain) - 1
-            long_lived = [
-                n for n, commits in self.contains.items() if n != branch and current in commits
-            ]
-            topics = sorted(self.topic_tips.get(current, set()) - {branch}) if depth else []
+            long_lived = (
+                []  # no long-lived branch holds a commit outside them all
+                if current in outside
+                else [n for n, held in self.contains.items() if n != branch and current in held]
+            )
+            topics = (
+                sorted(topic_tips[current] - {branch}) if depth and current in topic_tips else []
+            )
             if long_lived or topics:
                 return self._decide(branch, chain, sorted(long_lived), topics)
+            parents = outside.get(current)
+            if parents is not None:  # the common step, without a call
+                current = parents[0] if parents else None
+                continue
             known, current = self._parent(current)
             if not known:
                 break
