@@ -100,3 +100,34 @@ def test_a_broken_walk_is_an_error_not_a_wrong_answer(flow: Path) -> None:
     index = HistoryIndex(str(flow), [*snapshot.tips, missing], known.is_long_lived)
     with pytest.raises(RepoError, match="could not walk the history"):
         index.evidence("feature/ghost", missing.target)
+
+
+def test_holders_agree_with_git_when_local_and_remote_differ(flow: Path, tmp_path: Path) -> None:
+    """develop and origin/develop at different commits: the index reads both lines."""
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(flow), str(clone))
+    git(clone, "switch", "-q", "develop")
+    commit(clone, "ahead of origin")
+    git(clone, "switch", "-q", "-c", "feature/local", "develop")
+    commit(clone, "local work")
+    index, known = index_of(clone)
+    develop = {t.target for t in known.tips if t.name == "develop"}
+    assert len(develop) == 2
+    for commit_id in every_commit(clone):
+        expected = [
+            name
+            for name in ("develop", "main")
+            if any(
+                git(
+                    clone, "merge-base", "--is-ancestor", commit_id, t.target, check=False
+                ).returncode
+                == 0
+                for t in known.tips
+                if t.name == name
+            )
+        ]
+        assert index.names_containing(commit_id) == expected, commit_id
+    line = index.first_parent["develop"]
+    for tip in develop:
+        parent = git(clone, "rev-parse", f"{tip}^").stdout.strip()
+        assert line[tip] == parent

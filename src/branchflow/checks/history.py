@@ -4,6 +4,7 @@ template, and topic branches left idle."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from branchflow.checks.merges import check_merge
@@ -162,6 +163,11 @@ class HistoryScan:
             subject=at,
         )
 
+    @functools.cached_property
+    def _route(self) -> str:
+        """How changes may reach this branch (the same words for every run of commits)."""
+        return route(self.policy, self.rule)
+
     def _is_fine(self, name: str) -> bool:
         """Merging the branch here is allowed, and its version (if any) is tagged."""
         found = self._classify(name)
@@ -245,7 +251,7 @@ class HistoryScan:
             violation(
                 "BF201",
                 branch,
-                f"{length} commit(s) made directly on {branch}: {route(policy, rule)}",
+                f"{length} commit(s) made directly on {branch}: {self._route}",
                 details=(detail, f"oldest: {oldest[:12]} {oldest_summary}"),
                 type_name=rule.name,
                 subject=newest,

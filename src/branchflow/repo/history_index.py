@@ -42,15 +42,20 @@ def _lines(job: GitJob) -> list[list[str]]:
     return [line.split() for line in out.decode("ascii", "replace").splitlines()]
 
 
-_PAIR = re.compile(r"^(\S+) ?(\S*)", re.MULTILINE)
+_PAIR = re.compile(r"^(\S+) ?(\S*)[^\n]*", re.MULTILINE)
 
 
-def _first_parents(job: GitJob) -> dict[str, str]:
-    """Commit -> first parent ("" for a root), from ``rev-list --parents`` output."""
+def _first_parents(job: GitJob, in_order: bool) -> dict[str, str]:
+    """Commit -> first parent ("" for a root), from ``rev-list --first-parent`` output:
+    one tip's line in order, or (with ``--parents``) each commit with its parents."""
     out = job.result()
     if out is None:
         raise RepoError("git rev-list could not walk the history (a missing or corrupt object?)")
-    return dict(_PAIR.findall(out.decode("ascii", "replace")))
+    text = out.decode("ascii", "replace")
+    if not in_order:
+        return dict(_PAIR.findall(text))
+    ids = text.split()
+    return dict(zip(ids, [*ids[1:], ""], strict=True))
 
 
 class Reach:
@@ -99,8 +104,12 @@ class HistoryIndex:
             others = sorted(every - targets)
             if others:
                 self._jobs[f"lacks {name}"] = _rev_list(cwd, [], others, sorted(targets))
+            # One tip's line comes out in order, each commit followed by its parent; the
+            # lines of several tips interleave, and need their parents printed.
             self._jobs[f"first-parent {name}"] = _rev_list(
-                cwd, ["--first-parent", "--parents"], sorted(targets)
+                cwd,
+                ["--first-parent"] if len(targets) == 1 else ["--first-parent", "--parents"],
+                sorted(targets),
             )
         self._names = sorted(by_name)
         self._targets = by_name
@@ -121,7 +130,9 @@ class HistoryIndex:
         with self._lock:
             if self._first_parent is None:
                 self._first_parent = {
-                    name: _first_parents(self._jobs.pop(f"first-parent {name}"))
+                    name: _first_parents(
+                        self._jobs.pop(f"first-parent {name}"), len(self._targets[name]) == 1
+                    )
                     for name in self._names
                 }
             return self._first_parent
