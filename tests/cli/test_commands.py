@@ -250,6 +250,32 @@ def test_check_all_branches_local_and_remote(repo: Path, tmp_path: Path) -> None
     assert done.stderr.count("allowed names:") == 1
 
 
+def test_a_branch_only_on_the_remote_is_renamed_there(repo: Path, tmp_path: Path) -> None:
+    """The hint for a remote-only branch renames it on the remote; run as given, it works."""
+    git(repo, "branch", "Feature/Model_Tuning")
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(bare), str(clone))
+    done = run_branchflow(clone, "check", "--all")
+    hint = next(
+        line.split("hint: ", 1)[1]
+        for line in done.stderr.splitlines()
+        if "hint: " in line and "Model_Tuning" in line
+    )
+    assert hint == (
+        "git push origin origin/Feature/Model_Tuning:refs/heads/feature/model-tuning "
+        "&& git push origin --delete Feature/Model_Tuning"
+    )
+    subprocess.run(hint, shell=True, cwd=clone, check=True, capture_output=True)
+    remote = git(bare, "for-each-ref", "--format=%(refname)", "refs/heads").stdout.split()
+    assert "refs/heads/feature/model-tuning" in remote
+    assert "refs/heads/Feature/Model_Tuning" not in remote
+    git(repo, "branch", "Bad_Local")
+    local = run_branchflow(repo, "check", "--all")
+    assert "hint: git branch -m Bad_Local " in local.stderr
+
+
 def test_readme_rule_table_is_current() -> None:
     from branchflow.commands.rules import rules_table
     from tests.conftest import PROJECT_ROOT

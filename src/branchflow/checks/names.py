@@ -10,12 +10,13 @@ from branchflow.policy.refname import ref_format_problem
 
 
 def check_branch_name(
-    policy: CompiledPolicy, name: str, *, creating: bool = False
+    policy: CompiledPolicy, name: str, *, creating: bool = False, remote: str | None = None
 ) -> tuple[Match | None, list[Violation]]:
     """The name's classification, or the violations that say why it has none.
 
     ``creating``: the branch does not exist yet (its creation is being refused), so the fix
-    is to create it under another name rather than to rename it.
+    is to create it under another name rather than to rename it. ``remote``: the branch
+    exists only there (a remote-tracking branch), so the fix renames it on that remote.
     """
     found = policy.classify(name)
     if found is not None:
@@ -27,13 +28,20 @@ def check_branch_name(
 
     suggestion = suggest_name(policy, name)
     details = ("allowed names:", *allowed_lines(policy))
-    rename = "git switch -c" if creating else f"git branch -m {shlex.quote(name)}"
-    if suggestion is not None:
-        hint = f"{rename} {shlex.quote(suggestion)}"
-        message = f"matches no branch type of {policy.label}; did you mean {suggestion!r}?"
+    new = (
+        shlex.quote(suggestion) if suggestion is not None else "<a name of one of the forms above>"
+    )
+    if remote is not None and not creating:
+        there, old = shlex.quote(remote), shlex.quote(name)
+        source = shlex.quote(f"{remote}/{name}")
+        hint = f"git push {there} {source}:refs/heads/{new} && git push {there} --delete {old}"
+    elif creating:
+        hint = f"git switch -c {new}"
     else:
-        hint = f"{rename} <a name of one of the forms above>"
-        message = f"matches no branch type of {policy.label}"
+        hint = f"git branch -m {shlex.quote(name)} {new}"
+    message = f"matches no branch type of {policy.label}"
+    if suggestion is not None:
+        message += f"; did you mean {suggestion!r}?"
     return None, [violation("BF101", name, message, details=details, hint=hint)]
 
 

@@ -200,7 +200,7 @@ class Auditor:
             when = self.times.get(tip.target, 0)
             if when < self.since:
                 continue
-            match, found = check_branch_name(self.policy, name)
+            match, found = check_branch_name(self.policy, name, remote=tip.remote)
             found = [v._replace(details=()) for v in found]  # the allowed list, once, below
             if match is not None and match.rule is not None:
                 rule = match.rule

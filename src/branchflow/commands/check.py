@@ -18,6 +18,16 @@ from branchflow.repo.state import current_head
 from branchflow.report import note, print_violations, shown
 
 
+def _only_on_remote(session: RepoSession | None, name: str) -> str | None:
+    """The remote of a branch that exists only as a remote-tracking branch, else None."""
+    if session is None:
+        return None
+    tips = [t for t in session.tips if t.name == name]
+    if not tips or any(t.remote is None for t in tips):
+        return None
+    return sorted(t.remote for t in tips if t.remote)[0]
+
+
 def run(args: argparse.Namespace) -> int:
     context = command_context(args)
     policy = context.loaded.policy
@@ -45,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         names = [branch]
     violations: list[Violation] = []
     for name in names:
-        match, found = check_branch_name(policy, name)
+        match, found = check_branch_name(policy, name, remote=_only_on_remote(session, name))
         violations.extend(found)
         if match is None:
             continue
