@@ -247,3 +247,25 @@ def test_a_release_fast_forwarded_into_main_brings_develop_history_not_findings(
     done = audit(repo)
     assert rules_in(done) == [("main", "BF203")], done.stdout
     assert "main was fast-forwarded: 1 commit(s) that branched from develop landed" in (done.stdout)
+
+
+def test_tags_of_tags_are_checked_and_tags_of_blobs_left_alone(repo: Path) -> None:
+    git(repo, "branch", "develop")
+    git(repo, "tag", "-a", "-m", "release", "v1.0.0")
+    git(repo, "-c", "advice.nestedTag=false", "tag", "-a", "-m", "again", "Release-1", "v1.0.0")
+    (repo / "key.txt").write_text("key\n")
+    blob = git(repo, "hash-object", "-w", "key.txt").stdout.strip()
+    git(repo, "tag", "gpg-key", blob)
+    done = audit(repo)
+    assert rules_in(done) == [("Release-1", "BF501")], done.stdout
+
+
+def test_a_ref_at_a_missing_object_is_a_clear_error(repo: Path) -> None:
+    (repo / ".git" / "refs" / "heads" / "broken").write_text("1" * 40 + "\n")
+    done = audit(repo)
+    assert done.returncode == 2
+    assert "cannot list the branches in" in done.stderr
+    assert "missing object 1111111111111111111111111111111111111111 for refs/heads/broken" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr

@@ -8,12 +8,13 @@ loads pygit2.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from branchflow.errors import RepoError
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.repo.gitcmd import GitJob
+from branchflow.repo.gitcmd import GitJob, git_env
 from branchflow.repo.merge_message import strip_remote
 from branchflow.repo.state import RepoLocation, decode
 
@@ -64,7 +65,7 @@ class RefSnapshot:
             raise RepoError(f"cannot run git: {exc}") from None
         listing = branches.result()
         if listing is None:
-            raise RepoError(f"git for-each-ref failed in {cwd}")
+            raise RepoError(f"cannot list the branches in {cwd}: {_why_listing_fails(cwd)}")
         self.remotes = tuple(decode(remote_list.result() or b"").split())
         refs = []
         for line in decode(listing).splitlines():
@@ -78,28 +79,60 @@ class RefSnapshot:
             ["rev-list", "--no-walk=unsorted", "--timestamp", "--stdin"], cwd, tip_ids.encode()
         )
         self._tag_listing = tags
+        self._cwd = cwd
         self._tags: dict[str, str] | None = None
         self._times: dict[str, int] = {}
 
     @property
     def tags(self) -> dict[str, str]:
-        """Tag name -> the commit it marks."""
+        """Tag name -> the commit it marks (through any number of tags)."""
         if self._tags is None:
             self._tags = {}
+            nested = []
             for line in decode(self._tag_listing.result() or b"").splitlines():
                 fields = line.split(" ", 6)
                 if len(fields) != 7:
                     continue
                 target, kind, peeled, peeled_kind, when, peeled_when, ref = fields
+                name = ref[len("refs/tags/") :]
+                if kind == "tag" and peeled_kind == "tag":
+                    nested.append(name)  # a tag of a tag: peeled below
+                    continue
                 if kind == "tag":
                     if peeled_kind != "commit":
-                        continue  # a tag of a tree, a blob or another tag: marks no commit
+                        continue  # a tag of a tree or a blob marks no commit
                     target, when = peeled, peeled_when
                 elif kind != "commit":
                     continue
                 self._times[target] = int(when or 0)
-                self._tags[ref[len("refs/tags/") :]] = target
+                self._tags[name] = target
+            if nested:
+                self._peel(nested)
         return self._tags
+
+    def _peel(self, names: list[str]) -> None:
+        """Tags of tags, to the commit at the end of the chain (and its date), if any."""
+        assert self._tags is not None
+        asked = "".join(f"refs/tags/{n}^{{commit}}\n" for n in names)
+        out = GitJob(
+            ["cat-file", "--batch-check=%(objectname) %(objecttype)"], self._cwd, asked.encode()
+        ).result()
+        found = {}
+        for name, line in zip(names, decode(out or b"").splitlines(), strict=False):
+            commit_id, _, kind = line.partition(" ")
+            if kind == "commit":
+                found[name] = commit_id
+        if not found:
+            return
+        dated = GitJob(
+            ["rev-list", "--no-walk=unsorted", "--timestamp", "--stdin"],
+            self._cwd,
+            "".join(f"{c}\n" for c in sorted(set(found.values()))).encode(),
+        ).result()
+        for line in decode(dated or b"").splitlines():
+            when, _, commit_id = line.partition(" ")
+            self._times[commit_id] = int(when or 0)
+        self._tags.update(found)
 
     @property
     def times(self) -> dict[str, int]:
@@ -121,6 +154,19 @@ _TAGS = (
     "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) "
     "%(committerdate:unix) %(*committerdate:unix) %(refname)"
 )
+
+
+def _why_listing_fails(cwd: str) -> str:
+    """git's own words for why it cannot list the branches (a ref at a missing object...)."""
+    done = subprocess.run(
+        ["git", "for-each-ref", _BRANCHES, "refs/heads", "refs/remotes"],
+        cwd=cwd,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    lines = decode(done.stderr).strip().splitlines()
+    return lines[-1].removeprefix("fatal: ") if lines else f"git exited with {done.returncode}"
 
 
 def read_snapshot(location: RepoLocation) -> RefSnapshot:
