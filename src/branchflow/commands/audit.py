@@ -131,7 +131,7 @@ class Auditor:
         snapshot = read_snapshot(location)
         self.remotes = snapshot.remotes
         self.known = Branches(policy, snapshot.tips)
-        self.chosen = self.branches()
+        self.chosen = self._one_tip_per_name()
         # The longest jobs first: the first-parent history of each protected branch, then
         # the walks of the history index. Tags and dates are still being read meanwhile.
         self.logs = {
@@ -158,7 +158,7 @@ class Auditor:
             self.tag_at[commit_id] = tag  # the first name, when several tags mark one commit
         self.commits_seen = 0
 
-    def branches(self) -> dict[str, BranchTip]:
+    def _one_tip_per_name(self) -> dict[str, BranchTip]:
         """One tip per branch name: the local branch, else a remote-tracking one."""
         chosen: dict[str, BranchTip] = {}
         for tip in sorted(self.known.tips, key=lambda t: t.remote is not None):
@@ -171,13 +171,13 @@ class Auditor:
         per_branch: list[tuple[str, list[Violation]]] = []
         failed: list[BaseException] = []
 
-        def check_branches() -> None:
+        def on_the_side() -> None:
             try:
-                per_branch.extend(self._branches())
+                per_branch.extend(self._check_branches())
             except BaseException as exc:  # raised again below, on the main thread
                 failed.append(exc)
 
-        worker = threading.Thread(target=check_branches, daemon=True)
+        worker = threading.Thread(target=on_the_side, daemon=True)
         worker.start()
         history = {name: self._history(name) for name in sorted(self.logs)}
         worker.join()
@@ -191,7 +191,7 @@ class Auditor:
         out += check_tag_names(self.policy, sorted(tags))
         return out
 
-    def _branches(self) -> list[tuple[str, list[Violation]]]:
+    def _check_branches(self) -> list[tuple[str, list[Violation]]]:
         """Each branch's name, base and age, checked; in name order."""
         out = []
         now = int(time.time())

@@ -216,8 +216,8 @@ class _Classifier:
             if name.startswith(prefix) and regex.fullmatch(name):
                 found = memo[name] = Match(None, None, glob)
                 return found
-        if not REF_PLAIN.fullmatch(name) and _REF_BAD.search(name):
-            memo[name] = None  # as ref_format_ok, without the call
+        if not ref_format_ok(name):
+            memo[name] = None
             return None
         for prefix, regex, rule, pattern in self.patterns.get(first) or self.patterns[""]:
             if name.startswith(prefix):

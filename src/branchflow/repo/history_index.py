@@ -139,7 +139,7 @@ class HistoryIndex:
 
     def wait(self) -> None:
         """Collect the walks (once)."""
-        first_parent = self.first_parent
+        _ = self.first_parent  # collected first: the jobs left are the other walks
         with self._lock:
             if self._ready:
                 return
@@ -148,7 +148,6 @@ class HistoryIndex:
             for name in self._names:
                 lacks = {ids[0] for ids in found.get(f"lacks {name}", [])}
                 self.contains[name] = Reach(self.outside, lacks)
-            assert first_parent is not None
             for tip in self.tips:
                 if self.is_long_lived(tip.name):
                     continue
