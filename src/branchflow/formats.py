@@ -23,7 +23,8 @@ def violation_data(v: Violation) -> dict[str, Any]:
         "ref": shown(v.ref),
         "message": shown(v.message),
         "details": [shown(d) for d in v.details],
-        "hint": shown(v.hint) if v.hint else None,
+        "hint": shown(str(v.hint)) if v.hint else None,
+        "commands": [[shown(a) for a in argv] for argv in v.hint.commands] if v.hint else [],
         "fingerprint": shown(v.fingerprint),
     }
 
@@ -49,7 +50,7 @@ def to_sarif(violations: list[Violation], artifact: str | None = None) -> str:
     for v in violations:
         text = shown(v.message) + "".join(f"\n{shown(d)}" for d in v.details)
         if v.hint:
-            text += f"\nhint: {shown(v.hint)}"
+            text += f"\nhint: {shown(str(v.hint))}"
         location: dict[str, Any] = {"logicalLocations": [{"name": shown(v.ref)}]}
         if artifact:
             location["physicalLocation"] = {"artifactLocation": {"uri": artifact}}
@@ -102,7 +103,7 @@ def github_annotations(violations: list[Violation]) -> str:
         kind = "error" if v.severity == "error" else "warning"
         body = f"{shown(v.ref)}: {shown(v.message)}"
         if v.hint:
-            body += f"\nhint: {shown(v.hint)}"
+            body += f"\nhint: {shown(str(v.hint))}"
         title = f"branchflow {v.rule.id} {v.rule.name}"
         lines.append(f"::{kind} title={_escape(title).replace(',', '%2C')}::{_escape(body)}")
     return "\n".join(lines)

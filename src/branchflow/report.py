@@ -27,7 +27,7 @@ def format_violation(v: Violation) -> str:
     lines = [f"branchflow: {shown(v.ref)}: {label}: {shown(v.message)}"]
     lines.extend(f"  {shown(line)}" for line in v.details)
     if v.hint:
-        lines.append(f"  hint: {shown(v.hint)}")
+        lines.append(f"  hint: {shown(str(v.hint))}")
     return "\n".join(lines)
 
 

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from branchflow.repo.merge_message import MergeSource, merge_target, parse_merge_message
+from branchflow.repo.merge_message import (
+    MergeSource,
+    merge_target,
+    parse_merge_message,
+    repository_owners,
+    squash_source,
+)
 
 
 @pytest.mark.parametrize(
@@ -21,7 +27,16 @@ from branchflow.repo.merge_message import MergeSource, merge_target, parse_merge
         ("Merge commit 'abc1234' into main", [("abc1234", "commit")]),
         (
             "Merge branch 'develop' of https://github.com/o/r into feature/x",
-            [("develop", "branch")],
+            [("develop", "branch", "o")],
+        ),
+        (
+            "Merge branch 'master' of github.com:petervanderdoes/gitflow",
+            [("master", "branch", "petervanderdoes")],
+        ),
+        ("Merge remote branch 'mine/develop' into develop", [("develop", "branch", "mine")]),
+        (
+            "Merge remote-tracking branch 'bloveridge/feature/fix' into develop",
+            [("feature/fix", "branch", "bloveridge")],
         ),
         (
             "Merge branch 'release/v1.2.0', remote-tracking branch 'origin/hotfix/y' and tag 'v1'",
@@ -29,7 +44,12 @@ from branchflow.repo.merge_message import MergeSource, merge_target, parse_merge
         ),
         (
             "Merge pull request #12 from octo/feature/login\n\nAdd login",
-            [("feature/login", "branch")],
+            [("feature/login", "branch", "octo")],
+        ),
+        ("Merged pull request #119 from kiall/develop.", [("develop", "branch", "kiall")]),
+        (
+            "[ci skip] Merge pull request #6176 from user/patch-1",
+            [("patch-1", "branch", "user")],
         ),
         (
             "Merge branch 'feature/x' into 'main'\n\nTitle\n\nSee merge request g/p!3",
@@ -45,9 +65,52 @@ from branchflow.repo.merge_message import MergeSource, merge_target, parse_merge
         ("Merge the two ideas", []),
     ],
 )
-def test_merge_messages(message: str, expected: list[tuple[str, str]]) -> None:
+def test_merge_messages(message: str, expected: list[tuple[str, ...]]) -> None:
     got = parse_merge_message(message, ("origin",))
-    assert got == tuple(MergeSource(name, kind) for name, kind in expected)
+    assert got == tuple(
+        MergeSource(name, kind, owner=rest[0] if rest else "") for name, kind, *rest in expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Add the login form (#123)", MergeSource("#123", "pull-request")),
+        (
+            "Add login\n\nLonger text\n\nSee merge request team/app!12",
+            MergeSource("!12", "pull-request"),
+        ),
+        (
+            "Squashed commit of the following:\n\ncommit 1234\nAuthor: x",
+            MergeSource("(squashed commits)", "pull-request"),
+        ),
+        ("Merged in feature/x (pull request #12)\n\nSquashed", MergeSource("feature/x", "branch")),
+        ("Merged PR 7: Add the model", MergeSource("#7", "pull-request")),
+        ("Fix the bug (see #12 for why)", None),
+        ("Fix the bug", None),
+    ],
+)
+def test_squash_messages(message: str, expected: MergeSource | None) -> None:
+    assert squash_source(message) == expected
+
+
+@pytest.mark.parametrize(
+    ("urls", "env", "owners"),
+    [
+        (["git@github.com:Octo/app.git"], {}, {"octo"}),
+        (["https://gitlab.com/group/sub/app.git", "/srv/git/x.git"], {}, {"sub"}),
+        (
+            ["ssh://git@example.com:2222/team/app.git", "github.com:nvie/gitflow"],
+            {},
+            {"team", "nvie"},
+        ),
+        ([], {"GITHUB_REPOSITORY": "octo/app"}, {"octo"}),
+        (["/work/shared/corpus/nvie-gitflow.bundle", "file:///srv/git/app.git"], {}, set()),
+        (["git://127.0.0.1:9418/origin.git"], {}, set()),
+    ],
+)
+def test_repository_owners(urls: list[str], env: dict[str, str], owners: set[str]) -> None:
+    assert repository_owners(urls, env) == owners
 
 
 @pytest.mark.parametrize(

@@ -141,6 +141,7 @@ def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
         "tags",
         "rules",
         "stale_after_days",
+        "forks",
     }
 
 

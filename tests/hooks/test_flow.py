@@ -40,17 +40,16 @@ def test_hotfix_from_develop(flow_repo: Path) -> None:
         "branchflow: hotfix/data-leak-fix: BF301 branch-base: hotfix/data-leak-fix was created "
         "from develop; hotfix branches are created from main\n"
         "  evidence: reflog of hotfix/data-leak-fix: 'branch: Created from develop'\n"
-        "  hint: git rebase --onto main develop hotfix/data-leak-fix\n"
+        "  hint: git rebase --autostash --onto main develop hotfix/data-leak-fix\n"
     ) in done.stderr
-    git(flow_repo, "stash", "-q")
+    # The hint works as shown, with the change still staged.
     subprocess.run(
-        "git rebase -q --onto main develop hotfix/data-leak-fix",
+        "git rebase -q --autostash --onto main develop hotfix/data-leak-fix",
         shell=True,
         cwd=flow_repo,
         check=True,
         capture_output=True,
     )
-    git(flow_repo, "stash", "pop", "-q")
     assert git(flow_repo, "commit", "-m", "fix", check=False).returncode == 0
 
 
@@ -62,7 +61,7 @@ def test_feature_from_main(flow_repo: Path) -> None:
         "BF301 branch-base: feature/login was created from main; feature branches are "
         "created from develop" in done.stderr
     )
-    assert "hint: git rebase --onto develop main feature/login" in done.stderr
+    assert "hint: git rebase --autostash --onto develop main feature/login" in done.stderr
 
 
 def test_feature_from_a_feature(flow_repo: Path) -> None:
@@ -75,7 +74,7 @@ def test_feature_from_a_feature(flow_repo: Path) -> None:
         "feature/b was created from feature/a (feature); feature branches are created "
         "from develop" in done.stderr
     )
-    assert "hint: git rebase --onto develop feature/a feature/b" in done.stderr
+    assert "hint: git rebase --autostash --onto develop feature/a feature/b" in done.stderr
 
 
 def test_feature_from_a_feature_seen_by_the_graph(flow_repo: Path) -> None:
@@ -161,7 +160,7 @@ def test_force_push_to_develop(flow_repo: Path) -> None:
     assert (
         "branchflow: develop: BF402 force-push: this push rewrites develop, which is protected"
     ) in pushed.stderr
-    assert "hint: git pull --rebase origin develop, then push without --force" in pushed.stderr
+    assert "hint: git pull --rebase origin develop; then push without --force" in pushed.stderr
 
 
 def test_push_deleting_develop(flow_repo: Path) -> None:
@@ -184,8 +183,7 @@ def test_direct_commit_pushed_to_main(flow_repo: Path) -> None:
         "protected: changes arrive only by merges from release or hotfix branches"
     ) in pushed.stderr
     assert (
-        "hint: move them to a branch: git switch -c hotfix/my-change main && "
-        "git branch -f main origin/main"
+        "hint: git switch -c hotfix/my-change main && git branch -f main origin/main"
     ) in pushed.stderr
 
 

@@ -117,8 +117,8 @@ def test_pull_request_protection_refuses_any_push(flow_repo: Path) -> None:
         "only through pull requests on the server, never by a push"
     ) in pushed.stderr
     assert (
-        "hint: push a branch and open a pull request: git push -u origin "
-        "HEAD:feature/my-change" in pushed.stderr
+        "hint: git push -u origin develop:refs/heads/feature/my-change; then open a pull "
+        "request from feature/my-change" in pushed.stderr
     )
 
 

@@ -52,7 +52,7 @@ def test_rejection_lists_every_bad_ref_as_remote_lines(client: Path, server_repo
         "remote: branchflow: main: BF201 protected-commit: 1 commit(s) made directly on main, "
         "which is protected"
     ) in err
-    assert "remote:   hint: move them to a branch: git switch -c hotfix/my-change main" in err
+    assert "remote:   hint: git switch -c hotfix/my-change main" in err
     assert "remote: branchflow: Bad_Name: BF101 branch-name" in err
     assert "remote: branchflow: develop: BF401 protected-delete" in err
     assert "remote: branchflow: push rejected: 3 ref(s) break preset 'gitflow'" in err

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Mapping
-
+from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import BaseEvidence
@@ -15,34 +13,25 @@ def check_base(
     branch: str,
     rule: BranchRule,
     evidence: BaseEvidence,
-    existing: Mapping[str, str],
+    refs: RefView = NO_REFS,
 ) -> list[Violation]:
-    """``existing`` maps a branch type to a branch of it that exists, for the fix command."""
+    """Was ``branch`` created from a type its ``from`` edges allow? ``refs``: the
+    repository's branches, for the commands that move it onto an allowed base."""
     if not rule.from_:
         return []
     allowed = ", ".join(rule.from_)
     if not evidence.candidates:
         if evidence.source == "shallow":
             message = f"cannot tell where {branch} was created from: this clone is shallow"
-            hint = "git fetch --unshallow"
+            fix: Hint | None = hint(git("fetch", "--unshallow"))
         else:
             message = f"cannot tell where {branch} was created from ({evidence.detail})"
-            hint = None
-        return [violation("BF302", branch, message, hint=hint, type_name=rule.name)]
+            fix = None
+        return [violation("BF302", branch, message, hint=fix, type_name=rule.name)]
     types = {name: _type_of(policy, name) for name in evidence.candidates}
     if any(t in rule.from_ for t in types.values()):
         return []
-    actual = evidence.candidates[0]
     described = " or ".join(_described(name, types[name]) for name in evidence.candidates)
-    target = next((existing[t] for t in rule.from_ if t in existing), None)
-    if target is not None and len(evidence.candidates) == 1:
-        hint = (
-            f"git rebase --onto {shlex.quote(target)} {shlex.quote(actual)} {shlex.quote(branch)}"
-        )
-    elif target is not None:
-        hint = f"git rebase --onto {shlex.quote(target)} <its real base> {shlex.quote(branch)}"
-    else:
-        hint = f"create a {rule.from_[0]} branch first, then rebase {branch} onto it"
     return [
         violation(
             "BF301",
@@ -50,10 +39,48 @@ def check_base(
             f"{branch} was created from {described}; {rule.name} branches are created from "
             f"{allowed}",
             details=(f"evidence: {evidence.detail}",),
-            hint=hint,
+            hint=rebase_hint(branch, rule, evidence.candidates[0], refs),
             type_name=rule.name,
         )
     ]
+
+
+def rebase_hint(branch: str, rule: BranchRule, wrong: str, refs: RefView) -> Hint:
+    """Move ``branch`` from ``wrong`` onto a branch of an allowed type. Staged work is
+    carried along; where both bases are one commit, the branch is made again from the
+    right one (a rebase would change nothing, and the branch would still read as made
+    from the wrong one)."""
+    target = next(filter(None, (refs.branch_of_type(t) for t in rule.from_)), None)
+    if target is None:
+        return words(
+            f"create a {rule.from_[0]} branch first, then move {branch} onto it with "
+            f"git rebase --onto"
+        )
+    here = refs.shown_name(branch)
+    if here is not None and here != branch:  # only on the remote: work on a local copy
+        return hint(
+            git("switch", branch),
+            *_moved(branch, wrong, target, refs),
+            then=f"push it again: git push --force-with-lease {here.split('/', 1)[0]} {branch}",
+        )
+    return hint(*_moved(branch, wrong, target, refs))
+
+
+def _moved(branch: str, wrong: str, target: str, refs: RefView) -> tuple[tuple[str, ...], ...]:
+    wrong_tip, target_tip = refs.tip_of(wrong), refs.tip_of(target)
+    if wrong_tip is not None and wrong_tip == target_tip:
+        tip = refs.tip_of(branch)
+        again = (
+            git("switch", "--detach", "--quiet"),
+            git("branch", "-D", branch),
+            git("switch", "-c", branch, target),
+        )
+        if tip is not None and tip != target_tip:
+            return (*again, git("merge", "--ff-only", "--autostash", "--quiet", tip))
+        return again
+    return (
+        git("rebase", "--autostash", "--onto", target, refs.shown_name(wrong) or wrong, branch),
+    )
 
 
 def _type_of(policy: CompiledPolicy, name: str) -> str | None:

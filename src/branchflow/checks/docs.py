@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from branchflow.checks.hints import words
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, glob_to_regex
 
@@ -25,7 +26,7 @@ def check_documented(
             branch,
             f"{branch} changes none of {globs}; {rule.name} branches record their experiments "
             f"and results there before they are {when}",
-            hint=f"commit a write-up on the branch, e.g. {_suggested_path(branch, rule)}",
+            hint=words(f"commit a write-up on the branch, e.g. {_suggested_path(branch, rule)}"),
             type_name=rule.name,
         )
     ]

@@ -7,8 +7,10 @@ from __future__ import annotations
 import functools
 import re
 
+from branchflow.checks.hints import NO_REFS, RefView, git, hint
 from branchflow.checks.merges import check_merge
 from branchflow.checks.protection import route
+from branchflow.checks.push import landed_note
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, plain_ref_before
@@ -40,8 +42,10 @@ class HistoryScan:
         branch: str,
         rule: BranchRule,
         tagged_versions: set[str] | None = None,
+        refs: RefView = NO_REFS,
     ) -> None:
         self.policy = policy
+        self.refs = refs
         self.branch = branch
         self.rule = rule
         self.tagged = tagged_versions if policy.tags is not None else None
@@ -49,6 +53,7 @@ class HistoryScan:
         self.untagged: list[Violation] = []
         self._run: list[tuple[str, str, tuple[str, ...]]] = []  # newest, and oldest so far
         self._run_length = 0
+        self._landed: list[str] = []  # how the pull requests in the open run landed
         self._fine: dict[str, bool] = {}  # merged branch name -> nothing to report
         self._allowed: dict[str, bool] = {}  # merged branch type -> may merge here
         self._classify = policy.classifier()
@@ -62,9 +67,25 @@ class HistoryScan:
         """A commit with one parent, and the branches whose tip it is now."""
         if self._run_length == 0:
             self._run = [(commit_id, summary, tip_of), (commit_id, summary, tip_of)]
+            self._landed = []
         else:
             self._run[1] = (commit_id, summary, tip_of)
         self._run_length += 1
+
+    def landed(
+        self, commit_id: str, summary: str, how: str, source: MergeSource | None = None
+    ) -> None:
+        """A pull request a platform squashed or rebased onto the branch (``how``), and its
+        source when the message names it. A way the type does not take counts as a direct
+        commit, and is named as such."""
+        if how not in self.rule.merge_methods:
+            self.commit(commit_id, summary, ())
+            self._landed.append(how)
+            return
+        if self._run_length:
+            self._end_run()
+        if source is not None and source.kind == "branch":
+            self.merge(commit_id, summary, (source,))
 
     def joined(self, other: str, commit_id: str) -> None:
         """The line reached ``other``'s first-parent line at ``commit_id`` (the first time)."""
@@ -91,6 +112,9 @@ class HistoryScan:
         self, commit_id: str, summary: str, name: str, into: str | None = None
     ) -> None:
         """A merge of one branch (the common case, decided without wording anything)."""
+        if name == self.branch:  # the branch itself, from another clone (git pull): a sync
+            self.merged_fine(into)
+            return
         fine = self._fine.get(name)
         if fine is None:
             fine = self._is_fine(name)
@@ -107,9 +131,14 @@ class HistoryScan:
         into: str | None = None,
     ) -> None:
         self.merged_fine(into)
-        if len(sources) == 1 and sources[0].kind == "branch" and self._is_fine(sources[0].name):
+        if (
+            len(sources) == 1
+            and sources[0].kind == "branch"
+            and not sources[0].owner
+            and self._is_fine(sources[0].name)
+        ):
             return
-        found = check_merge(self.policy, self.branch, self.rule, sources, hint="")
+        found = check_merge(self.policy, self.branch, self.rule, sources, fix=None, refs=self.refs)
         if found and self._joined is not None and self._made_there(sources, self._joined[0]):
             self._theirs = True
         self.found += [
@@ -147,11 +176,20 @@ class HistoryScan:
             self.found, self.untagged = self.found[:found], self.untagged[:untagged]
             if length:
                 self._end_run(onto=other)
-            else:
+            elif not self._may_start_at(other):
                 self.found.append(self._fast_forward(other, at))
+            # else: the branch was created there (a test branch from develop), not moved
         elif self._run_length:
             self._end_run()
         return self.found + self.untagged
+
+    def _may_start_at(self, other: str) -> bool:
+        """Whether a branch of this type may be created from ``other`` (any branch, when
+        the type has no ``from`` edges)."""
+        if not self.rule.from_:
+            return True
+        found = self._classify(other)
+        return found is not None and found.rule is not None and found.rule.name in self.rule.from_
 
     def _fast_forward(self, other: str, at: str) -> Violation:
         return violation(
@@ -202,7 +240,9 @@ class HistoryScan:
                 name,
                 f"{name} reached {self.branch} in {commit_id[:12]} but no tag carries "
                 f"version {version}",
-                hint=f"git tag {tag} {commit_id[:12]} && git push origin {tag}" if tag else None,
+                hint=hint(git("tag", tag, commit_id[:12]), git("push", "origin", tag))
+                if tag
+                else None,
                 subject=commit_id,
             )
         )
@@ -252,7 +292,11 @@ class HistoryScan:
                 "BF201",
                 branch,
                 f"{length} commit(s) made directly on {branch}: {self._route}",
-                details=(detail, f"oldest: {oldest[:12]} {oldest_summary}"),
+                details=(
+                    detail,
+                    f"oldest: {oldest[:12]} {oldest_summary}",
+                    *landed_note(branch, rule, self._landed),
+                ),
                 type_name=rule.name,
                 subject=newest,
             )
@@ -320,17 +364,19 @@ def check_tag_names(policy: CompiledPolicy, tags: list[str]) -> list[Violation]:
 
 
 def check_stale(
-    branch: str, rule: BranchRule, tip_time: int, now: int, days: int
+    branch: str, rule: BranchRule, tip_time: int, now: int, days: int, *, remote: str | None = None
 ) -> list[Violation]:
+    """BF701; ``remote``: the branch exists only there (else it is a local branch)."""
     if days <= 0 or rule.long_lived or now - tip_time < days * DAY:
         return []
     idle = (now - tip_time) // DAY
+    delete = git("push", remote, "--delete", branch) if remote else git("branch", "-D", branch)
     return [
         violation(
             "BF701",
             branch,
-            f"no commit for {idle} days (stale after {days})",
-            hint=f"merge it, or delete it: git push origin --delete {branch}",
+            f"no commit for {idle} days (stale after {days}); merge it, or delete it",
+            hint=hint(delete),
             type_name=rule.name,
         )
     ]

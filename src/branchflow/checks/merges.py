@@ -2,15 +2,21 @@
 
 A merge of S into T is allowed when T is in S's ``into`` edges, or when S is
 T's ``from`` parent (syncing a feature with develop, main back into develop).
-A release tag stands for the branch types tags are allowed on.
+A release tag stands for the branch types tags are allowed on. A branch merged
+into itself from another clone (``git pull``) is a sync, always allowed. A pull
+request from a fork (another owner's branch) is not held to this repository's
+names; it may go where the policy's ``forks.into`` says.
 """
 
 from __future__ import annotations
 
+from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint
 from branchflow.checks.protection import or_list, route
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.merge_message import MergeSource
+
+ABORT = hint(git("merge", "--abort"))
 
 
 def check_merge(
@@ -19,7 +25,8 @@ def check_merge(
     target: BranchRule,
     sources: tuple[MergeSource, ...],
     *,
-    hint: str = "git merge --abort",
+    fix: Hint | None = ABORT,
+    refs: RefView = NO_REFS,
 ) -> list[Violation]:
     """May ``sources`` be merged into ``branch`` (of type ``target``)?
 
@@ -35,12 +42,18 @@ def check_merge(
                 "BF202",
                 branch,
                 f"cannot tell which branch is being merged into {branch}; {route(policy, target)}",
-                hint=hint,
+                hint=fix,
                 type_name=target.name,
             )
         ]
     out = []
     for source in sources:
+        if source.kind == "branch" and source.name == branch:
+            continue  # the same branch from another clone or repository: a sync
+        if from_fork(policy, source, refs):
+            if target.name not in policy.forks_into:
+                out.append(_fork_refused(policy, branch, target, source, fix))
+            continue
         verdict = _judge_source(policy, source, target)
         if verdict is None:
             continue
@@ -53,7 +66,7 @@ def check_merge(
                 branch,
                 f"merging {source.name} ({what}) into {branch} is not allowed; "
                 f"{route(policy, target)}",
-                hint=hint,
+                hint=fix,
                 details=_elsewhere(policy, source, source_type),
                 type_name=target.name,
             )
@@ -61,13 +74,39 @@ def check_merge(
     return out
 
 
+def from_fork(policy: CompiledPolicy, source: MergeSource, refs: RefView) -> bool:
+    """Whether a merged branch belonged to another owner: one the message names, when this
+    repository's owners are known (from its remotes' URLs); else, when they are not, one
+    whose name is of no type here and is no branch here either."""
+    if source.kind != "branch" or not source.owner:
+        return False
+    owners = refs.owners
+    if owners:
+        return source.owner.lower() not in owners
+    return policy.classify(source.name) is None and not refs.has_branch(source.name)
+
+
+def _fork_refused(
+    policy: CompiledPolicy, branch: str, target: BranchRule, source: MergeSource, fix: Hint | None
+) -> Violation:
+    where = or_list(list(policy.forks_into)) if policy.forks_into else "no branch type"
+    return violation(
+        "BF202",
+        branch,
+        f"merging {source.owner}/{source.name} (a pull request from a fork) into {branch} is "
+        f"not allowed; pull requests from forks go into {where} (policy key forks.into)",
+        hint=fix,
+        type_name=target.name,
+    )
+
+
 def _judge_source(
     policy: CompiledPolicy, source: MergeSource, target: BranchRule
 ) -> tuple[str | None, str] | None:
     """None when allowed; else the source's type (None if unknown) and how to name it."""
     if source.kind == "pull-request":
-        # The server merged a pull request whose source the message does not name.
-        if target.protection == "pull-request":
+        # The platform merged a pull request whose source the message does not name.
+        if target.protection == "pull-request" or "squash" in target.merge_methods:
             return None
         return None, f"pull request {source.name}, source branch unknown"
     if source.kind == "tag":

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-import shlex
-
+from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import CompiledPolicy, Match
 from branchflow.policy.refname import ref_format_problem
 
 
 def check_branch_name(
-    policy: CompiledPolicy, name: str, *, creating: bool = False, remote: str | None = None
+    policy: CompiledPolicy,
+    name: str,
+    *,
+    creating: bool = False,
+    remote: str | None = None,
+    refs: RefView = NO_REFS,
+    start: str | None = None,
+    unrelated: bool = False,
+    pushed: tuple[str, str] | None = None,
 ) -> tuple[Match | None, list[Violation]]:
     """The name's classification, or the violations that say why it has none.
 
-    ``creating``: the branch does not exist yet (its creation is being refused), so the fix
-    is to create it under another name rather than to rename it. ``remote``: the branch
-    exists only there (a remote-tracking branch), so the fix renames it on that remote.
+    ``creating``: the branch does not exist yet (its creation is being refused at
+    ``start``), so the fix creates it under another name. ``remote``: the branch exists
+    only there, so the fix renames it on that remote. ``unrelated``: it shares no history
+    with the long-lived branches (a site, a wiki): renaming it into a branch type would be
+    wrong, so the fix exempts it instead. ``pushed``: (remote, what was pushed) when a push
+    is creating it there, so the fix pushes it under the new name.
     """
     found = policy.classify(name)
     if found is not None:
@@ -26,23 +36,49 @@ def check_branch_name(
         return None, [violation("BF102", name, f"git does not accept this name: {problem}")]
     from branchflow.checks.suggest import suggest_name
 
-    suggestion = suggest_name(policy, name)
+    suggestion = None if unrelated else suggest_name(policy, name, refs)
     details = ("allowed names:", *allowed_lines(policy))
-    new = (
-        shlex.quote(suggestion) if suggestion is not None else "<a name of one of the forms above>"
-    )
-    if remote is not None and not creating:
-        there, old = shlex.quote(remote), shlex.quote(name)
-        source = shlex.quote(f"{remote}/{name}")
-        hint = f"git push {there} {source}:refs/heads/{new} && git push {there} --delete {old}"
-    elif creating:
-        hint = f"git switch -c {new}"
+    if unrelated:
+        fix = words(
+            f"it shares no history with the long-lived branches; if it is meant to stay "
+            f"apart (a published site), exempt it: add {name!r} to exempt: in the policy"
+        )
+    elif suggestion is None:
+        fix = words("rename it to a name of one of the forms above")
     else:
-        hint = f"git branch -m {shlex.quote(name)} {new}"
+        fix = rename_hint(
+            name, suggestion, creating=creating, remote=remote, start=start, pushed=pushed
+        )
     message = f"matches no branch type of {policy.label}"
     if suggestion is not None:
         message += f"; did you mean {suggestion!r}?"
-    return None, [violation("BF101", name, message, details=details, hint=hint)]
+    return None, [violation("BF101", name, message, details=details, hint=fix)]
+
+
+def rename_hint(
+    old: str,
+    new: str,
+    *,
+    creating: bool,
+    remote: str | None,
+    start: str | None,
+    pushed: tuple[str, str] | None = None,
+) -> Hint:
+    """Give the branch ``old`` the name ``new``: where a push creates it, where it is being
+    created here, only on the remote, or here."""
+    if pushed is not None:
+        to, local = pushed
+        if local == old:
+            return hint(git("branch", "-m", old, new), git("push", "-u", to, new))
+        return hint(git("push", to, f"{local}:refs/heads/{new}"))
+    if creating:
+        return hint(git("switch", "-c", new, *([start] if start else [])))
+    if remote is not None:
+        return hint(
+            git("push", remote, f"{remote}/{old}:refs/heads/{new}"),
+            git("push", remote, "--delete", old),
+        )
+    return hint(git("branch", "-m", old, new))
 
 
 def allowed_lines(policy: CompiledPolicy) -> list[str]:

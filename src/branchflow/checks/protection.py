@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shlex
-
+from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, switch_to, words, work_place
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, Match
 
 _ABORT = {
-    "rebase": "git rebase --abort",
-    "cherry-pick": "git cherry-pick --abort",
-    "revert": "git revert --abort",
-    "am": "git am --abort",
+    "rebase": git("rebase", "--abort"),
+    "cherry-pick": git("cherry-pick", "--abort"),
+    "revert": git("revert", "--abort"),
+    "am": git("am", "--abort"),
 }
 
 
@@ -22,21 +21,22 @@ def check_commit(
     *,
     unborn: bool = False,
     operation: str | None = None,
+    refs: RefView = NO_REFS,
 ) -> list[Violation]:
     """May a commit that is not a merge be made on ``branch`` now?"""
     target = match.rule
     if target is None or not target.protection or unborn:
         return []  # exempt, unprotected, or the first commit of a repository
     abort = _ABORT.get(operation or "")
-    hint = abort or move_hint(policy, target)
-    details = () if abort is None else (f"then: {move_hint(policy, target)}",)
+    move = move_hint(policy, target, refs)
+    details = () if abort is None else (f"then: {move}",)
     return [
         violation(
             "BF201",
             branch,
             f"{branch} is protected{kind_note(branch, target)}: {route(policy, target)}",
             details=details,
-            hint=hint,
+            hint=hint(abort) if abort else move,
             type_name=target.name,
         )
     ]
@@ -60,15 +60,9 @@ def or_list(names: tuple[str, ...] | list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
-def move_hint(policy: CompiledPolicy, target: BranchRule) -> str:
-    """The command that carries uncommitted work to a branch where it may be committed."""
-    children = [r for r in policy.branches if target.name in r.from_ and not r.long_lived]
-    feeders = [r for r in policy.branches if target.name in r.into and not r.long_lived]
-    for rule in children + feeders:
-        if rule.generated_example:
-            return f"git switch -c {shlex.quote(rule.generated_example)}"
-    for name in policy.merge_sources(target.name):
-        source = policy.rule(name)
-        if source is not None and source.long_lived and source.example:
-            return f"git switch {shlex.quote(source.example)}"
-    return "git switch -c <a branch of an allowed type>"
+def move_hint(policy: CompiledPolicy, target: BranchRule, refs: RefView = NO_REFS) -> Hint:
+    """The commands that carry staged work to a branch where it may be committed."""
+    place = work_place(policy, target, refs)
+    if place is None:
+        return words(f"commit on a branch of a type that may be merged into {target.name}")
+    return hint(*switch_to(place))

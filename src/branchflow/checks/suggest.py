@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from branchflow.checks.hints import NO_REFS, RefView
 from branchflow.policy.compiled import CompiledPolicy
 
 # Prefixes people type for the conventional ones (Conventional Branch's aliases among them).
@@ -50,10 +51,12 @@ def tidy_variants(name: str) -> list[str]:
     return list(dict.fromkeys(v for v in out if v))
 
 
-def suggest_name(policy: CompiledPolicy, name: str) -> str | None:
-    """The closest name the policy accepts; the smallest repair wins, then the most similar."""
-    prefixes = [p.prefix for rule in policy.branches for p in rule.patterns]
-    scored: list[tuple[int, float, int, str]] = []
+def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> str | None:
+    """The closest name the policy accepts that no branch has yet; the smallest repair wins,
+    then the most similar. A name whose first part names a type (``release/1.2``) is only
+    ever repaired within that type (``release/v1.2.0``, never ``support/1.2``)."""
+    prefixes = [(p.prefix, rule.name) for rule in policy.branches for p in rule.patterns]
+    scored: list[tuple[int, float, int, str, str]] = []
     for variant in tidy_variants(name):
         head, slash, rest = variant.partition("/")
         if not slash:
@@ -62,13 +65,47 @@ def suggest_name(policy: CompiledPolicy, name: str) -> str | None:
         # (tier, candidate): 0 tidied only, 1 an alias prefix, 2 a template's prefix
         candidates = [(0, variant)]
         candidates += [(1, f"{alias}/{rest}")] if alias else []
-        candidates += [(2, prefix + rest) for prefix in prefixes]
-        candidates += [(2, prefix + rest[1:]) for prefix in prefixes if rest[:1] in "vV"]
+        for body in _bodies(rest):
+            candidates += [(2, prefix + body) for prefix, _ in prefixes]
+            candidates += [(2, prefix + body[1:]) for prefix, _ in prefixes if body[:1] in "vV"]
         for tier, candidate in candidates:
             found = policy.classify(candidate)
             if found is None or found.rule is None or candidate == name:
                 continue
+            if refs.has_branch(candidate):
+                continue
             # Without a prefix to compare, every type is as likely: policy order decides.
             ratio = difflib.SequenceMatcher(None, name.lower(), candidate.lower()).ratio()
-            scored.append((-tier, ratio if slash else 0.0, -len(scored), candidate))
+            scored.append(
+                (-tier, ratio if slash else 0.0, -len(scored), candidate, found.rule.name)
+            )
+    named = _named_type(policy, name)
+    if named is not None and any(entry[4] == named for entry in scored):
+        scored = [entry for entry in scored if entry[4] == named]
     return max(scored)[3] if scored else None
+
+
+_PARTIAL_VERSION = re.compile(r"[vV]?\d+(?:\.\d+)?")
+
+
+def _bodies(rest: str) -> list[str]:
+    """The part after a prefix as given, and a partial version completed (1.2 -> 1.2.0)."""
+    out = [rest]
+    if _PARTIAL_VERSION.fullmatch(rest):
+        dots = rest.count(".")
+        out.append(rest + ".0" * (2 - dots))
+    return out
+
+
+def _named_type(policy: CompiledPolicy, name: str) -> str | None:
+    """The type whose prefix's first part the name starts with (``release/...``), if any."""
+    head, slash, _ = name.partition("/")
+    if not slash:
+        return None
+    head = ALIASES.get(head.lower(), head.lower())
+    for rule in policy.branches:
+        for pattern in rule.patterns:
+            first, has_slash, _ = pattern.prefix.partition("/")
+            if has_slash and first.lower() == head:
+                return rule.name
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from branchflow.checks.hints import Hint
 from branchflow.policy.rules import RULES, Rule
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ class Violation(NamedTuple):
     rule: Rule
     message: str  # what is wrong, one sentence
     details: tuple[str, ...] = ()  # extra lines: allowed templates, context
-    hint: str | None = None  # the exact command that fixes it
+    hint: Hint | None = None  # the exact commands that fix it
     type_name: str | None = None  # the branch type whose severity settings apply
     severity: str = "error"
     subject: str = ""  # what, besides the ref, identifies it across runs (a commit id)
@@ -32,7 +33,7 @@ def violation(
     message: str,
     *,
     details: tuple[str, ...] = (),
-    hint: str | None = None,
+    hint: Hint | None = None,
     type_name: str | None = None,
     subject: str = "",
 ) -> Violation:

@@ -29,6 +29,7 @@ from branchflow.checks.history import (
     surely_fine_regex,
 )
 from branchflow.checks.names import check_branch_name
+from branchflow.checks.push import PLATFORM_COMMITTERS
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, blocking, judge
 from branchflow.commands.context import command_context
@@ -38,7 +39,12 @@ from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import reflog_evidence
 from branchflow.repo.gitcmd import GitJob
 from branchflow.repo.history_index import HistoryIndex
-from branchflow.repo.merge_message import MergeSource, merge_target, parse_merge_message
+from branchflow.repo.merge_message import (
+    MergeSource,
+    merge_target,
+    parse_merge_message,
+    squash_source,
+)
 from branchflow.repo.refs import Branches, BranchTip, read_snapshot
 from branchflow.repo.state import RepoLocation
 from branchflow.report import note, print_violations
@@ -85,18 +91,35 @@ def _since(text: str | None) -> int:
     )
 
 
-LOG_FORMAT = "--format=%H %P%x09%ct%x09%s"
+LOG_FORMAT = "--format=%H %P%x09%ct%x09%ce%x09%s"
+
+
+GITLAB_MARK = "^See merge request "
+_SQUASH_LOOK = ("Squashed commit", "Merged in ", "Merged PR ", "Merge pull request", "[")
+
+
+def _landing(summary: str, committer: str, body_marked: bool) -> str | None:
+    """How a single-parent commit on a protected branch landed, when a platform wrote it:
+    "squash" or "rebase"; None for a commit made on the branch."""
+    if body_marked or (
+        (summary.endswith(")") or summary.startswith(_SQUASH_LOOK)) and squash_source(summary)
+    ):
+        return "squash"
+    if committer.lower() in PLATFORM_COMMITTERS:
+        return "rebase"
+    return None
 
 
 def _log_line(surely_fine: str | None) -> re.Pattern[str]:
-    """One line of LOG_FORMAT: commit, parents, time, subject; for git's own merge message,
+    """One line of LOG_FORMAT: commit, parents, time, committer, subject; for git's own
+    merge message,
     "Merge branch 'x' [into y]" (parse_merge_message's first case), either an empty
     ``fine`` group when x matches ``surely_fine`` (see ``surely_fine_regex``) or x itself,
     and y. The common merge is then decided by the regex, with no Python per commit."""
     fine = f"{surely_fine or '(?!)'}(?P<fine>)"
     try:
         return re.compile(
-            r"^(\S+) ([^\t\n]*)\t(\d*)\t("
+            r"^(\S+) ([^\t\n]*)\t(\d*)\t([^\t\n]*)\t("
             r"(?:Merge branch '(?=[^'\n]*'[^'\n]*$)"
             rf"(?:{fine}|(?P<merged>[^'\n]*)')"
             r"(?:[^'\n]*? into (?P<into>[^'\s]+))?[^'\n]*$)?"
@@ -130,7 +153,7 @@ class Auditor:
         self.cwd = location.work_tree or location.git_dir
         snapshot = read_snapshot(location)
         self.remotes = snapshot.remotes
-        self.known = Branches(policy, snapshot.tips)
+        self.known = Branches(policy, snapshot.tips, snapshot.owners)
         self.chosen = self._one_tip_per_name()
         # The longest jobs first: the first-parent history of each protected branch, then
         # the walks of the history index. Tags and dates are still being read meanwhile.
@@ -140,6 +163,24 @@ class Auditor:
             )
             for name, tip in self.chosen.items()
             if self.known.is_protected(name)
+        }
+        # Squash commits that only their body marks (GitLab's "See merge request g/p!12"),
+        # looked for by git itself, and only where a squashed pull request may land.
+        self.squash_jobs = {
+            name: GitJob(
+                [
+                    "log",
+                    "--first-parent",
+                    "--no-merges",
+                    "--format=%H",
+                    f"--grep={GITLAB_MARK}",
+                    self.chosen[name].target,
+                    "--",
+                ],
+                self.cwd,
+            )
+            for name in self.logs
+            if "squash" in getattr(self.known.type_of(name), "merge_methods", ())
         }
         self.tags = snapshot.tags
         self.index = HistoryIndex(
@@ -200,13 +241,15 @@ class Auditor:
             when = self.times.get(tip.target, 0)
             if when < self.since:
                 continue
-            match, found = check_branch_name(self.policy, name, remote=tip.remote)
+            match, found = check_branch_name(self.policy, name, remote=tip.remote, refs=self.known)
+            if found and found[0].rule.id == "BF101" and self._unrelated(name, tip):
+                match, found = check_branch_name(self.policy, name, unrelated=True)
             found = [v._replace(details=()) for v in found]  # the allowed list, once, below
             if match is not None and match.rule is not None:
                 rule = match.rule
-                if rule.from_:
+                if rule.from_ and not rule.long_lived:
                     found += self._base(name, tip, rule)
-                found += check_stale(name, rule, when, now, self.stale_days)
+                found += check_stale(name, rule, when, now, self.stale_days, remote=tip.remote)
             out.append((name, found))
         return out
 
@@ -218,8 +261,11 @@ class Auditor:
             )
         if evidence is None:
             evidence = self.index.evidence(name, tip.target)
-        existing = self.known.existing_names(rule.from_)
-        return check_base(self.policy, name, rule, evidence, existing)
+        return check_base(self.policy, name, rule, evidence, self.known)
+
+    def _unrelated(self, name: str, tip: BranchTip) -> bool:
+        """Whether the branch shares no history with the others (a site, a wiki)."""
+        return self.index.evidence(name, tip.target).source == "none"
 
     def _history(self, name: str) -> list[Violation]:
         """Read the protected branch's first-parent history as git writes it, and check it."""
@@ -232,11 +278,13 @@ class Auditor:
             name,
             rule,
             self._tagged_versions() if tags is not None and rule.name in tags.on else None,
+            self.known,
         )
         job = self.logs[name]
         by_commit = self.by_commit
         since = self.since
         log_line = _log_line(surely_fine_regex(self.policy, rule) if scan.tagged is None else None)
+        body_marked = self._body_marked(name)
         merged_fine, merged_branch, add_commit = scan.merged_fine, scan.merged_branch, scan.commit
         # Where this line runs into another long-lived branch's (see HistoryScan).
         others: list[tuple[str, dict[str, str]]] | None = [
@@ -246,7 +294,7 @@ class Auditor:
         done = False
         for piece in job.pieces():
             for line in log_line.finditer(piece):
-                commit_id, parent_ids, when, summary, fine, merged, into = line.groups()
+                commit_id, parent_ids, when, committer, summary, fine, merged, into = line.groups()
                 if since and int(when or 0) < since:
                     done = True
                     break
@@ -260,7 +308,7 @@ class Auditor:
                 if " " in parent_ids:  # a merge
                     if fine is not None:
                         merged_fine(into)
-                    elif merged is not None:
+                    elif merged is not None and " of " not in summary:
                         merged_branch(commit_id, summary, merged, into)
                     else:
                         sources = parse_merge_message(summary, self.remotes) or tuple(
@@ -270,6 +318,10 @@ class Auditor:
                             sources = tuple(self._with_holders(s, name) for s in sources)
                         scan.merge(commit_id, summary, sources, merge_target(summary))
                 elif parent_ids:
+                    how = _landing(summary, committer, commit_id in body_marked)
+                    if how is not None:
+                        scan.landed(commit_id, summary, how, squash_source(summary))
+                        continue
                     at = by_commit.get(commit_id)
                     add_commit(commit_id, summary, tuple(n for n in at if n != name) if at else ())
                 # the repository's first commit lands somewhere: nothing to say of it
@@ -279,6 +331,12 @@ class Auditor:
         if not job.finish():
             raise RepoError(f"git log could not read the history of {name}")
         return scan.finish()
+
+    def _body_marked(self, name: str) -> set[str]:
+        job = self.squash_jobs.get(name)
+        if job is None:
+            return set()
+        return set((job.result() or b"").decode("ascii", "replace").split())
 
     def _tagged_versions(self) -> set[str]:
         versions = set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from branchflow.checks.hints import NO_REFS
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.violation import Violation, blocking, judge
 from branchflow.commands.context import command_context
@@ -55,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
         names = [branch]
     violations: list[Violation] = []
     for name in names:
-        match, found = check_branch_name(policy, name, remote=_only_on_remote(session, name))
+        match, found = check_branch_name(
+            policy, name, remote=_only_on_remote(session, name), refs=session or NO_REFS
+        )
         violations.extend(found)
         if match is None:
             continue

@@ -14,6 +14,7 @@ import argparse
 import os
 from typing import Any
 
+from branchflow.checks.hints import words
 from branchflow.checks.merges import check_merge
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.violation import Violation, blocking, judge
@@ -77,18 +78,23 @@ def judge_build(session: RepoSession, build: Build) -> list[Violation]:
             ]
             retarget_tip = next(filter(None, (session.existing(t) for t in allowed)), None)
             retarget = retarget_tip.name if retarget_tip is not None else None
-            hint = (
+            fix = words(
                 f"change the pull request's target branch to {retarget}"
                 if retarget
                 else "close the pull request; this merge is not part of the flow"
             )
             out += check_merge(
-                policy, build.target, target.rule, (MergeSource(branch, "branch"),), hint=hint
+                policy,
+                build.target,
+                target.rule,
+                (MergeSource(branch, "branch"),),
+                fix=fix,
+                refs=session,
             )
     tip = source_tip(session, build, branch)
     _, found = session.check_base(branch, match, tip)
     out += [
-        v._replace(hint=f"{build.unshallow}")
+        v._replace(hint=words(build.unshallow))
         if v.rule.id == "BF302" and session.repo.is_shallow
         else v
         for v in found

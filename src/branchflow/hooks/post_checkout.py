@@ -35,9 +35,10 @@ def run(options: HookOptions) -> int:
     from branchflow.report import note, print_violations
 
     policy = load_policy(location.work_tree, config=options.config, preset=options.preset).policy
-    match, violations = check_branch_name(policy, head.branch)
+    session = RepoSession(location, policy)
+    match, violations = check_branch_name(policy, head.branch, refs=session)
     if match is not None and match.rule is not None:
-        violations += RepoSession(location, policy).check_base(head.branch, match)[1]
+        violations += session.check_base(head.branch, match)[1]
     violations = judge(policy, violations)
     print_violations(violations)
     if blocking(violations):

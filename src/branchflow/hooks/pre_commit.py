@@ -79,9 +79,9 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
         at = (head.detached_at or "")[:12]
         note(f"HEAD is detached at {at}{during}; not on a branch, so there is nothing to check")
         return EXIT_OK
-    match, violations = check_branch_name(policy, branch)
     unborn = not branch_exists(location, branch)
     session = RepoSession(location, policy)
+    match, violations = check_branch_name(policy, branch, refs=session)
     evidence = None
     if match is not None and match.rule is not None:
         rule = match.rule
@@ -89,11 +89,11 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
             from branchflow.repo.inspect import merge_sources
 
             sources = session.with_tag_holders(merge_sources(session.repo, location), branch)
-            violations += check_merge(policy, branch, rule, sources)
+            violations += check_merge(policy, branch, rule, sources, refs=session)
             violations += session.undocumented(sources, when="merged")
         else:
             violations += check_commit(
-                policy, branch, match, unborn=unborn, operation=head.operation
+                policy, branch, match, unborn=unborn, operation=head.operation, refs=session
             )
         if not unborn and rule.from_ and head.operation is None:
             evidence, found = session.check_base(branch, match)

@@ -35,12 +35,12 @@ def run(options: HookOptions) -> int:
     branch = head.branch
     policy = load_policy(location.work_tree, config=options.config, preset=options.preset).policy
     session = RepoSession(location, policy)
-    match, violations = check_branch_name(policy, branch)
+    match, violations = check_branch_name(policy, branch, refs=session)
     if match is not None and match.rule is not None:
         sources = session.with_tag_holders(
             merge_sources_from_environment(session.repo, location, dict(os.environ)), branch
         )
-        violations += check_merge(policy, branch, match.rule, sources)
+        violations += check_merge(policy, branch, match.rule, sources, refs=session)
         violations += session.undocumented(sources, when="merged")
     violations = judge(policy, violations)
     print_violations(violations)

@@ -19,6 +19,7 @@ import zlib
 
 import pygit2
 
+from branchflow.checks.hints import words
 from branchflow.checks.violation import Violation, blocking, judge, violation
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.hooks.push import RefUpdate, is_zero, judge_push
@@ -26,7 +27,7 @@ from branchflow.hooks.session import RepoSession
 from branchflow.policy import cache
 from branchflow.policy.discover import PYPROJECT, ROOT_FILES
 from branchflow.policy.load import LoadedPolicy, build_policy, load_policy
-from branchflow.repo.committed import default_branch_tip, read_committed
+from branchflow.repo.committed import read_committed
 from branchflow.repo.inspect import open_repository
 from branchflow.repo.state import RepoLocation, decode, locate
 from branchflow.report import note, print_violations, shown
@@ -104,29 +105,77 @@ def _server_dir(location: RepoLocation, what: str) -> str:
     return os.path.join(base, "server", f"{key:08x}", what)
 
 
+FALLBACK_BRANCHES = ("main", "master")
+
+
+def policy_branch(repo: pygit2.Repository, updates: list[RefUpdate]) -> tuple[str | None, str]:
+    """The branch whose committed policy judges this push, and its commit: the default
+    branch (HEAD) as it is before the push; where HEAD names a branch that does not exist,
+    main, then master. In an empty repository, the first push of that branch brings the
+    policy it is judged by. (None, ref) when no such branch has a commit."""
+    try:
+        head = str(repo.references["HEAD"].target)
+    except (KeyError, pygit2.GitError):
+        head = "refs/heads/main"
+    empty = not any(r.startswith("refs/heads/") for r in map(decode, repo.raw_listall_references()))
+    pushed = {u.remote_ref: u.new for u in updates if not is_zero(u.new)}
+    for ref in (head, *(f"refs/heads/{b}" for b in FALLBACK_BRANCHES if b != head[11:])):
+        if empty and ref in pushed:
+            return pushed[ref], ref
+        try:
+            return str(repo.references[ref].peel(pygit2.Commit).id), ref
+        except (KeyError, ValueError, pygit2.GitError):
+            continue
+    return None, head
+
+
 def server_policy(
-    location: RepoLocation, repo: pygit2.Repository, config: str | None, preset: str | None
-) -> LoadedPolicy:
+    location: RepoLocation,
+    repo: pygit2.Repository,
+    config: str | None,
+    preset: str | None,
+    updates: list[RefUpdate],
+) -> tuple[LoadedPolicy, str]:
+    """The policy, and where it came from when that needs saying (else "")."""
     if config or preset or os.environ.get("BRANCHFLOW_CONFIG"):
-        return load_policy(None, config=config, preset=preset)
-    tip = default_branch_tip(repo)
+        return load_policy(None, config=config, preset=preset), ""
+    tip, ref = policy_branch(repo, updates)
+    branch = ref.removeprefix("refs/heads/")
     root = _server_dir(location, "current")
     if tip is None or not materialize_policy(repo, tip, root):
-        return load_policy(None)
-    return load_policy(root)
+        loaded = load_policy(None)
+        if tip is not None and _is_head(repo, ref):
+            return loaded, ""  # the documented default, on the default branch
+        where = (
+            f"no policy is committed on {branch}"
+            if tip
+            else f"neither the default branch nor {' or '.join(FALLBACK_BRANCHES)} exists yet"
+        )
+        return loaded, f"{where}; judged by {loaded.policy.label}"
+    loaded = load_policy(root)
+    said = ""
+    if tip == next((u.new for u in updates if u.remote_ref == ref), None):
+        said = f"the repository is empty: judged by the policy this push brings on {branch}"
+    elif not _is_head(repo, ref):
+        said = f"the default branch does not exist: judged by the policy committed on {branch}"
+    return loaded, said
+
+
+def _is_head(repo: pygit2.Repository, ref: str) -> bool:
+    try:
+        return str(repo.references["HEAD"].target) == ref
+    except (KeyError, pygit2.GitError):
+        return False
 
 
 def _pushed_policy(
-    location: RepoLocation, repo: pygit2.Repository, updates: list[RefUpdate]
+    location: RepoLocation, repo: pygit2.Repository, updates: list[RefUpdate], ref: str
 ) -> list[Violation]:
-    """BF002: a push must not leave the default branch with a policy that does not load."""
-    try:
-        default = repo.references["HEAD"].target
-    except (KeyError, pygit2.GitError):
-        return []
+    """BF002: a push must not leave the branch whose policy rules (``ref``) with a policy
+    that does not load."""
     out = []
     for update in updates:
-        if update.remote_ref != default or is_zero(update.new):
+        if update.remote_ref != ref or is_zero(update.new):
             continue
         root = _server_dir(location, "pushed")
         try:
@@ -138,7 +187,7 @@ def _pushed_policy(
                     "BF002",
                     update.remote_ref.removeprefix("refs/heads/"),
                     f"the policy this push puts on the default branch does not load: {exc}",
-                    hint="fix the policy file and push again",
+                    hint=words("fix the policy file and push again"),
                 )
             )
     return out
@@ -151,7 +200,9 @@ def judge_received(
     if location is None:
         raise RepoError("not inside a git repository")
     repo = open_repository(location)
-    loaded = server_policy(location, repo, config, preset)
+    loaded, said = server_policy(location, repo, config, preset, updates)
+    if said:
+        note(said)
     session = RepoSession(location, loaded.policy, repo)
     out: list[Violation] = [
         violation("BF001", shown(line[:80]), "a line of the push is not '<old> <new> <ref>'")
@@ -169,7 +220,7 @@ def judge_received(
                     f"the pushed object {update.new[:12]} is not in the repository",
                 )
             )
-    out += _pushed_policy(location, repo, readable)
+    out += _pushed_policy(location, repo, readable, policy_branch(repo, updates)[1])
     out += judge_push(session, readable, None, platform_merge=platform_merge())
     out = judge(loaded.policy, out)
     print_violations(out)

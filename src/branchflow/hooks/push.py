@@ -31,6 +31,7 @@ from branchflow.repo.history import (
     new_first_parent_commits,
 )
 from branchflow.repo.reflog import ZERO_IDS
+from branchflow.repo.refs import BranchTip
 
 
 class RefUpdate(NamedTuple):
@@ -71,16 +72,31 @@ def judge_push(
         for u in updates
         if u.remote_ref.startswith("refs/heads/")
     }
+    receiving = _receiving_tips(session, remote)
     for update in updates:
         if update.remote_ref.startswith("refs/heads/"):
-            out += _judge_branch(session, update, remote, platform_merge=platform_merge)
+            out += _judge_branch(session, update, remote, receiving, platform_merge=platform_merge)
         elif update.remote_ref.startswith("refs/tags/") and not is_zero(update.new):
             out += _judge_tag(session, update, after)
     return out
 
 
+def _receiving_tips(session: RepoSession, remote: str | None) -> list[BranchTip]:
+    """The branches the receiving side has before the push: on the server its own, on the
+    pushing side the remote-tracking branches of that remote (none: the remote is empty,
+    or has never been fetched, and the server judges)."""
+    if remote is None:
+        return [t for t in session.tips if t.remote is None]
+    return [t for t in session.tips if t.remote == remote]
+
+
 def _judge_branch(
-    session: RepoSession, update: RefUpdate, remote: str | None, *, platform_merge: bool
+    session: RepoSession,
+    update: RefUpdate,
+    remote: str | None,
+    receiving: list[BranchTip],
+    *,
+    platform_merge: bool,
 ) -> list[Violation]:
     policy = session.policy
     branch = update.remote_ref[len("refs/heads/") :]
@@ -90,13 +106,23 @@ def _judge_branch(
         if match is None or match.rule is None:
             return []
         return check_deletion(branch, match.rule)
-    match, out = check_branch_name(policy, branch)
+    to = remote or "origin"
+    local = _local_name(update, branch)
+    match, out = check_branch_name(policy, branch, refs=session, pushed=(to, local))
     if not creating:
         out = []  # an existing remote branch's name is not this push's doing
     if match is None or match.rule is None:
         return out
     rule = match.rule
-    pull_request = check_pull_request_only(policy, branch, rule, remote or "origin")
+    if creating and (not receiving or _created_at_parent(session, rule, update.new, receiving)):
+        # A repository's first push, or a branch made where an allowed parent already is:
+        # nothing lands on anything, so only a topic branch's base is left to judge.
+        if rule.long_lived or not (rule.from_ or rule.documented_in):
+            return out
+        return out + _judge_topic(session, branch, match, update)
+    pull_request = check_pull_request_only(
+        policy, branch, rule, remote=to, local=local, refs=session
+    )
     if pull_request and not platform_merge:
         return out + pull_request
     repo = session.repo
@@ -104,13 +130,35 @@ def _judge_branch(
     if old is not None:
         missing = not has_commit(repo, old)
         if missing or not contains(repo, update.new, old):
-            forced = check_force_push(branch, rule, remote or "origin", missing=missing)
+            forced = check_force_push(branch, rule, to, missing=missing)
             if forced or missing:
                 return out + forced
     out += _judge_new_commits(session, branch, rule, update, old=old, remote=remote)
-    if rule.from_ or rule.documented_in:
+    if (rule.from_ or rule.documented_in) and not rule.long_lived:
         out += _judge_topic(session, branch, match, update)
     return out
+
+
+def _local_name(update: RefUpdate, branch: str) -> str:
+    """What was pushed, as the pusher names it (the server sees no local name)."""
+    if update.local_ref.startswith("refs/heads/"):
+        return update.local_ref[len("refs/heads/") :]
+    return update.local_ref or branch
+
+
+def _created_at_parent(
+    session: RepoSession, rule: BranchRule, new: str, receiving: list[BranchTip]
+) -> bool:
+    """Whether ``new`` is already on a branch of the receiving side that a branch of this
+    type may be created from (any branch, when the type has no ``from`` edges)."""
+    for tip in receiving:
+        if rule.from_:
+            found = session.type_of(tip.name)
+            if found is None or found.name not in rule.from_:
+                continue
+        if contains(session.repo, tip.target, new):
+            return True
+    return False
 
 
 def _judge_new_commits(
@@ -122,8 +170,6 @@ def _judge_new_commits(
     old: str | None,
     remote: str | None,
 ) -> list[Violation]:
-    if old is None and rule.long_lived:
-        return []  # the first push of a long-lived branch creates it; nothing lands on it
     commits = [
         c._replace(sources=session.with_tag_holders(c.sources, branch))
         for c in new_first_parent_commits(
@@ -152,6 +198,7 @@ def _judge_new_commits(
         commits,
         upstream=upstream,
         fast_forward_of=fast_forward_of,
+        refs=session,
     )
 
 
@@ -208,7 +255,7 @@ def _judge_tag(session: RepoSession, update: RefUpdate, after: dict[str, str]) -
         if contains(repo, target, commit):
             on_types.add(rule.name)
     releases = _releases(session, commit, tips)
-    return check_tag(policy, tag, commit, on_types=on_types, releases=releases)
+    return check_tag(policy, tag, commit, on_types=on_types, releases=releases, refs=session)
 
 
 def _releases(session: RepoSession, commit: str, tips: dict[str, str]) -> list[str]:

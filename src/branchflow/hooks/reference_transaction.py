@@ -14,24 +14,27 @@ import sys
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION
 from branchflow.hooks.options import HookOptions
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from branchflow.repo.state import RepoLocation
 
-def created_branches(text: str) -> list[str]:
-    from branchflow.hooks.push import is_zero
 
-    names = []
+def created_branches(text: str) -> list[tuple[str, str]]:
+    """(branch, the commit it is created at) for each branch the transaction creates."""
+    created = []
     for line in text.splitlines():
         parts = line.split(" ", 2)
-        created = len(parts) == 3 and is_zero(parts[0]) and not is_zero(parts[1])
-        if created and parts[2].startswith("refs/heads/"):
-            names.append(parts[2][len("refs/heads/") :])
-    return names
+        new_branch = len(parts) == 3 and parts[2].startswith("refs/heads/")
+        if new_branch and not parts[0].strip("0") and parts[1].strip("0"):
+            created.append((parts[2][len("refs/heads/") :], parts[1]))
+    return created
 
 
 def run(options: HookOptions) -> int:
     if not options.args or options.args[0] != "prepared":
         return EXIT_OK
-    names = created_branches(sys.stdin.buffer.read().decode("utf-8", "surrogateescape"))
-    if not names:
+    created = created_branches(sys.stdin.buffer.read().decode("utf-8", "surrogateescape"))
+    if not created:
         return EXIT_OK
     from branchflow.checks.names import check_branch_name
     from branchflow.checks.violation import blocking, judge
@@ -43,8 +46,32 @@ def run(options: HookOptions) -> int:
     root = location.work_tree if location else None
     policy = load_policy(root, config=options.config, preset=options.preset).policy
     violations = []
-    for name in names:
-        violations += check_branch_name(policy, name, creating=True)[1]
+    for name, commit in created:
+        found = check_branch_name(policy, name)[1]
+        if found:  # only then is it worth asking git what the start point was called
+            start = _start_point(location, name, commit)
+            violations += check_branch_name(policy, name, creating=True, start=start)[1]
     violations = judge(policy, violations)
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
+
+
+def _start_point(location: RepoLocation | None, name: str, commit: str) -> str:
+    """How the user would name the commit a branch is being created at: a branch there
+    (origin/feat/x), else the commit itself."""
+    from branchflow.repo.gitcmd import run_git
+
+    cwd = (location.work_tree or location.git_dir) if location else "."
+    listed = run_git(
+        [
+            "for-each-ref",
+            "--points-at",
+            commit,
+            "--format=%(refname:short)",
+            "refs/heads",
+            "refs/remotes",
+        ],
+        cwd,
+    )
+    names = [n for n in (listed or "").splitlines() if n and n != name and not n.endswith("/HEAD")]
+    return names[0] if names else commit[:12]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 import pygit2
 
@@ -14,9 +15,9 @@ from branchflow.repo.base import infer_base
 from branchflow.repo.evidence import BaseEvidence
 from branchflow.repo.history import changed_paths, contains, merge_base
 from branchflow.repo.inspect import branch_tips, open_repository, remote_names
-from branchflow.repo.merge_message import MergeSource
+from branchflow.repo.merge_message import MergeSource, repository_owners
 from branchflow.repo.refs import Branches, BranchTip
-from branchflow.repo.state import RepoLocation
+from branchflow.repo.state import RepoLocation, decode
 
 
 class RepoSession(Branches):
@@ -45,6 +46,14 @@ class RepoSession(Branches):
     def remotes(self) -> tuple[str, ...]:
         return remote_names(self.repo)
 
+    def read_tag_names(self) -> set[str]:
+        names = (decode(r) for r in self.repo.raw_listall_references())
+        return {r[len("refs/tags/") :] for r in names if r.startswith("refs/tags/")}
+
+    def read_owners(self) -> frozenset[str]:
+        urls = [remote.url or "" for remote in self.repo.remotes]
+        return repository_owners(urls, os.environ)
+
     def base_evidence(self, branch: str, tip: str) -> BaseEvidence:
         return infer_base(
             self.repo,
@@ -59,14 +68,15 @@ class RepoSession(Branches):
     def check_base(
         self, branch: str, match: Match, tip: str | None = None
     ) -> tuple[BaseEvidence | None, list[Violation]]:
-        """The evidence for ``branch``'s base and what the policy says of it."""
+        """The evidence for ``branch``'s base and what the policy says of it. A long-lived
+        branch is judged when it is created (by what a push adds), never by a base inferred
+        later: its history soon holds everything, and copies of it come from the remote."""
         rule = match.rule
         tip = tip or self.local_tip(branch)
-        if rule is None or not rule.from_ or tip is None:
+        if rule is None or not rule.from_ or rule.long_lived or tip is None:
             return None, []
         evidence = self.base_evidence(branch, tip)
-        existing = self.existing_names(rule.from_)
-        return evidence, check_base(self.policy, branch, rule, evidence, existing)
+        return evidence, check_base(self.policy, branch, rule, evidence, self)
 
     def undocumented(self, sources: tuple[MergeSource, ...], *, when: str) -> list[Violation]:
         """BF601 for each merged branch whose type asks for a write-up it does not have."""

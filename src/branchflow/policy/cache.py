@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     Inputs = tuple[tuple[str, bytes | None], ...]
 
-_FORMAT = 4
+_FORMAT = 5  # bump when CompiledPolicy.to_data() or the entry layout changes
 MAX_VERDICTS = 512  # branches remembered per policy; the oldest go first
 
 

@@ -31,6 +31,7 @@ class BranchRule(NamedTuple):
     long_lived: bool
     rules: tuple[tuple[str, str], ...]  # rule id -> severity, for this type only
     documented_in: tuple[str, ...]  # globs a branch must change before it merges
+    merge_methods: tuple[str, ...] = ("merge",)  # how pull requests may land: merge, squash, rebase
 
     @property
     def example(self) -> str | None:
@@ -96,6 +97,7 @@ class CompiledPolicy(NamedTuple):
     tags: TagPolicy | None
     rules: tuple[tuple[str, str], ...]  # rule id -> severity, policy-wide
     stale_after_days: int
+    forks_into: tuple[str, ...] = ()  # types a pull request from a fork may be merged into
 
     def rule(self, type_name: str) -> BranchRule | None:
         for rule in self.branches:
@@ -150,7 +152,7 @@ class CompiledPolicy(NamedTuple):
 
     @classmethod
     def from_data(cls, data: tuple[Any, ...]) -> CompiledPolicy:
-        label, branches, exempt, tags, rules, stale_after_days = data
+        label, branches, exempt, tags, rules, stale_after_days, forks_into = data
         return cls(
             label,
             tuple(
@@ -160,6 +162,7 @@ class CompiledPolicy(NamedTuple):
             None if tags is None else TagPolicy(_patterns(tags[0]), *tags[1:]),
             rules,
             stale_after_days,
+            forks_into,
         )
 
     def severity(self, rule_id: str, type_name: str | None, default: str) -> str:

@@ -81,6 +81,7 @@ class PlaceholderSpec(StrictModel):
 
 Protected = Literal[False, True, "merges", "pull-request"]
 Severity = Literal["error", "warn", "off"]
+MergeMethod = Literal["merge", "squash", "rebase"]
 
 
 class BranchType(StrictModel):
@@ -115,6 +116,15 @@ class BranchType(StrictModel):
     long_lived: Annotated[
         bool, Field(description="A permanent branch (main, develop), never deleted.")
     ] = False
+    merge_methods: Annotated[
+        list[MergeMethod] | None,
+        Field(
+            description="How pull requests may land on a protected branch of this type: "
+            "'merge' (a merge commit), 'squash' (one commit, as GitHub's and GitLab's squash "
+            "merges write it), 'rebase' (the commits replayed by the platform). Default: all "
+            "three for 'pull-request' branches, 'merge' for the others."
+        ),
+    ] = None
     documented_in: Annotated[
         list[str],
         Field(
@@ -148,6 +158,18 @@ class TagRule(StrictModel):
         return list(self.pattern) if isinstance(self.pattern, list) else [self.pattern]
 
 
+class ForkRule(StrictModel):
+    """Pull requests from forks: branches of other owners, named as they please."""
+
+    into: Annotated[
+        list[str],
+        Field(
+            description="Types a pull request from a fork may be merged into. Default: where "
+            "the policy's first short-lived type (feature) may be merged."
+        ),
+    ]
+
+
 class FlowPolicy(StrictModel):
     """A branching model: branch types, the edges between them, and what is exempt."""
 
@@ -174,6 +196,10 @@ class FlowPolicy(StrictModel):
         ),
     ] = []
     tags: Annotated[TagRule | None, Field(description="The tag naming rule.")] = None
+    forks: Annotated[
+        ForkRule | None,
+        Field(description="Where pull requests from forks (other owners' branches) may go."),
+    ] = None
     rules: Annotated[
         dict[str, Severity],
         Field(description="Rule id (BF201) or name (protected-commit) -> error, warn or off."),
@@ -226,6 +252,7 @@ class FlowPolicy(StrictModel):
                 t.long_lived,
                 _rule_settings(t.rules),
                 tuple(t.documented_in),
+                _merge_methods(t),
             )
             for name, t in self.types().items()
         )
@@ -238,12 +265,30 @@ class FlowPolicy(StrictModel):
                 tuple(self.tags.on),
             )
         exempt = tuple((glob, glob_to_regex(glob)) for glob in self.exempt)
+        forks = tuple(self.forks.into) if self.forks is not None else _fork_targets(rules)
         return CompiledPolicy(
-            label, rules, exempt, tags, _rule_settings(self.rules), self.stale_after_days
+            label, rules, exempt, tags, _rule_settings(self.rules), self.stale_after_days, forks
         )
 
 
 Problem = tuple[tuple[str | int, ...], str]
+
+
+def _merge_methods(branch: BranchType) -> tuple[str, ...]:
+    if branch.merge_methods is not None:
+        return tuple(dict.fromkeys(branch.merge_methods))
+    if branch.protected == "pull-request":
+        return ("merge", "squash", "rebase")
+    return ("merge",)
+
+
+def _fork_targets(rules: tuple[BranchRule, ...]) -> tuple[str, ...]:
+    """Where the first short-lived type goes (feature: develop); without one, the
+    long-lived branches that are not protected (solo's dev)."""
+    for rule in rules:
+        if not rule.long_lived and rule.into:
+            return rule.into
+    return tuple(r.name for r in rules if r.long_lived and not r.protection)
 
 
 def _rule_settings(settings: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -337,6 +382,15 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                     compile_template(spec, table)
                 except TemplateError as exc:
                     problems.append((loc, str(exc)))
+    if policy.forks is not None:
+        for i, target in enumerate(policy.forks.into):
+            if target not in types:
+                problems.append(
+                    (
+                        ("forks", "into", i),
+                        f"no branch type is named {target!r}{_did_you_mean(target, names)}",
+                    )
+                )
     if policy.tags is not None:
         for i, target in enumerate(policy.tags.on):
             if target not in types:

@@ -9,16 +9,6 @@ import pygit2
 from branchflow.repo.history import commit_at
 
 
-def default_branch_tip(repo: pygit2.Repository) -> str | None:
-    """The commit the repository's HEAD (its default branch) points at; None when unborn."""
-    try:
-        if repo.head_is_unborn:
-            return None
-        return str(repo.head.target)
-    except pygit2.GitError:
-        return None
-
-
 def read_committed(repo: pygit2.Repository, commit_id: str, path: str) -> bytes | None:
     """The bytes of ``path`` in the commit's tree, or None when there is no such file."""
     commit = commit_at(repo, commit_id)

@@ -31,6 +31,11 @@ def reflog_evidence(
 ) -> BaseEvidence | None:
     """``branch: Created from X`` in the branch's reflog, while it still holds.
 
+    A branch created from its own remote-tracking branch (``git switch feature/x`` in a
+    teammate's clone, ``git checkout -t``, ``git worktree add``) is a copy of a shared
+    branch: the line says where the copy came from, not where the branch was cut, so the
+    graph decides.
+
     ``is_ancestor(tip, commit)`` tells whether the branch still contains the commit it
     was created at; after a rebase onto another base it does not, and the reflog is stale.
     """
@@ -40,14 +45,16 @@ def reflog_evidence(
     source, entry = created
     if entry.new != tip and not is_ancestor(tip, entry.new):
         return None
-    for prefix in ("refs/heads/", "refs/remotes/"):
-        if source.startswith(prefix):
-            source = source[len(prefix) :]
-            break
+    if source.startswith("refs/remotes/"):
+        source = strip_remote(source[len("refs/remotes/") :], remotes)
+    elif source.startswith("refs/heads/"):
+        source = source[len("refs/heads/") :]
+    elif remotes and source.split("/", 1)[0] in remotes:
+        source = strip_remote(source, remotes)
     if any(c in source for c in "~^@:") or _is_commit_id(source):
         return None  # created from a revision, not a branch: let the graph decide
-    if remotes and source.split("/", 1)[0] in remotes:
-        source = strip_remote(source, remotes)
+    if source == branch:
+        return None  # a copy of the shared branch (git switch x, from origin/x): not a new one
     return BaseEvidence((source,), "reflog", f"reflog of {branch}: '{entry.message}'")
 
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import pygit2
 
+from branchflow.facts import NewCommit
 from branchflow.repo.inspect import refs_at
-from branchflow.repo.merge_message import MergeSource, parse_merge_message
+from branchflow.repo.merge_message import MergeSource, parse_merge_message, squash_source
 from branchflow.repo.refs import BranchTip
 
 PUSH_WALK_LIMIT = 10_000  # first-parent commits of one update examined at most
-
-
-class NewCommit(NamedTuple):
-    id: str
-    parents: tuple[str, ...]
-    summary: str  # first line of the message
-    sources: tuple[MergeSource, ...]  # for a merge: what it merged (message, else the refs)
 
 
 def commit_at(repo: pygit2.Repository, commit_id: str) -> pygit2.Commit | None:
@@ -67,11 +59,16 @@ def new_first_parent_commits(
         parents = tuple(str(p) for p in commit.parent_ids)
         message = commit.message or ""
         sources: tuple[MergeSource, ...] = ()
+        squashed = None
         if len(parents) > 1:
             sources = parse_merge_message(message, remotes) or tuple(
                 refs_at(repo, p, remotes) for p in parents[1:]
             )
-        out.append(NewCommit(str(commit.id), parents, message.split("\n", 1)[0], sources))
+        else:
+            squashed = squash_source(message)
+        committer = commit.committer.email if commit.committer is not None else ""
+        summary = message.split("\n", 1)[0]
+        out.append(NewCommit(str(commit.id), parents, summary, sources, squashed, committer))
     return out
 
 

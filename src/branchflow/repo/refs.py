@@ -15,7 +15,7 @@ from typing import NamedTuple
 from branchflow.errors import RepoError
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.gitcmd import GitJob, git_env
-from branchflow.repo.merge_message import strip_remote
+from branchflow.repo.merge_message import repository_owners, strip_remote
 from branchflow.repo.state import RepoLocation, decode
 
 
@@ -61,12 +61,17 @@ class RefSnapshot:
             branches = GitJob(["for-each-ref", _BRANCHES, "refs/heads", "refs/remotes"], cwd)
             tags = GitJob(["for-each-ref", _TAGS, "refs/tags"], cwd)
             remote_list = GitJob(["remote"], cwd)
+            urls = GitJob(["config", "--get-regexp", r"^remote\..*\.url$"], cwd)
         except OSError as exc:
             raise RepoError(f"cannot run git: {exc}") from None
         listing = branches.result()
         if listing is None:
             raise RepoError(f"cannot list the branches in {cwd}: {_why_listing_fails(cwd)}")
         self.remotes = tuple(decode(remote_list.result() or b"").split())
+        self.owners = repository_owners(
+            (line.partition(" ")[2] for line in decode(urls.result() or b"").splitlines()),
+            os.environ,
+        )
         refs = []
         for line in decode(listing).splitlines():
             target, kind, ref = line.split(" ", 2)
@@ -180,11 +185,20 @@ class Branches:
     The tips are given, or read on first use by ``read_tips`` (which subclasses provide).
     """
 
-    def __init__(self, policy: CompiledPolicy, tips: list[BranchTip] | None = None) -> None:
+    def __init__(
+        self,
+        policy: CompiledPolicy,
+        tips: list[BranchTip] | None = None,
+        owners: frozenset[str] | None = None,
+        tag_names: set[str] | None = None,
+    ) -> None:
         self.policy = policy
         self._tips = tips
+        self._owners = owners
+        self._tag_names = tag_names
         self._types: dict[str, BranchRule | None] = {}
         self._existing: dict[str, BranchTip | None] = {}
+        self._names: set[str] | None = None
         self._long_lived_prefixes = tuple(
             p.prefix for rule in policy.branches if rule.long_lived for p in rule.patterns
         )
@@ -194,6 +208,24 @@ class Branches:
 
     def read_tips(self) -> list[BranchTip]:
         return []
+
+    def read_owners(self) -> frozenset[str]:
+        return frozenset()
+
+    def read_tag_names(self) -> set[str]:
+        return set()
+
+    def has_tag(self, name: str) -> bool:
+        if self._tag_names is None:
+            self._tag_names = self.read_tag_names()
+        return name in self._tag_names
+
+    @property
+    def owners(self) -> frozenset[str]:
+        """Who the repository belongs to, lowercase (the owners in its remotes' URLs)."""
+        if self._owners is None:
+            self._owners = self.read_owners()
+        return self._owners
 
     @property
     def tips(self) -> list[BranchTip]:
@@ -244,6 +276,24 @@ class Branches:
                     break
         self._existing[type_name] = found
         return found
+
+    def has_branch(self, name: str) -> bool:
+        """Whether a local or remote-tracking branch has this name (hints avoid it)."""
+        if self._names is None:
+            self._names = {t.name for t in self.tips}
+        return name in self._names
+
+    def shown_name(self, name: str) -> str | None:
+        found = next((t for t in self.tips if t.name == name), None)
+        return found.shown if found is not None else None
+
+    def tip_of(self, name: str) -> str | None:
+        """The commit of a branch named as git does (develop, origin/develop)."""
+        return self.any_tip(name) or next((t.target for t in self.tips if t.shown == name), None)
+
+    def branch_of_type(self, type_name: str) -> str | None:
+        found = self.existing(type_name)
+        return found.shown if found is not None else None
 
     def existing_names(self, type_names: tuple[str, ...]) -> dict[str, str]:
         found = {name: self.existing(name) for name in type_names}
