@@ -62,6 +62,7 @@ class HistoryScan:
         self._joined: tuple[str, str, int, int, list[tuple[str, str, tuple[str, ...]]], int] | None
         self._joined = None
         self._theirs = False
+        self._existed = False  # below the join, a merge brought this branch (or its tag) in
 
     def commit(self, commit_id: str, summary: str, tip_of: tuple[str, ...]) -> None:
         """A commit with one parent, and the branches whose tip it is now."""
@@ -114,6 +115,8 @@ class HistoryScan:
         """A merge of one branch (the common case, decided without wording anything)."""
         if name == self.branch:  # the branch itself, from another clone (git pull): a sync
             self.merged_fine(into)
+            if self._joined is not None:
+                self._existed = True  # merged into the other branch: it was here before
             return
         fine = self._fine.get(name)
         if fine is None:
@@ -131,6 +134,8 @@ class HistoryScan:
         into: str | None = None,
     ) -> None:
         self.merged_fine(into)
+        if self._joined is not None and any(self._was_here(s) for s in sources):
+            self._existed = True
         if (
             len(sources) == 1
             and sources[0].kind == "branch"
@@ -176,12 +181,20 @@ class HistoryScan:
             self.found, self.untagged = self.found[:found], self.untagged[:untagged]
             if length:
                 self._end_run(onto=other)
-            elif not self._may_start_at(other):
+            elif self._existed or not self._may_start_at(other):
                 self.found.append(self._fast_forward(other, at))
             # else: the branch was created there (a test branch from develop), not moved
         elif self._run_length:
             self._end_run()
         return self.found + self.untagged
+
+    def _was_here(self, source: MergeSource) -> bool:
+        """Whether a merge below the join brought this branch in: the branch by name, or a
+        tag of the kind this branch carries (main's release tags merged into develop)."""
+        if source.kind == "branch":
+            return source.name == self.branch
+        tags = self.policy.tags
+        return source.kind == "tag" and tags is not None and self.rule.name in tags.on
 
     def _may_start_at(self, other: str) -> bool:
         """Whether a branch of this type may be created from ``other`` (any branch, when
