@@ -29,6 +29,14 @@ def _only_on_remote(session: RepoSession | None, name: str) -> str | None:
     return sorted(t.remote for t in tips if t.remote)[0]
 
 
+def _unrelated(session: RepoSession | None, name: str) -> bool:
+    """Whether an existing branch shares no history with the others (a site, a wiki)."""
+    tip = session.any_tip(name) if session is not None else None
+    if session is None or tip is None:
+        return False
+    return session.base_evidence(name, tip).source == "none"
+
+
 def run(args: argparse.Namespace) -> int:
     context = command_context(args)
     policy = context.loaded.policy
@@ -59,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         match, found = check_branch_name(
             policy, name, remote=_only_on_remote(session, name), refs=session or NO_REFS
         )
+        if found and found[0].rule.id == "BF101" and _unrelated(session, name):
+            match, found = check_branch_name(policy, name, unrelated=True)
         violations.extend(found)
         if match is None:
             continue
