@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit, git, run_branchflow
+from tests.conftest import commit, git, run_branchflow, run_unheard
 from tests.server.conftest import clone
 
 ZERO = "0" * 40
@@ -274,3 +274,26 @@ def test_policy_given_as_a_hook_argument(server_repo: Path, tmp_path: Path) -> N
     bad = run_hook_directly(server_repo, line, "pre-receive", "extra")
     assert bad.returncode == 2
     assert b"pre-receive takes no arguments" in bad.stderr
+
+
+def test_server_verdicts_stand_when_nobody_reads_them(server_repo: Path) -> None:
+    develop = server_ref(server_repo, "refs/heads/develop")
+    line = f"{ZERO} {develop} refs/heads/Bad_Name\n".encode()
+    env = {"GIT_DIR": "."}
+    calls = [
+        (("pre-receive",), line, 1),
+        (("update", "refs/heads/Bad_Name", ZERO, develop), b"", 1),
+        (("pre-receive", "--config", "missing.yaml"), line, 2),  # an error refuses too
+    ]
+    for args, stdin, expected in calls:
+        for closed in (("stderr",), ("stdout", "stderr")):
+            done = run_unheard(
+                server_repo, "branchflow", *args, stdin=stdin, closed=closed, env=env
+            )
+            assert done.returncode == expected, (args, closed)
+        done = run_unheard(
+            server_repo, "branchflow", *args, stdin=stdin, closed=("stdout",), env=env
+        )
+        assert done.returncode == expected, args
+        assert b"branchflow: " in done.stderr
+        assert b"Exception" not in done.stderr
