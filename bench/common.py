@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -52,8 +53,10 @@ def run_once(
     )
     assert proc.stdin is not None
     assert proc.stderr is not None
-    proc.stdin.write(stdin.encode())
-    proc.stdin.close()
+    with contextlib.suppress(BrokenPipeError):  # a hook may leave its input unread, as git allows
+        proc.stdin.write(stdin.encode())
+    with contextlib.suppress(BrokenPipeError):
+        proc.stdin.close()
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start

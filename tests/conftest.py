@@ -96,6 +96,32 @@ def run_branchflow(
     )
 
 
+def run_unheard(
+    cwd: Path,
+    *args: str,
+    stdin: bytes = b"",
+    closed: tuple[str, ...] = ("stdout", "stderr"),
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a command whose ``closed`` streams are pipes nobody reads: the read end is closed
+    before the command starts, so its every write there fails (EPIPE), every time. The
+    streams not closed are captured."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            args,
+            cwd=cwd,
+            input=stdin,
+            stdout=write_end if "stdout" in closed else subprocess.PIPE,
+            stderr=write_end if "stderr" in closed else subprocess.PIPE,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+
+
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository on main with one commit; the current directory is its root."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from branchflow.errors import EXIT_INTERNAL, BranchflowError
+from branchflow.streams import UnheardOutput
 
 TYPE_CHECKING = False  # mypy treats the name as true; hooks must not pay for `typing`
 if TYPE_CHECKING:
@@ -21,6 +22,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    # A verdict never depends on whether its message could be written: a write nobody can
+    # read is dropped and the command goes on (`branchflow explain | head -1` ends with 0
+    # because explain does, not because the pipe closed).
+    output = UnheardOutput()
+    try:
+        return _run(args)
+    finally:
+        output.restore()
+
+
+def _run(args: list[str]) -> int:
     try:
         if args[:1] == ["hook"]:
             from branchflow.hooks.run import run_hook
@@ -38,8 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0  # the reader went away (`branchflow explain | head`)
     except Exception as exc:  # the one place a bug becomes a message
         import os
         import traceback

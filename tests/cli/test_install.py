@@ -178,3 +178,125 @@ def test_reference_transaction_starts_branchflow_for_a_new_branch(repo: Path) ->
     done = run_script(repo, "prepared", f"{ZERO} {'b' * 40} refs/heads/feature/x\n")
     assert done.returncode == 1
     assert "/nonexistent/branchflow not found" in done.stderr
+
+
+def recorder(path: Path, record: Path, then: str = "exit 0") -> Path:
+    """A hook (or a stand-in for branchflow) that keeps the bytes it is given in ``record``."""
+    path.write_text(f'#!/bin/sh\ncat > "{record}"\n{then}\n')
+    path.chmod(0o755)
+    return path
+
+
+INPUTS = [
+    b"",
+    b"refs/heads/a 1111 refs/heads/a 2222\n",
+    b"line one\nline two\nline three\n",
+    b"no newline at the end",
+    b"ends with blank lines\n\n\n",
+]
+
+
+@pytest.mark.parametrize("stdin", INPUTS)
+@pytest.mark.parametrize(
+    ("hook", "args"),
+    [
+        ("pre-push", ("origin", "url")),
+        ("pre-receive", ()),
+        ("reference-transaction", ("committed",)),
+    ],
+)
+def test_chained_hook_and_branchflow_get_the_exact_input(
+    repo: Path, hook: str, args: tuple[str, ...], stdin: bytes
+) -> None:
+    hooks(repo).mkdir(exist_ok=True)
+    recorder(hooks(repo) / hook, repo.parent / "chained.bin")
+    run_branchflow(repo, "install", "--hook", hook)
+    stand_in = recorder(repo.parent / "branchflow", repo.parent / "branchflow.bin")
+    done = subprocess.run(
+        [str(hooks(repo) / hook), *args],
+        cwd=repo,
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, "BRANCHFLOW": str(stand_in)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (repo.parent / "chained.bin").read_bytes() == stdin
+    if hook != "reference-transaction":  # its committed state never starts branchflow
+        assert (repo.parent / "branchflow.bin").read_bytes() == stdin
+
+
+def test_reference_transaction_passes_a_creation_on_exactly(repo: Path) -> None:
+    hooks(repo).mkdir(exist_ok=True)
+    recorder(hooks(repo) / "reference-transaction", repo.parent / "chained.bin")
+    run_branchflow(repo, "install", "--hook", "reference-transaction")
+    stand_in = recorder(repo.parent / "branchflow", repo.parent / "branchflow.bin")
+    stdin = f"{ZERO} {'b' * 40} refs/heads/feature/x\n{ZERO} {'b' * 40} HEAD\n".encode()
+    done = subprocess.run(
+        [str(hooks(repo) / "reference-transaction"), "prepared"],
+        cwd=repo,
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, "BRANCHFLOW": str(stand_in)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (repo.parent / "chained.bin").read_bytes() == stdin
+    assert (repo.parent / "branchflow.bin").read_bytes() == stdin
+
+
+def test_a_real_push_reaches_both_hooks_byte_for_byte(flow_repo: Path) -> None:
+    """git's own pre-push input, for a push of two refs and for one with nothing to send,
+    reaches the chained hook and branchflow (which still judges it) unchanged."""
+    run_branchflow(flow_repo, "uninstall", "--hook", "pre-push")
+    record = flow_repo.parent
+    recorder(hooks(flow_repo) / "pre-push", record / "chained.bin")
+    run_branchflow(flow_repo, "install", "--hook", "pre-push")
+    stand_in = recorder(
+        record / "branchflow",
+        record / "branchflow.bin",
+        f'exec "{BRANCHFLOW}" "$@" < "{record / "branchflow.bin"}"',
+    )
+    env = {**os.environ, "BRANCHFLOW": str(stand_in)}
+    git(flow_repo, "switch", "-q", "-c", "feature/one", "develop")
+    commit(flow_repo, "one")
+    git(flow_repo, "switch", "-q", "-c", "feature/two", "develop")
+    commit(flow_repo, "two")
+    pushed = subprocess.run(
+        ["git", "push", "origin", "feature/one", "feature/two"],
+        cwd=flow_repo,
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert pushed.returncode == 0, pushed.stderr
+    sent = "".join(
+        f"refs/heads/{b} {git(flow_repo, 'rev-parse', b).stdout.strip()} refs/heads/{b} {ZERO}\n"
+        for b in ("feature/one", "feature/two")
+    ).encode()
+    assert (record / "chained.bin").read_bytes() == sent
+    assert (record / "branchflow.bin").read_bytes() == sent
+
+    nothing = subprocess.run(
+        ["git", "push", "origin", "feature/one"],
+        cwd=flow_repo,
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert nothing.returncode == 0, nothing.stderr
+    assert b"Everything up-to-date" in nothing.stderr
+    assert (record / "chained.bin").read_bytes() == b""
+    assert (record / "branchflow.bin").read_bytes() == b""
+
+    git(flow_repo, "-c", "core.hooksPath=/dev/null", "switch", "-q", "-c", "Bad_Name", "develop")
+    commit(flow_repo, "bad")
+    refused = subprocess.run(
+        ["git", "push", "origin", "Bad_Name"],
+        cwd=flow_repo,
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert b"BF101 branch-name" in refused.stderr

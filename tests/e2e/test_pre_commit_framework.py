@@ -148,3 +148,31 @@ def test_framework_merge_and_push_stages(framework_flow_repo: Path) -> None:
     assert code != 0
     assert "BF401 protected-delete: develop is a long-lived develop branch" in out
     assert "the pre-commit framework shows branchflow only" not in out
+
+
+def test_native_hook_in_front_of_the_framework_passes_its_input_on(
+    framework_flow_repo: Path,
+) -> None:
+    """pre-commit's own pre-push hook, chained behind `branchflow install`, reads git's
+    ref lines itself: a push with nothing to send gives it no line at all, not a blank one."""
+    repo = framework_flow_repo
+    installed = run_branchflow(repo, "install")
+    assert "the hook that was there runs first" in installed.stdout
+    code, out = run(repo, "git", "push", "origin", "develop")
+    assert code == 0, out
+    assert "Everything up-to-date" in out
+
+    git(repo, "switch", "-q", "-c", "feature/login", "develop")
+    (repo / "login.txt").write_text("login\n")
+    git(repo, "add", "login.txt")
+    git(repo, "commit", "-q", "-m", "login")
+    code, out = run(repo, "git", "push", "origin", "feature/login")
+    assert code == 0, out
+    assert "branchflow (push)" in out  # the framework ran its stage too
+    assert git(repo, "rev-parse", "-q", "--verify", "origin/feature/login", check=False).stdout
+
+    git(repo, "-c", "core.hooksPath=/dev/null", "switch", "-q", "-c", "Bad_Name", "develop")
+    git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", "bad")
+    code, out = run(repo, "git", "push", "origin", "Bad_Name")
+    assert code != 0
+    assert "BF101 branch-name" in out

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit, git, run_branchflow
+from tests.conftest import commit, git, run_branchflow, run_unheard
 from tests.server.conftest import clone
 
 ZERO = "0" * 40
@@ -274,3 +274,52 @@ def test_policy_given_as_a_hook_argument(server_repo: Path, tmp_path: Path) -> N
     bad = run_hook_directly(server_repo, line, "pre-receive", "extra")
     assert bad.returncode == 2
     assert b"pre-receive takes no arguments" in bad.stderr
+
+
+def test_server_verdicts_stand_when_nobody_reads_them(server_repo: Path) -> None:
+    develop = server_ref(server_repo, "refs/heads/develop")
+    line = f"{ZERO} {develop} refs/heads/Bad_Name\n".encode()
+    env = {"GIT_DIR": "."}
+    calls = [
+        (("pre-receive",), line, 1),
+        (("update", "refs/heads/Bad_Name", ZERO, develop), b"", 1),
+        (("pre-receive", "--config", "missing.yaml"), line, 2),  # an error refuses too
+    ]
+    for args, stdin, expected in calls:
+        for closed in (("stderr",), ("stdout", "stderr")):
+            done = run_unheard(
+                server_repo, "branchflow", *args, stdin=stdin, closed=closed, env=env
+            )
+            assert done.returncode == expected, (args, closed)
+        done = run_unheard(
+            server_repo, "branchflow", *args, stdin=stdin, closed=("stdout",), env=env
+        )
+        assert done.returncode == expected, args
+        assert b"branchflow: " in done.stderr
+        assert b"Exception" not in done.stderr
+
+
+def test_update_hook_refuses_only_its_own_ref(server_repo: Path, tmp_path: Path) -> None:
+    """With the per-ref update hook instead of pre-receive, a push of a good and a bad ref
+    lands the good one, and the refusal speaks only of the bad one."""
+    run_branchflow(server_repo, "uninstall")
+    installed = run_branchflow(server_repo, "install", "--hook", "update")
+    assert installed.returncode == 0, installed.stderr
+    assert not (server_repo / "hooks" / "pre-receive").exists()
+    client = clone(f"file://{server_repo}", tmp_path / "client")
+    git(client, "switch", "-q", "-c", "feature/good", "develop")
+    commit(client, "good")
+    git(client, "switch", "-q", "-c", "Bad_Name", "develop")
+    commit(client, "bad")
+    done = push(client, "feature/good", "Bad_Name")
+    assert done.returncode != 0
+    err = done.stderr
+    assert "remote: branchflow: Bad_Name: BF101 branch-name" in err
+    assert (
+        "remote: branchflow: refs/heads/Bad_Name refused: it breaks preset 'gitflow'; "
+        "the other refs of this push are judged on their own"
+    ) in err
+    assert "nothing was updated" not in err
+    assert "push rejected" not in err
+    assert server_ref(server_repo, "refs/heads/feature/good")
+    assert not server_ref(server_repo, "refs/heads/Bad_Name")

@@ -1,9 +1,10 @@
 """Server side: pre-receive (all refs of a push together) and update (one ref).
 
 git runs them in the bare repository with ``<old> <new> <ref>`` lines on stdin
-(pre-receive) or as arguments (update); a non-zero exit rejects the push, and
-what they print reaches the pusher prefixed ``remote:``. The pushed objects are
-still in quarantine (``repo.inspect.open_repository`` sees them).
+(pre-receive) or as arguments (update); a non-zero exit rejects the whole push
+(pre-receive) or that one ref (update), and what they print reaches the pusher
+prefixed ``remote:``. The pushed objects are still in quarantine
+(``repo.inspect.open_repository`` sees them).
 
 The policy: ``--config`` (a hook argument) or BRANCHFLOW_CONFIG, else ``--preset``,
 else the policy committed on the default branch as it is before this push (a
@@ -195,7 +196,8 @@ def _pushed_policy(
 
 def judge_received(
     config: str | None, preset: str | None, updates: list[RefUpdate], bad: list[str]
-) -> int:
+) -> tuple[list[Violation], str]:
+    """What is wrong with the received updates (printed), and the label of the policy."""
     location = locate()
     if location is None:
         raise RepoError("not inside a git repository")
@@ -224,11 +226,7 @@ def judge_received(
     out += judge_push(session, readable, None, platform_merge=platform_merge())
     out = judge(loaded.policy, out)
     print_violations(out)
-    if blocking(out):
-        refs = len({v.ref for v in out if v.severity == "error"})
-        note(f"push rejected: {refs} ref(s) break {loaded.policy.label}; nothing was updated")
-        return EXIT_VIOLATION
-    return EXIT_OK
+    return out, loaded.policy.label
 
 
 def platform_merge() -> bool:
@@ -247,10 +245,22 @@ def _readable(repo: pygit2.Repository, object_id: str) -> bool:
 
 def run_pre_receive(config: str | None, preset: str | None) -> int:
     updates, bad = parse_receive_lines(sys.stdin.buffer.read())
-    return judge_received(config, preset, updates, bad)
+    out, label = judge_received(config, preset, updates, bad)
+    if not blocking(out):
+        return EXIT_OK
+    refs = len({v.ref for v in out if v.severity == "error"})
+    note(f"push rejected: {refs} ref(s) break {label}; nothing was updated")
+    return EXIT_VIOLATION
 
 
 def run_update(config: str | None, preset: str | None, ref: str, old: str, new: str) -> int:
-    if not (_is_id(old) and _is_id(new)):
-        return judge_received(config, preset, [], [f"{old} {new} {ref}"])
-    return judge_received(config, preset, [RefUpdate("", new, ref, old)], [])
+    """git runs it once per ref: a refusal refuses this ref only, and the other refs of the
+    push are updated or refused by their own runs."""
+    if _is_id(old) and _is_id(new):
+        out, label = judge_received(config, preset, [RefUpdate("", new, ref, old)], [])
+    else:
+        out, label = judge_received(config, preset, [], [f"{old} {new} {ref}"])
+    if not blocking(out):
+        return EXIT_OK
+    note(f"{ref} refused: it breaks {label}; the other refs of this push are judged on their own")
+    return EXIT_VIOLATION
