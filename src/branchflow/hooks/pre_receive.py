@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-import zlib
 
 import pygit2
 
@@ -23,16 +22,13 @@ from branchflow.checks.violation import Violation, blocking, judge, violation
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.hooks.push import RefUpdate, is_zero, judge_push
 from branchflow.hooks.session import RepoSession
-from branchflow.policy import cache
-from branchflow.policy.discover import PYPROJECT, ROOT_FILES
-from branchflow.policy.load import LoadedPolicy, build_policy, load_policy
-from branchflow.repo.committed import default_branch_tip, read_committed
+from branchflow.policy.committed import load_committed_policy
+from branchflow.policy.compiled import CompiledPolicy
+from branchflow.policy.load import load_policy
+from branchflow.repo.committed import commit_files, default_branch_tip
 from branchflow.repo.inspect import open_repository
-from branchflow.repo.state import RepoLocation, decode, locate
+from branchflow.repo.state import decode, locate
 from branchflow.report import note, print_violations, shown
-
-MAX_EXTENDS = 10
-POLICY_FILES = (*ROOT_FILES, PYPROJECT)
 
 
 def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
@@ -51,74 +47,20 @@ def _is_id(text: str) -> bool:
     return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
-def materialize_policy(repo: pygit2.Repository, commit_id: str, root: str) -> bool:
-    """Write the commit's policy files (and the files they extend) under ``root``, where
-    discovery finds them; False when the commit has none."""
-    found = {name: read_committed(repo, commit_id, name) for name in POLICY_FILES}
-    os.makedirs(root, exist_ok=True)
-    for name, data in found.items():
-        path = os.path.join(root, name)
-        if data is None:
-            if os.path.exists(path):
-                os.unlink(path)
-        else:
-            _write_if_changed(path, data)
-    if not any(found.values()):
-        return False
-    from branchflow.policy.discover import discover  # YAML and TOML only when a policy is there
-    from branchflow.policy.layers import extends_path, read_layer
-
-    chosen = discover(root)
-    if chosen.path is None:
-        return True
-    layer = read_layer(chosen.path, chosen.path, pyproject=chosen.pyproject)
-    for _ in range(MAX_EXTENDS):
-        target = extends_path(layer.data.get("extends"))
-        relative = os.path.relpath(os.path.dirname(layer.path), root)
-        name = os.path.normpath(os.path.join(relative, target)) if target else ""
-        data = read_committed(repo, commit_id, name) if name and not name.startswith("..") else None
-        if data is None:
-            break
-        path = os.path.join(root, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        _write_if_changed(path, data)
-        layer = read_layer(path, name)
-    return True
-
-
-def _write_if_changed(path: str, data: bytes) -> None:
-    if cache.read_bytes(path) != data:
-        with open(path, "wb") as f:
-            f.write(data)
-
-
-def _server_dir(location: RepoLocation, what: str) -> str:
-    """A folder of the user's cache for this repository (never inside the repository); a
-    fresh temporary one when the cache is turned off."""
-    base = cache.cache_dir()
-    if base is None:
-        import tempfile
-
-        return tempfile.mkdtemp(prefix=f"branchflow-{what}-")
-    key = zlib.crc32(os.path.realpath(location.git_dir).encode("utf-8", "surrogateescape"))
-    return os.path.join(base, "server", f"{key:08x}", what)
-
-
 def server_policy(
-    location: RepoLocation, repo: pygit2.Repository, config: str | None, preset: str | None
-) -> LoadedPolicy:
+    repo: pygit2.Repository, config: str | None, preset: str | None
+) -> CompiledPolicy:
+    """The policy named on the server, else the one committed on the default branch."""
     if config or preset or os.environ.get("BRANCHFLOW_CONFIG"):
-        return load_policy(None, config=config, preset=preset)
+        return load_policy(None, config=config, preset=preset).policy
     tip = default_branch_tip(repo)
-    root = _server_dir(location, "current")
-    if tip is None or not materialize_policy(repo, tip, root):
-        return load_policy(None)
-    return load_policy(root)
+    files = commit_files(repo, tip, repo.head.shorthand) if tip else None
+    if files is None:
+        return load_policy(None).policy
+    return load_committed_policy(files).policy
 
 
-def _pushed_policy(
-    location: RepoLocation, repo: pygit2.Repository, updates: list[RefUpdate]
-) -> list[Violation]:
+def _pushed_policy(repo: pygit2.Repository, updates: list[RefUpdate]) -> list[Violation]:
     """BF002: a push must not leave the default branch with a policy that does not load."""
     try:
         default = repo.references["HEAD"].target
@@ -128,11 +70,11 @@ def _pushed_policy(
     for update in updates:
         if update.remote_ref != default or is_zero(update.new):
             continue
-        root = _server_dir(location, "pushed")
+        files = commit_files(repo, update.new, update.new[:12])
         try:
-            if materialize_policy(repo, update.new, root):
-                build_policy(root)
-        except ConfigError as exc:
+            if files is not None:
+                load_committed_policy(files)
+        except (ConfigError, RepoError) as exc:
             out.append(
                 violation(
                     "BF002",
@@ -151,8 +93,8 @@ def judge_received(
     if location is None:
         raise RepoError("not inside a git repository")
     repo = open_repository(location)
-    loaded = server_policy(location, repo, config, preset)
-    session = RepoSession(location, loaded.policy, repo)
+    policy = server_policy(repo, config, preset)
+    session = RepoSession(location, policy, repo)
     out: list[Violation] = [
         violation("BF001", shown(line[:80]), "a line of the push is not '<old> <new> <ref>'")
         for line in bad
@@ -169,13 +111,13 @@ def judge_received(
                     f"the pushed object {update.new[:12]} is not in the repository",
                 )
             )
-    out += _pushed_policy(location, repo, readable)
+    out += _pushed_policy(repo, readable)
     out += judge_push(session, readable, None, platform_merge=platform_merge())
-    out = judge(loaded.policy, out)
+    out = judge(policy, out)
     print_violations(out)
     if blocking(out):
         refs = len({v.ref for v in out if v.severity == "error"})
-        note(f"push rejected: {refs} ref(s) break {loaded.policy.label}; nothing was updated")
+        note(f"push rejected: {refs} ref(s) break {policy.label}; nothing was updated")
         return EXIT_VIOLATION
     return EXIT_OK
 
