@@ -41,9 +41,10 @@ def to_json(violations: list[Violation], context: Mapping[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def to_sarif(violations: list[Violation], artifact: str | None = None) -> str:
-    """One SARIF run; each result names its ref as a logical location, and the policy file
-    (when there is one) as the physical one code-scanning tools need."""
+def to_sarif(violations: list[Violation], artifact: str) -> str:
+    """One SARIF run; each result names its ref as a logical location, and ``artifact`` (a
+    file of the repository, relative to its root: the policy file when there is one) as the
+    physical location code scanning requires."""
     rules = list(RULES.values())
     index = {rule.id: n for n, rule in enumerate(rules)}
     results = []
@@ -51,9 +52,10 @@ def to_sarif(violations: list[Violation], artifact: str | None = None) -> str:
         text = shown(v.message) + "".join(f"\n{shown(d)}" for d in v.details)
         if v.hint:
             text += f"\nhint: {shown(str(v.hint))}"
-        location: dict[str, Any] = {"logicalLocations": [{"name": shown(v.ref)}]}
-        if artifact:
-            location["physicalLocation"] = {"artifactLocation": {"uri": artifact}}
+        location = {
+            "physicalLocation": {"artifactLocation": {"uri": artifact}},
+            "logicalLocations": [{"name": shown(v.ref)}],
+        }
         results.append(
             {
                 "ruleId": v.rule.id,

@@ -1,4 +1,4 @@
-"""Which CI system is running, and what it says about the pull request being built.
+"""Which CI system is running, and what it says about the pull request, branch or tag being built.
 
 Each provider names a pull request's source and target branches in its own
 environment variables, and clones shallowly by default in its own way; the
@@ -19,6 +19,8 @@ class Build(NamedTuple):
     source_commit: str | None  # the source branch's commit, when the provider says
     branch: str | None  # the branch a non-pull-request build is for
     unshallow: str  # how to make this provider clone the whole history
+    target_commit: str | None = None  # the target branch's commit, when the provider says
+    tag: str | None = None  # the tag a tag build is for
 
 
 def _strip_heads(name: str | None) -> str | None:
@@ -27,26 +29,37 @@ def _strip_heads(name: str | None) -> str | None:
     return name[len("refs/heads/") :] if name.startswith("refs/heads/") else name
 
 
+def _tag_of(ref: str | None) -> str | None:
+    if not ref or not ref.startswith("refs/tags/"):
+        return None
+    return ref[len("refs/tags/") :] or None
+
+
+def _github_pull_request(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The head and base commits the event that started the run names."""
+    try:
+        with open(env.get("GITHUB_EVENT_PATH", ""), encoding="utf-8") as f:
+            pull_request = json.load(f)["pull_request"]
+        head, base = pull_request["head"]["sha"], pull_request["base"]["sha"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, None
+    return (head if isinstance(head, str) else None), (base if isinstance(base, str) else None)
+
+
 def _github(env: Mapping[str, str]) -> Build:
     source = env.get("GITHUB_HEAD_REF") or None
-    commit = None
-    event = env.get("GITHUB_EVENT_PATH")
-    if source and event:
-        try:
-            with open(event, encoding="utf-8") as f:
-                commit = json.load(f)["pull_request"]["head"]["sha"]
-        except (OSError, ValueError, KeyError, TypeError):
-            commit = None
-    branch = (
-        env.get("GITHUB_REF_NAME") if env.get("GITHUB_REF", "").startswith("refs/heads/") else None
-    )
+    head, base = _github_pull_request(env) if source else (None, None)
+    ref = env.get("GITHUB_REF", "")
+    branch = _strip_heads(ref) if ref.startswith("refs/heads/") else None
     return Build(
         "github",
         source,
         env.get("GITHUB_BASE_REF") or None,
-        commit,
+        head,
         None if source else branch,
         "with actions/checkout, set `fetch-depth: 0`",
+        base,
+        None if source else _tag_of(ref),
     )
 
 
@@ -59,6 +72,8 @@ def _gitlab(env: Mapping[str, str]) -> Build:
         env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or None,
         None if source else env.get("CI_COMMIT_BRANCH") or None,
         "set the job's `variables: GIT_DEPTH: 0`",
+        env.get("CI_MERGE_REQUEST_TARGET_BRANCH_SHA") or None,
+        None if source else env.get("CI_COMMIT_TAG") or None,
     )
 
 
@@ -72,30 +87,39 @@ def _bitbucket(env: Mapping[str, str]) -> Build:
         env.get("BITBUCKET_COMMIT") or None,
         None if pull_request else branch,
         "set `clone: depth: full` in bitbucket-pipelines.yml",
+        None,
+        None if pull_request else env.get("BITBUCKET_TAG") or None,
     )
 
 
 def _azure(env: Mapping[str, str]) -> Build:
     source = _strip_heads(env.get("SYSTEM_PULLREQUEST_SOURCEBRANCH"))
+    built = env.get("BUILD_SOURCEBRANCH")
+    tag = None if source else _tag_of(built)
     return Build(
         "azure",
         source,
         _strip_heads(env.get("SYSTEM_PULLREQUEST_TARGETBRANCH")),
         env.get("SYSTEM_PULLREQUEST_SOURCECOMMITID") or None,
-        None if source else _strip_heads(env.get("BUILD_SOURCEBRANCH")),
+        None if source or tag else _strip_heads(built),
         "add `- checkout: self` with `fetchDepth: 0` to the pipeline",
+        None,
+        tag,
     )
 
 
 def _jenkins(env: Mapping[str, str]) -> Build:
     source = env.get("CHANGE_BRANCH") or None
+    tag = None if source else env.get("TAG_NAME") or None
     return Build(
         "jenkins",
         source,
         env.get("CHANGE_TARGET") or None,
         None,
-        None if source else env.get("BRANCH_NAME") or None,
+        None if source or tag else env.get("BRANCH_NAME") or None,  # a tag build names it too
         "turn off the shallow clone in the job's checkout (CloneOption shallow: false)",
+        None,
+        tag,
     )
 
 

@@ -144,6 +144,25 @@ def test_json_and_sarif(history: Path) -> None:
     assert len(sarif["runs"][0]["results"]) == 8
 
 
+def sarif_uris(repo: Path) -> set[str]:
+    """The physical location of every SARIF result, each checked to be a file of ``repo``."""
+    results = json.loads(audit(repo, "--format", "sarif").stdout)["runs"][0]["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert results
+    assert all((repo / uri).is_file() for uri in uris), uris
+    return uris
+
+
+def test_sarif_results_name_a_file_of_the_repository(history: Path) -> None:
+    assert sarif_uris(history) == {"README.md"}
+    (history / ".pre-commit-config.yaml").write_text("repos: []\n")
+    assert sarif_uris(history) == {"README.md"}
+    (history / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert sarif_uris(history) == {"pyproject.toml"}
+    (history / ".branchflow.yml").write_text("extends: gitflow\n")
+    assert sarif_uris(history) == {".branchflow.yml"}
+
+
 def test_baseline_holds_a_team_only_to_new_findings(history: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     first = audit(history, "--baseline", str(baseline))

@@ -139,6 +139,29 @@ def test_a_broken_policy_cannot_land_on_the_default_branch(client: Path, server_
     assert "unknown key 'branchs'; did you mean 'branches'?" in done.stderr
 
 
+@pytest.mark.parametrize("extends", ["{outside}", "../../outside.yaml", "/etc/passwd"])
+def test_a_pushed_policy_reads_nothing_outside_its_commit(
+    client: Path, server_repo: Path, extends: str
+) -> None:
+    outside = server_repo.parent.parent / "outside.yaml"  # beside the server's folder
+    outside.write_text("extends: gitflow\n")  # loads fine: reading it would be the bug
+    value = extends.replace("{outside}", str(outside))
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "develop")
+    (client / ".branchflow.yaml").write_text(f"extends: {value}\n")
+    git(client, "add", ".branchflow.yaml")
+    git(client, "commit", "-q", "-m", "policy from elsewhere")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0")
+    done = push(client, "main")
+    assert done.returncode != 0
+    assert "BF002 policy-file: the policy this push puts on the default branch does not load" in (
+        done.stderr
+    )
+    assert f":.branchflow.yaml: extends: {value!r} " in done.stderr
+    assert "a committed policy extends only a preset or a file of its own commit" in done.stderr
+    assert "root:" not in done.stderr
+
+
 def test_policy_from_the_server_environment(
     server_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -32,7 +32,7 @@ from branchflow.checks.names import check_branch_name
 from branchflow.checks.push import PLATFORM_COMMITTERS
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, blocking, judge
-from branchflow.commands.context import command_context
+from branchflow.commands.context import command_context, policy_file, report_file
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError, UsageError
 from branchflow.formats import to_json, to_sarif
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
@@ -422,7 +422,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(violations, context_data))
     elif args.format == "sarif":
-        print(to_sarif(violations))
+        print(to_sarif(violations, report_file(context.root, policy_file(context.root, args))))
     else:
         print_violations(violations, sys.stdout)
         errors = sum(1 for v in violations if v.severity == "error")

@@ -1,11 +1,13 @@
-"""``branchflow ci``: judge the pull request (or branch) a CI pipeline is building.
+"""``branchflow ci``: judge the pull request, branch or tag a CI pipeline is building.
 
 The provider is detected from the environment (GitHub Actions, GitLab CI,
 Bitbucket Pipelines, Azure Pipelines, Jenkins); ``--source``/``--target``
 name them anywhere else. Checked: the source branch's name, that it may be
-merged into the target, and that it was created from an allowed base. CI
-clones are often shallow: then the base cannot be told, and the message says
-how to make this provider fetch the history.
+merged into the target, that it was created from an allowed base, and that it
+documents its experiments when its type asks (BF601); for a tag build, the
+tag's name. A pull request is judged by the policy on its target branch
+(``commands.ci_policy``). CI clones are often shallow: then the base cannot be
+told, and the message says how to make this provider fetch the history.
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from typing import Any
 from branchflow.checks.hints import words
 from branchflow.checks.merges import check_merge
 from branchflow.checks.names import check_branch_name
+from branchflow.checks.tags import check_tag
 from branchflow.checks.violation import Violation, blocking, judge
-from branchflow.commands.context import command_context
+from branchflow.commands.ci_policy import choose_policy, find_target
+from branchflow.commands.context import report_file, work_root
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError, UsageError
 from branchflow.formats import github_annotations, to_json, to_sarif
 from branchflow.hooks.session import RepoSession
+from branchflow.policy.compiled import Match
 from branchflow.providers import Build, detect
 from branchflow.repo.history import commit_at
+from branchflow.repo.inspect import open_repository
 from branchflow.repo.merge_message import MergeSource
+from branchflow.repo.state import locate
 from branchflow.report import note, print_violations
 
 
@@ -62,35 +69,16 @@ def source_tip(session: RepoSession, build: Build, branch: str) -> str | None:
     return str(head.id)
 
 
-def judge_build(session: RepoSession, build: Build) -> list[Violation]:
-    policy = session.policy
+def judge_build(session: RepoSession, build: Build, target: str | None) -> list[Violation]:
+    """``target``: the target branch's commit, when this clone has it."""
     branch = build.source or build.branch
     if branch is None:
-        return []
-    match, out = check_branch_name(policy, branch)
+        return judge_tag(session, build.tag) if build.tag else []
+    match, out = check_branch_name(session.policy, branch)
     if match is None or match.rule is None:
         return out
     if build.source and build.target:
-        target = policy.classify(build.target)
-        if target is not None and target.rule is not None:
-            allowed = [
-                r.name for r in policy.branches if policy.merge_allowed(match.rule.name, r.name)
-            ]
-            retarget_tip = next(filter(None, (session.existing(t) for t in allowed)), None)
-            retarget = retarget_tip.name if retarget_tip is not None else None
-            fix = words(
-                f"change the pull request's target branch to {retarget}"
-                if retarget
-                else "close the pull request; this merge is not part of the flow"
-            )
-            out += check_merge(
-                policy,
-                build.target,
-                target.rule,
-                (MergeSource(branch, "branch"),),
-                fix=fix,
-                refs=session,
-            )
+        out += _judge_direction(session, branch, match, build.target)
     tip = source_tip(session, build, branch)
     _, found = session.check_base(branch, match, tip)
     out += [
@@ -99,44 +87,89 @@ def judge_build(session: RepoSession, build: Build) -> list[Violation]:
         else v
         for v in found
     ]
+    if build.source and target and tip and match.rule.documented_in:
+        out += session.documented(branch, match.rule, tip, target, when="merged")
     return out
 
 
+def _judge_direction(
+    session: RepoSession, branch: str, match: Match, target_name: str
+) -> list[Violation]:
+    policy = session.policy
+    target = policy.classify(target_name)
+    if match.rule is None or target is None or target.rule is None:
+        return []
+    allowed = [r.name for r in policy.branches if policy.merge_allowed(match.rule.name, r.name)]
+    retarget_tip = next(filter(None, (session.existing(t) for t in allowed)), None)
+    fix = words(
+        f"change the pull request's target branch to {retarget_tip.name}"
+        if retarget_tip is not None
+        else "close the pull request; this merge is not part of the flow"
+    )
+    return check_merge(
+        policy, target_name, target.rule, (MergeSource(branch, "branch"),), fix=fix, refs=session
+    )
+
+
+def judge_tag(session: RepoSession, tag: str) -> list[Violation]:
+    """A tag build: the tag's name (BF501). Where the tag points is for the push and the
+    audit to judge: a CI clone may lack the branches that would tell."""
+    commit = session.tag_commit(tag) or "HEAD"
+    found = check_tag(session.policy, tag, commit, on_types=set(), releases=[])
+    return [v for v in found if v.rule.id == "BF501"]
+
+
+def _what(build: Build) -> str | None:
+    if build.source:
+        return f"{build.source} -> {build.target}" if build.target else build.source
+    if build.branch:
+        return build.branch
+    return f"tag {build.tag}" if build.tag else None
+
+
 def run(args: argparse.Namespace) -> int:
-    context = command_context(args)
-    if context.location is None:
+    location = locate()
+    if location is None:
         raise RepoError("not inside a git repository; run branchflow ci in the checked-out repo")
+    root = work_root(location)
     build = _build(args)
-    session = RepoSession(context.location, context.loaded.policy)
-    if session.repo.is_shallow:
+    repo = open_repository(location)
+    target = find_target(repo, build)
+    chosen = choose_policy(args, root, build, target)
+    session = RepoSession(location, chosen.policy, repo)
+    for line in (chosen.said, *chosen.notes):
+        note(line)
+    if repo.is_shallow:
         note(
             f"this {build.provider} clone is shallow, so a branch's base cannot be told; "
             f"to fix: {build.unshallow}"
         )
-    violations = judge(context.loaded.policy, judge_build(session, build))
+    target_commit = target.files.commit if target else None
+    violations = judge(chosen.policy, judge_build(session, build, target_commit))
     data: dict[str, Any] = {
         "provider": build.provider,
         "source": build.source,
         "target": build.target,
         "branch": build.branch,
-        "policy": context.loaded.policy.label,
+        "tag": build.tag,
+        "policy": chosen.policy.label,
+        "policy_source": chosen.source,
     }
     if args.format == "json":
         print(to_json(violations, data))
     elif args.format == "sarif":
-        print(to_sarif(violations, _policy_file(context.root)))
+        print(to_sarif(violations, report_file(root, chosen.file)))
     else:
-        what = f"{build.source} -> {build.target}" if build.source else build.branch
-        print_violations(violations)
-        if build.provider == "github" and violations:
-            print(github_annotations(violations))
-        if not violations:
-            note(f"{build.provider}: {what}: ok under {context.loaded.policy.label}")
+        _print_text(build, violations, chosen.policy.label)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
 
 
-def _policy_file(root: str) -> str | None:
-    for name in (".branchflow.yaml", ".branchflow.yml", ".branchflow.toml", "pyproject.toml"):
-        if os.path.isfile(os.path.join(root, name)):
-            return name
-    return None
+def _print_text(build: Build, violations: list[Violation], label: str) -> None:
+    what = _what(build)
+    print_violations(violations)
+    if build.provider == "github" and violations:
+        print(github_annotations(violations))
+    if what is None:
+        note(f"{build.provider}: the build names no pull request, branch or tag; nothing to check")
+    elif not violations:
+        note(f"{build.provider}: {what}: ok under {label}")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import zlib
 
 import pygit2
 
@@ -25,16 +24,13 @@ from branchflow.checks.violation import Violation, blocking, judge, violation
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.hooks.push import RefUpdate, is_zero, judge_push
 from branchflow.hooks.session import RepoSession
-from branchflow.policy import cache
-from branchflow.policy.discover import PYPROJECT, ROOT_FILES
-from branchflow.policy.load import LoadedPolicy, build_policy, load_policy
-from branchflow.repo.committed import read_committed
+from branchflow.policy.committed import load_committed_policy
+from branchflow.policy.compiled import CompiledPolicy
+from branchflow.policy.load import load_policy
+from branchflow.repo.committed import commit_files
 from branchflow.repo.inspect import open_repository
-from branchflow.repo.state import RepoLocation, decode, locate
+from branchflow.repo.state import decode, locate
 from branchflow.report import note, print_violations, shown
-
-MAX_EXTENDS = 10
-POLICY_FILES = (*ROOT_FILES, PYPROJECT)
 
 
 def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
@@ -51,59 +47,6 @@ def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
 
 def _is_id(text: str) -> bool:
     return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
-
-
-def materialize_policy(repo: pygit2.Repository, commit_id: str, root: str) -> bool:
-    """Write the commit's policy files (and the files they extend) under ``root``, where
-    discovery finds them; False when the commit has none."""
-    found = {name: read_committed(repo, commit_id, name) for name in POLICY_FILES}
-    os.makedirs(root, exist_ok=True)
-    for name, data in found.items():
-        path = os.path.join(root, name)
-        if data is None:
-            if os.path.exists(path):
-                os.unlink(path)
-        else:
-            _write_if_changed(path, data)
-    if not any(found.values()):
-        return False
-    from branchflow.policy.discover import discover  # YAML and TOML only when a policy is there
-    from branchflow.policy.layers import extends_path, read_layer
-
-    chosen = discover(root)
-    if chosen.path is None:
-        return True
-    layer = read_layer(chosen.path, chosen.path, pyproject=chosen.pyproject)
-    for _ in range(MAX_EXTENDS):
-        target = extends_path(layer.data.get("extends"))
-        relative = os.path.relpath(os.path.dirname(layer.path), root)
-        name = os.path.normpath(os.path.join(relative, target)) if target else ""
-        data = read_committed(repo, commit_id, name) if name and not name.startswith("..") else None
-        if data is None:
-            break
-        path = os.path.join(root, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        _write_if_changed(path, data)
-        layer = read_layer(path, name)
-    return True
-
-
-def _write_if_changed(path: str, data: bytes) -> None:
-    if cache.read_bytes(path) != data:
-        with open(path, "wb") as f:
-            f.write(data)
-
-
-def _server_dir(location: RepoLocation, what: str) -> str:
-    """A folder of the user's cache for this repository (never inside the repository); a
-    fresh temporary one when the cache is turned off."""
-    base = cache.cache_dir()
-    if base is None:
-        import tempfile
-
-        return tempfile.mkdtemp(prefix=f"branchflow-{what}-")
-    key = zlib.crc32(os.path.realpath(location.git_dir).encode("utf-8", "surrogateescape"))
-    return os.path.join(base, "server", f"{key:08x}", what)
 
 
 FALLBACK_BRANCHES = ("main", "master")
@@ -131,35 +74,32 @@ def policy_branch(repo: pygit2.Repository, updates: list[RefUpdate]) -> tuple[st
 
 
 def server_policy(
-    location: RepoLocation,
-    repo: pygit2.Repository,
-    config: str | None,
-    preset: str | None,
-    updates: list[RefUpdate],
-) -> tuple[LoadedPolicy, str]:
-    """The policy, and where it came from when that needs saying (else "")."""
+    repo: pygit2.Repository, config: str | None, preset: str | None, updates: list[RefUpdate]
+) -> tuple[CompiledPolicy, str]:
+    """The policy named on the server, else the one committed on the branch that rules
+    (``policy_branch``); and where it came from, when that needs saying (else "")."""
     if config or preset or os.environ.get("BRANCHFLOW_CONFIG"):
-        return load_policy(None, config=config, preset=preset), ""
+        return load_policy(None, config=config, preset=preset).policy, ""
     tip, ref = policy_branch(repo, updates)
     branch = ref.removeprefix("refs/heads/")
-    root = _server_dir(location, "current")
-    if tip is None or not materialize_policy(repo, tip, root):
-        loaded = load_policy(None)
+    files = commit_files(repo, tip, branch) if tip else None
+    committed = load_committed_policy(files) if files is not None else None
+    if committed is None or committed.file is None:
+        policy = committed.policy if committed is not None else load_policy(None).policy
         if tip is not None and _is_head(repo, ref):
-            return loaded, ""  # the documented default, on the default branch
+            return policy, ""  # the documented default, on the default branch
         where = (
             f"no policy is committed on {branch}"
             if tip
             else f"neither the default branch nor {' or '.join(FALLBACK_BRANCHES)} exists yet"
         )
-        return loaded, f"{where}; judged by {loaded.policy.label}"
-    loaded = load_policy(root)
+        return policy, f"{where}; judged by {policy.label}"
     said = ""
     if tip == next((u.new for u in updates if u.remote_ref == ref), None):
         said = f"the repository is empty: judged by the policy this push brings on {branch}"
     elif not _is_head(repo, ref):
         said = f"the default branch does not exist: judged by the policy committed on {branch}"
-    return loaded, said
+    return committed.policy, said
 
 
 def _is_head(repo: pygit2.Repository, ref: str) -> bool:
@@ -169,20 +109,18 @@ def _is_head(repo: pygit2.Repository, ref: str) -> bool:
         return False
 
 
-def _pushed_policy(
-    location: RepoLocation, repo: pygit2.Repository, updates: list[RefUpdate], ref: str
-) -> list[Violation]:
+def _pushed_policy(repo: pygit2.Repository, updates: list[RefUpdate], ref: str) -> list[Violation]:
     """BF002: a push must not leave the branch whose policy rules (``ref``) with a policy
     that does not load."""
     out = []
     for update in updates:
         if update.remote_ref != ref or is_zero(update.new):
             continue
-        root = _server_dir(location, "pushed")
+        files = commit_files(repo, update.new, update.new[:12])
         try:
-            if materialize_policy(repo, update.new, root):
-                build_policy(root)
-        except ConfigError as exc:
+            if files is not None:
+                load_committed_policy(files)
+        except (ConfigError, RepoError) as exc:
             out.append(
                 violation(
                     "BF002",
@@ -202,10 +140,10 @@ def judge_received(
     if location is None:
         raise RepoError("not inside a git repository")
     repo = open_repository(location)
-    loaded, said = server_policy(location, repo, config, preset, updates)
+    policy, said = server_policy(repo, config, preset, updates)
     if said:
         note(said)
-    session = RepoSession(location, loaded.policy, repo)
+    session = RepoSession(location, policy, repo)
     out: list[Violation] = [
         violation("BF001", shown(line[:80]), "a line of the push is not '<old> <new> <ref>'")
         for line in bad
@@ -222,11 +160,11 @@ def judge_received(
                     f"the pushed object {update.new[:12]} is not in the repository",
                 )
             )
-    out += _pushed_policy(location, repo, readable, policy_branch(repo, updates)[1])
+    out += _pushed_policy(repo, readable, policy_branch(repo, updates)[1])
     out += judge_push(session, readable, None, platform_merge=platform_merge())
-    out = judge(loaded.policy, out)
+    out = judge(policy, out)
     print_violations(out)
-    return out, loaded.policy.label
+    return out, policy.label
 
 
 def platform_merge() -> bool:

@@ -10,7 +10,6 @@ from typing import NamedTuple
 
 import pygit2
 
-from branchflow.checks.docs import check_documented
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.push import (
     check_deletion,
@@ -24,10 +23,8 @@ from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, Match
 from branchflow.repo.history import (
     branches_at,
-    changed_paths,
     contains,
     has_commit,
-    merge_base,
     new_first_parent_commits,
 )
 from branchflow.repo.reflog import ZERO_IDS
@@ -225,10 +222,10 @@ def _judge_topic(
     rule = match.rule
     if rule is not None and rule.documented_in:
         target = next(filter(None, (session.existing(t) for t in rule.into)), None)
-        base = merge_base(session.repo, update.new, target.target) if target else None
-        if base is not None:
-            changed = changed_paths(session.repo, base, update.new)
-            out += check_documented(branch, rule, changed, when="pushed for merge")
+        if target is not None:
+            out += session.documented(
+                branch, rule, update.new, target.target, when="pushed for merge"
+            )
     return out
 
 

@@ -10,7 +10,7 @@ import pygit2
 from branchflow.checks.base import check_base
 from branchflow.checks.docs import check_documented
 from branchflow.checks.violation import Violation
-from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.policy.compiled import BranchRule, CompiledPolicy, Match
 from branchflow.repo.base import infer_base
 from branchflow.repo.evidence import BaseEvidence
 from branchflow.repo.history import changed_paths, contains, merge_base
@@ -90,11 +90,19 @@ class RepoSession(Branches):
             if found is None or found.rule is None or not found.rule.documented_in:
                 continue
             tip = self.local_tip(source.name) or self.any_tip(source.name)
-            base = merge_base(repo, tip, head) if tip else None
-            if tip and base:
-                changed = changed_paths(repo, base, tip)
-                out += check_documented(source.name, found.rule, changed, when=when)
+            if tip:
+                out += self.documented(source.name, found.rule, tip, head, when=when)
         return out
+
+    def documented(
+        self, branch: str, rule: BranchRule, tip: str, into: str, *, when: str
+    ) -> list[Violation]:
+        """BF601 when ``branch`` (at ``tip``) changed none of its type's ``documented_in``
+        files since it left ``into``; nothing when their merge base is unknown (shallow)."""
+        base = merge_base(self.repo, tip, into)
+        if base is None:
+            return []
+        return check_documented(branch, rule, changed_paths(self.repo, base, tip), when=when)
 
     def tag_commit(self, tag: str) -> str | None:
         try:

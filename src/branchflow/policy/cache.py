@@ -61,6 +61,14 @@ def policy_key(
     return "\0".join(str(p) for p in parts)
 
 
+def content_key(digest: str) -> str:
+    """The key of a policy read from git objects: ``digest`` covers every byte that decided
+    it, so an entry can never be stale and needs no files to check."""
+    return "\0".join(
+        str(p) for p in (_FORMAT, __version__, sys.implementation.cache_tag, "committed", digest)
+    )
+
+
 def cache_dir() -> str | None:
     if os.environ.get("BRANCHFLOW_NO_CACHE"):
         return None

@@ -10,6 +10,7 @@ without the table is skipped), else the built-in ``gitflow`` preset.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import NamedTuple
 
 from branchflow.errors import ConfigError, UsageError
@@ -49,21 +50,35 @@ def discover(
     if env_config:
         return _explicit(env_config, "BRANCHFLOW_CONFIG")
     candidates = root_candidates(root)
-    found = [p for p in candidates[: len(ROOT_FILES)] if os.path.isfile(p)]
-    pyproject = candidates[-1] if candidates else None
-    if pyproject and os.path.isfile(pyproject) and has_tool_table(pyproject):
-        found.append(pyproject)
-    if not found:
+    if root is None:
         return Discovery(None, DEFAULT_PRESET, False, candidates, ())
-    warnings: tuple[str, ...] = ()
-    if len(found) > 1:
-        others = ", ".join(os.path.basename(p) for p in found[1:])
-        warnings = (
-            f"several policy files found; using {os.path.basename(found[0])} and ignoring "
-            f"{others} (remove the ones you do not mean)",
-        )
-    chosen = found[0]
-    return Discovery(chosen, None, chosen == pyproject, candidates, warnings)
+    name, warnings = choose_root_file(
+        lambda name: os.path.isfile(os.path.join(root, name)),
+        lambda name: has_tool_table(os.path.join(root, name)),
+    )
+    if name is None:
+        return Discovery(None, DEFAULT_PRESET, False, candidates, ())
+    return Discovery(os.path.join(root, name), None, name == PYPROJECT, candidates, warnings)
+
+
+def choose_root_file(
+    present: Callable[[str], bool], has_table: Callable[[str], bool]
+) -> tuple[str | None, tuple[str, ...]]:
+    """Which of the root files holds the policy (a name of ROOT_FILES or PYPROJECT; None for
+    the default preset), and a warning when several do. ``present`` and ``has_table`` answer
+    for a name at the root, wherever the root is: a work tree, a commit."""
+    found = [name for name in ROOT_FILES if present(name)]
+    if present(PYPROJECT) and has_table(PYPROJECT):
+        found.append(PYPROJECT)
+    if not found:
+        return None, ()
+    if len(found) == 1:
+        return found[0], ()
+    warning = (
+        f"several policy files found; using {found[0]} and ignoring {', '.join(found[1:])} "
+        "(remove the ones you do not mean)"
+    )
+    return found[0], (warning,)
 
 
 def _explicit(path: str, given_by: str) -> Discovery:
@@ -78,6 +93,9 @@ def _explicit(path: str, given_by: str) -> Discovery:
 def has_tool_table(path: str) -> bool:
     from branchflow.policy.layers import read_toml
 
-    data = read_toml(path)
-    tool = data.get("tool")
+    return is_tool_table(read_toml(path))
+
+
+def is_tool_table(pyproject: dict[str, object]) -> bool:
+    tool = pyproject.get("tool")
     return isinstance(tool, dict) and "branchflow" in tool

@@ -1,9 +1,11 @@
 """Reading policy files and stacking them along ``extends``.
 
-Each file becomes a ``Layer``. Layers merge base first: mappings merge key by
-key, anything else replaces, and ``null`` removes an inherited key (a branch
-type, the tag rule). Every key of the result remembers the layer it came from,
-so an error names the file, and for YAML the line, that holds the bad key.
+Each file becomes a ``Layer``, parsed from its bytes, wherever they came from
+(a file on disk, a preset, a blob of a commit). Layers merge base first:
+mappings merge key by key, anything else replaces, and ``null`` removes an
+inherited key (a branch type, the tag rule). Every key of the result remembers
+the layer it came from, so an error names the file, and for YAML the line,
+that holds the bad key.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import difflib
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import yaml
@@ -25,10 +28,11 @@ Loc = tuple[str | int, ...]
 
 class Layer(NamedTuple):
     label: str  # how messages name it: ".branchflow.yaml", "preset 'gitflow'"
-    path: str
+    path: str  # the file: on disk, or inside a commit's tree; `extends` is relative to it
     data: dict[str, Any]
     text: str | None  # the YAML source, for line numbers in messages
     table: Loc  # where the policy sits inside the file: ("tool", "branchflow") in pyproject
+    raw: bytes  # the file's bytes, which decided everything above
 
 
 if sys.version_info >= (3, 11):
@@ -37,14 +41,25 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 
-def read_toml(path: str) -> dict[str, Any]:
+def read_file(path: str, label: str) -> bytes:
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+            return f.read()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise ConfigError(f"{label}: cannot be read: {exc.strerror}") from None
+
+
+def read_toml(path: str) -> dict[str, Any]:
+    return parse_toml(read_file(path, path), path)
+
+
+def parse_toml(raw: bytes, label: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{label}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label}: not valid TOML: {exc}") from None
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -77,14 +92,14 @@ _UniqueKeyLoader.add_implicit_resolver(
 
 
 def read_yaml(path: str, label: str) -> tuple[dict[str, Any], str]:
+    return parse_yaml(read_file(path, label), label)
+
+
+def parse_yaml(raw: bytes, label: str) -> tuple[dict[str, Any], str]:
     try:
-        with open(path, "rb") as f:
-            raw = f.read()
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{label}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"{label}: cannot be read: {exc.strerror}") from None
     loader = _UniqueKeyLoader(text)
     loader.name = label
     try:
@@ -132,15 +147,21 @@ def _too_large(data: Any) -> bool:
 
 
 def read_layer(path: str, label: str, *, pyproject: bool = False) -> Layer:
+    return parse_layer(read_file(path, label), path, label, pyproject=pyproject)
+
+
+def parse_layer(raw: bytes, path: str, label: str, *, pyproject: bool = False) -> Layer:
+    """The layer in ``raw``, the bytes of the file ``path``: TOML by its name, else YAML."""
     if pyproject:
-        table = read_toml(path).get("tool", {}).get("branchflow")
+        tool = parse_toml(raw, label).get("tool")
+        table = tool.get("branchflow") if isinstance(tool, dict) else None
         if not isinstance(table, dict):
             raise ConfigError(f"{label}: [tool.branchflow] must be a table")
-        return Layer(label, path, table, None, ("tool", "branchflow"))
+        return Layer(label, path, table, None, ("tool", "branchflow"), raw)
     if path.endswith(".toml"):
-        return Layer(label, path, read_toml(path), None, ())
-    data, text = read_yaml(path, label)
-    return Layer(label, path, data, text, ())
+        return Layer(label, path, parse_toml(raw, label), None, (), raw)
+    data, text = parse_yaml(raw, label)
+    return Layer(label, path, data, text, (), raw)
 
 
 def read_preset(name: str) -> Layer:
@@ -157,8 +178,15 @@ def unknown_preset(name: str) -> str:
     return f"unknown preset {name!r}{hint} (presets: {', '.join(names)})"
 
 
-def stack(top: Layer) -> list[Layer]:
-    """The layers of ``top``'s ``extends`` chain, base first."""
+# Reads the layer a path named by ``extends`` stands for: (the path as written, the layer
+# that names it) -> the layer. Presets are found the same way whatever the reader.
+ExtendedFile = Callable[[str, Layer], Layer]
+MAX_DEPTH = 32  # layers in one extends chain
+
+
+def stack(top: Layer, extended_file: ExtendedFile | None = None) -> list[Layer]:
+    """The layers of ``top``'s ``extends`` chain, base first; paths are files on disk unless
+    ``extended_file`` reads them from elsewhere."""
     chain = [top]
     while True:
         current = chain[-1]
@@ -169,7 +197,9 @@ def stack(top: Layer) -> list[Layer]:
             raise ConfigError(
                 f"{current.label}: extends: expected a preset name or a path, got {parent!r}"
             )
-        layer = _resolve_extends(parent, current)
+        if len(chain) >= MAX_DEPTH:
+            raise ConfigError(f"{top.label}: extends goes more than {MAX_DEPTH} files deep")
+        layer = _resolve_extends(parent, current, extended_file or _file_on_disk)
         if any(layer.path == seen.path for seen in chain):
             cycle = " -> ".join([*(c.label for c in chain), layer.label])
             raise ConfigError(f"{current.label}: extends forms a cycle: {cycle}")
@@ -184,11 +214,15 @@ def extends_path(value: object) -> str | None:
     return value if looks_like_path else None
 
 
-def _resolve_extends(value: str, current: Layer) -> Layer:
+def _resolve_extends(value: str, current: Layer, extended_file: ExtendedFile) -> Layer:
     if preset_path(value) is not None:
         return read_preset(value)
     if extends_path(value) is None:
         raise ConfigError(f"{current.label}: extends: {unknown_preset(value)}")
+    return extended_file(value, current)
+
+
+def _file_on_disk(value: str, current: Layer) -> Layer:
     path = os.path.normpath(os.path.join(os.path.dirname(current.path), value))
     if not os.path.isfile(path):
         raise ConfigError(f"{current.label}: extends: the file {path!r} does not exist")

@@ -7,10 +7,13 @@ reads, merges and validates the policy files, then stores the result.
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from branchflow.policy import cache
 from branchflow.policy.compiled import CompiledPolicy
+
+if TYPE_CHECKING:
+    from branchflow.policy.layers import Layer
 
 
 class LoadedPolicy(NamedTuple):
@@ -44,13 +47,8 @@ def build_policy(
     env_config: str | None = None,
 ) -> tuple[CompiledPolicy, tuple[str, ...], cache.Inputs]:
     """Discover, read, merge and validate the policy; no cache involved."""
-    from pydantic import ValidationError
-
-    from branchflow.errors import ConfigError
-    from branchflow.policy.diagnose import describe
     from branchflow.policy.discover import discover
-    from branchflow.policy.layers import merge, read_layer, read_preset, stack
-    from branchflow.policy.model import FlowPolicy
+    from branchflow.policy.layers import read_layer, read_preset, stack
 
     found = discover(root, config=config, preset=preset, env_config=env_config)
     if found.path is None:
@@ -62,6 +60,19 @@ def build_policy(
             label += " [tool.branchflow]"
         top = read_layer(found.path, label, pyproject=found.pyproject)
     layers = stack(top)
+    inputs = cache.snapshot([*found.candidates, *(layer.path for layer in layers)])
+    return compile_layers(layers), found.warnings, inputs
+
+
+def compile_layers(layers: list[Layer]) -> CompiledPolicy:
+    """Merge an ``extends`` chain (base first) and validate it into the policy."""
+    from pydantic import ValidationError
+
+    from branchflow.errors import ConfigError
+    from branchflow.policy.diagnose import describe
+    from branchflow.policy.layers import merge
+    from branchflow.policy.model import FlowPolicy
+
     data, origin = merge(layers)
     try:
         model = FlowPolicy.model_validate(data)
@@ -71,9 +82,7 @@ def build_policy(
         raise ConfigError(
             f"the policy has {len(lines)} {noun}:\n" + "\n".join(f"  {line}" for line in lines)
         ) from None
-    names = " extends ".join(layer.label for layer in reversed(layers))
-    inputs = cache.snapshot([*found.candidates, *(layer.path for layer in layers)])
-    return model.to_compiled(names), found.warnings, inputs
+    return model.to_compiled(" extends ".join(layer.label for layer in reversed(layers)))
 
 
 def _label(path: str, root: str | None) -> str:

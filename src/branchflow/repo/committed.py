@@ -1,27 +1,50 @@
-"""Files as committed on a branch, read from git objects (a server has no work tree)."""
+"""Files as committed, read from git objects (a server has no work tree; CI trusts a branch)."""
 
 from __future__ import annotations
 
-import posixpath
-
 import pygit2
 
-from branchflow.repo.history import commit_at
+from branchflow.errors import RepoError
 
 
-def read_committed(repo: pygit2.Repository, commit_id: str, path: str) -> bytes | None:
-    """The bytes of ``path`` in the commit's tree, or None when there is no such file."""
-    commit = commit_at(repo, commit_id)
-    if commit is None:
-        return None
-    node: pygit2.Object = commit.tree
-    for part in posixpath.normpath(path).split("/"):
-        if not isinstance(node, pygit2.Tree) or part in ("", ".", ".."):
+class CommitFiles:
+    """The files of one commit's tree, read in memory; nothing is written anywhere."""
+
+    def __init__(self, commit: pygit2.Commit, name: str) -> None:
+        self.name = name  # how messages name the commit: "origin/develop", "1a2b3c4d5e6f"
+        self.commit = str(commit.id)
+        self._tree = commit.tree
+
+    def read(self, path: str) -> bytes | None:
+        """The bytes of the regular file at ``path`` (normalised, from the tree's root), or None
+        when there is none. A symbolic link is refused, never followed; an object the
+        repository lacks is an error, not an absence."""
+        if any(part in ("", ".", "..") for part in path.split("/")):
             return None
         try:
-            node = node[part]
-        except KeyError:
+            found = self._tree[path]
+        except (KeyError, ValueError):
             return None
-    if isinstance(node, pygit2.Blob):
-        return node.data
-    return None
+        if found.filemode == pygit2.enums.FileMode.LINK:
+            raise RepoError(
+                f"{self.name}:{path}: is a symbolic link; commit the file itself, not a link to it"
+            )
+        try:
+            if found.type != pygit2.enums.ObjectType.BLOB:
+                return None  # a folder or a submodule: no file by that name
+            data: bytes = found.read_raw()
+        except (KeyError, pygit2.GitError) as exc:
+            raise RepoError(f"{self.name}:{path}: cannot be read from git: {exc}") from None
+        return data
+
+
+def commit_files(
+    repo: pygit2.Repository, revision: str, name: str | None = None
+) -> CommitFiles | None:
+    """The files of the commit ``revision`` names (a ref, ``origin/develop``, a commit id),
+    labelled ``name`` (else ``revision``); None when the repository has no such commit."""
+    try:
+        commit = repo.revparse_single(revision).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        return None
+    return CommitFiles(commit, name or revision)

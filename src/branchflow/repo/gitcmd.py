@@ -101,3 +101,9 @@ class GitJob:
             self.proc.wait()
             return True
         return self.proc.wait() == 0
+
+
+def tracked_files(work_tree: str) -> list[str]:
+    """Paths git tracks in the work tree, from its root, as ``git ls-files`` lists them."""
+    listed = run_git(["ls-files", "-z", "--full-name"], work_tree)
+    return [path for path in (listed or "").split("\0") if path]
