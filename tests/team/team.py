@@ -48,8 +48,9 @@ class Team:
 
     # --- members -------------------------------------------------------------------------
 
-    def identity(self, name: str) -> dict[str, str]:
-        """Each member commits under their own name, so their commits can be told apart."""
+    def environment(self, name: str) -> dict[str, str]:
+        """What ``name``'s commands run with: their own name, so their commits can be told
+        apart, and the session's pre-commit store (for carol's framework)."""
         email = f"{name}@team.example"
         return {
             "GIT_AUTHOR_NAME": name,
@@ -85,7 +86,7 @@ class Team:
             cwd=cwd,
             capture_output=True,
             text=True,
-            env={**os.environ, **self.identity(who), **env},
+            env={**os.environ, **self.environment(who), **env},
             check=False,
         )
 
