@@ -166,6 +166,12 @@ def hooked_develop(repo_with_develop: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def framework_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit store for the session: the hook environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture(scope="session")
 def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """This project's working tree as a one-commit repository, for pre-commit to install."""
     dest = tmp_path_factory.mktemp("branchflow-src")

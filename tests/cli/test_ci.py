@@ -11,38 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.ci_providers import PROVIDERS, ci_checkout, run_ci, run_ci_env
 from tests.conftest import PROJECT_ROOT, commit, git, run_branchflow, seed_origin
 
-PROVIDERS = {
-    "github": lambda source, target: {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_HEAD_REF": source,
-        "GITHUB_BASE_REF": target,
-        "GITHUB_REF": "refs/pull/7/merge",
-    },
-    "gitlab": lambda source, target: {
-        "GITLAB_CI": "true",
-        "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": source,
-        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": target,
-    },
-    "bitbucket": lambda source, target: {
-        "BITBUCKET_BUILD_NUMBER": "12",
-        "BITBUCKET_PR_ID": "7",
-        "BITBUCKET_BRANCH": source,
-        "BITBUCKET_PR_DESTINATION_BRANCH": target,
-    },
-    "azure": lambda source, target: {
-        "TF_BUILD": "True",
-        "SYSTEM_PULLREQUEST_SOURCEBRANCH": f"refs/heads/{source}",
-        "SYSTEM_PULLREQUEST_TARGETBRANCH": f"refs/heads/{target}",
-    },
-    "jenkins": lambda source, target: {
-        "JENKINS_URL": "http://jenkins.example/",
-        "CHANGE_BRANCH": source,
-        "CHANGE_TARGET": target,
-    },
-}
 SHALLOW_FIX = {
     "github": "with actions/checkout, set `fetch-depth: 0`",
     "gitlab": "set the job's `variables: GIT_DEPTH: 0`",
@@ -68,53 +39,6 @@ def origin(tmp_path: Path) -> Path:
         commit(work, f"work on {name}")
         git(work, "push", "-q", "origin", name)
     return bare
-
-
-def ci_checkout(origin: Path, dest: Path, source: str, *depth: str) -> Path:
-    """As CI runners check out a pull request: a clone, HEAD detached at the source."""
-    git(dest.parent, "clone", "-q", *depth, f"file://{origin}", str(dest))
-    git(dest, "checkout", "-q", "--detach", f"origin/{source}")
-    return dest
-
-
-def run_ci(
-    repo: Path, provider: str, source: str, target: str, *args: str
-) -> subprocess.CompletedProcess[str]:
-    return run_ci_env(repo, PROVIDERS[provider](source, target), *args)
-
-
-def run_ci_env(
-    repo: Path, variables: dict[str, str], *args: str
-) -> subprocess.CompletedProcess[str]:
-    """``branchflow ci`` with these CI variables and none of the machine's own."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(
-            (
-                "GITHUB_",
-                "GITLAB_",
-                "CI_",
-                "BITBUCKET_",
-                "TF_BUILD",
-                "SYSTEM_",
-                "JENKINS_",
-                "CHANGE_",
-                "BUILD_",
-                "TAG_NAME",
-                "BRANCH_NAME",
-            )
-        )
-    }
-    env.update(variables)
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "branchflow"), "ci", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))

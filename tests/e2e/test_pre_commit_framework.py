@@ -8,41 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, git, run_branchflow
+from tests.conftest import git, run_branchflow
+from tests.framework import use_framework
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="session")
-def framework_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One pre-commit store for the session: the hook environment is built once."""
-    return tmp_path_factory.mktemp("pre-commit-home")
 
 
 @pytest.fixture(autouse=True)
 def framework_env(framework_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRE_COMMIT_HOME", str(framework_home / "store"))
     monkeypatch.setenv("PIP_CACHE_DIR", str(framework_home / "pip-cache"))
-
-
-def use_framework(repo: Path, snapshot: Path, hook_ids: list[str], header: str = "") -> None:
-    """Point .pre-commit-config.yaml at this repository (its snapshot at HEAD), commit it,
-    and let the real pre-commit install its hooks."""
-    rev = git(snapshot, "rev-parse", "HEAD").stdout.strip()
-    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids)
-    (repo / ".pre-commit-config.yaml").write_text(
-        f"{header}repos:\n  - repo: {snapshot}\n    rev: {rev}\n    hooks:\n{hooks}"
-    )
-    git(repo, "add", ".pre-commit-config.yaml")
-    git(repo, "commit", "-q", "--no-verify", "-m", "add pre-commit")
-    installed = subprocess.run(
-        [str(BIN_DIR / "pre-commit"), "install", "--install-hooks"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert installed.returncode == 0, installed.stdout + installed.stderr
 
 
 @pytest.fixture
