@@ -22,7 +22,9 @@ def test_a_shared_feature_branch_passes_ci(team: Team) -> None:
     for provider in sorted(PROVIDERS):
         done = run_ci(checkout, provider, "feature/x", "develop")
         assert done.returncode == 0, f"{provider}: {done.stdout}{done.stderr}"
-        assert not findings(done.stderr), f"{provider}: {done.stderr}"
+        # ml-team asks feature branches to document their experiments: a warning only.
+        unexpected = [f for f in findings(done.stderr) if f[1] != "BF601"]
+        assert not unexpected, f"{provider}: {done.stderr}"
     team.assert_nothing_lost()
 
 
