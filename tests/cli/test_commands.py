@@ -92,7 +92,7 @@ def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     ]
     assert lines[3].split() == ["main", "main", "-", "-", "pull-request", "yes"]
     assert lines[6].split() == ["feature", "feature/{slug}", "develop", "develop", "-", "-"]
-    assert "tags: v{semver} on main branches" in out
+    assert "tags: v{semver} | {semver} on main branches" in out
 
 
 def test_graph_mermaid_ml_team(capsys: pytest.CaptureFixture[str]) -> None:
