@@ -34,7 +34,7 @@ def history(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     commit(repo, "bump 1.0.0")
     git(repo, "switch", "-q", "main")
     merge(repo, "release/v1.0.0")
-    git(repo, "tag", "-a", "-m", "1.0.0", "1.0.0")  # an old-style tag: no v
+    git(repo, "tag", "-a", "-m", "1.0.0", "1.0.0")  # as git flow release finish tags: no v
     git(repo, "switch", "-q", "develop")
     merge(repo, "1.0.0", "Merge tag '1.0.0' into develop")
     # good: a pull request merged on GitHub
@@ -88,7 +88,6 @@ def test_audit_finds_what_is_wrong_and_only_that(history: Path) -> None:
     done = audit(history)
     assert done.returncode == 1
     assert rules_in(done) == [
-        ("1.0.0", "BF501"),  # an old-style tag: it breaks the template, its merge is fine
         ("Bad_Name", "BF101"),
         ("feature/forgotten", "BF701"),
         ("hotfix/from-develop", "BF301"),
@@ -106,7 +105,7 @@ def test_audit_finds_what_is_wrong_and_only_that(history: Path) -> None:
     assert "but no tag carries version 1.1.0" in out
     assert "hotfix/from-develop was created from develop" in out
     assert "feature/forgotten: BF701 stale-branch (warning): no commit for" in out
-    assert out.splitlines()[-1].startswith("audit: 7 error(s), 1 warning(s) in ")
+    assert out.splitlines()[-1].startswith("audit: 6 error(s), 1 warning(s) in ")
 
 
 def test_fast_forwarded_release_is_named_as_such(repo: Path) -> None:
@@ -136,12 +135,12 @@ def test_since_limits_the_report(history: Path) -> None:
 
 def test_json_and_sarif(history: Path) -> None:
     data = json.loads(audit(history, "--format", "json").stdout)
-    assert data["summary"] == {"errors": 7, "warnings": 1}
+    assert data["summary"] == {"errors": 6, "warnings": 1}
     assert data["branches"] == 10
     rules = {v["rule"] for v in data["violations"]}
     assert "BF504" in rules
     sarif = json.loads(audit(history, "--format", "sarif").stdout)
-    assert len(sarif["runs"][0]["results"]) == 8
+    assert len(sarif["runs"][0]["results"]) == 7
 
 
 def sarif_uris(repo: Path) -> set[str]:
@@ -167,21 +166,21 @@ def test_baseline_holds_a_team_only_to_new_findings(history: Path, tmp_path: Pat
     baseline = tmp_path / "baseline.json"
     first = audit(history, "--baseline", str(baseline))
     assert first.returncode == 0
-    assert "recorded 8 finding(s) in" in first.stderr
+    assert "recorded 7 finding(s) in" in first.stderr
     recorded = json.loads(baseline.read_text())
     assert recorded["branchflow_baseline"] == 1
-    assert len(recorded["fingerprints"]) == 8
+    assert len(recorded["fingerprints"]) == 7
     again = audit(history, "--baseline", str(baseline))
     assert again.returncode == 0
     assert rules_in(again) == []
-    assert "8 known finding(s) in the baseline not shown" in again.stdout
+    assert "7 known finding(s) in the baseline not shown" in again.stdout
     git(history, "switch", "-q", "main")
     commit(history, "another direct commit")
     new = audit(history, "--baseline", str(baseline))
     assert new.returncode == 1
     assert rules_in(new) == [("main", "BF201")]  # the new run of direct commits only
     updated = audit(history, "--baseline", str(baseline), "--update-baseline")
-    assert "recorded 9 finding(s)" in updated.stderr
+    assert "recorded 8 finding(s)" in updated.stderr
     assert audit(history, "--baseline", str(baseline)).returncode == 0
 
 

@@ -92,7 +92,7 @@ def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     ]
     assert lines[3].split() == ["main", "main", "-", "-", "pull-request", "yes"]
     assert lines[6].split() == ["feature", "feature/{slug}", "develop", "develop", "-", "-"]
-    assert "tags: v{semver} on main branches" in out
+    assert "tags: v{semver} | {semver} on main branches" in out
 
 
 def test_graph_mermaid_ml_team(capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,7 +152,7 @@ def test_init_writes_a_starter_and_refuses_to_overwrite(
     out = capsys.readouterr().out
     policy = repo / ".branchflow.yaml"
     assert f"wrote {policy} (extends the 'ml-team' preset)" in out
-    assert "      - id: branchflow\n" in out
+    assert "      - id: branchflow  " in out
     assert f"    rev: v{__version__}\n" in out
     assert "extends: ml-team\n" in policy.read_text()
     assert main(["explain"]) == 0
@@ -161,6 +161,40 @@ def test_init_writes_a_starter_and_refuses_to_overwrite(
     assert main(["init"]) == 2
     assert "already exists; init does not overwrite it" in capsys.readouterr().err
     assert policy.read_text() == before
+
+
+def readme_block(opening: str) -> str:
+    """The README's fenced block that begins with ``opening``, without its fences."""
+    from tests.conftest import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    start = readme.index(opening) + len(opening.partition("\n")[0]) + 1
+    return readme[start : readme.index("```", start)]
+
+
+def test_init_prints_the_readmes_pre_commit_setup(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = readme_block("```yaml\n# .pre-commit-config.yaml\n")
+    steps = readme_block("```sh\npre-commit install")
+    assert main(["init"]) == 0
+    out = capsys.readouterr().out
+    assert config in out
+    assert steps in out
+    assert "branchflow install" in steps
+
+
+def test_the_pre_commit_setup_names_every_hook_and_stage() -> None:
+    import yaml
+
+    from tests.conftest import PROJECT_ROOT
+
+    manifest = yaml.safe_load((PROJECT_ROOT / ".pre-commit-hooks.yaml").read_text())
+    config = yaml.safe_load(readme_block("```yaml\n# .pre-commit-config.yaml\n"))
+    (entry,) = config["repos"]
+    assert [h["id"] for h in entry["hooks"]] == [h["id"] for h in manifest]
+    stages = {stage for hook in manifest for stage in hook["stages"]}
+    assert set(config["default_install_hook_types"]) == stages
 
 
 def test_init_refuses_when_another_policy_file_exists(

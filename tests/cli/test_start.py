@@ -31,6 +31,20 @@ def test_release_and_hotfix_names(repo_with_develop: Path) -> None:
     )
 
 
+def test_a_version_takes_the_policys_first_spelling(repo_with_develop: Path) -> None:
+    # gitflow accepts hotfix/1.2.1 (the git-flow tools' name) too; start writes as release does
+    assert run_branchflow(repo_with_develop, "start", "hotfix", "1.2.1").stdout == (
+        "created hotfix/v1.2.1 from main\n"
+    )
+    git(repo_with_develop, "switch", "-q", "develop")
+    assert run_branchflow(repo_with_develop, "start", "release", "1.3.0").stdout == (
+        "created release/v1.3.0 from develop\n"
+    )
+    git(repo_with_develop, "switch", "-q", "main")
+    done = run_branchflow(repo_with_develop, "--preset", "trunk", "start", "release", "1.4")
+    assert done.stdout == "created release/1.4 from main\n"
+
+
 def test_from_a_remote_tracking_branch(repo_with_develop: Path, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "-b", "main", str(repo_with_develop), str(clone))

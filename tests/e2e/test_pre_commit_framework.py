@@ -68,18 +68,26 @@ def test_framework_blocks_and_allows(framework_repo: Path) -> None:
 
 
 @pytest.fixture
-def framework_flow_repo(tmp_path: Path, project_snapshot: Path) -> Path:
-    """main and develop on a bare origin; pre-commit installed for the commit, merge and push
-    stages, using this repository's three hook ids."""
+def framework_flow_repo(
+    request: pytest.FixtureRequest, tmp_path: Path, project_snapshot: Path
+) -> Path:
+    """main and develop on a bare origin; pre-commit installed for the commit, merge, checkout
+    and push stages, using this repository's four hook ids. Parametrized indirectly with the
+    text of a policy, it is the repository's .branchflow.yaml."""
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
     repo = tmp_path / "team-repo"
     git(tmp_path, "clone", "-q", str(origin), str(repo))
+    policy = getattr(request, "param", None)
+    if policy is not None:
+        (repo / ".branchflow.yaml").write_text(policy)
     use_framework(
         repo,
         project_snapshot,
-        ["branchflow", "branchflow-merge", "branchflow-push"],
-        header="default_install_hook_types: [pre-commit, pre-merge-commit, pre-push]\n",
+        ["branchflow", "branchflow-merge", "branchflow-checkout", "branchflow-push"],
+        header=(
+            "default_install_hook_types: [pre-commit, pre-merge-commit, post-checkout, pre-push]\n"
+        ),
     )
     git(repo, "push", "-q", "--no-verify", "origin", "main")
     git(repo, "branch", "develop")
@@ -151,3 +159,76 @@ def test_native_hook_in_front_of_the_framework_passes_its_input_on(
     code, out = run(repo, "git", "push", "origin", "Bad_Name")
     assert code != 0
     assert "BF101 branch-name" in out
+
+
+def test_framework_shows_a_checkout_warning(framework_flow_repo: Path) -> None:
+    repo = framework_flow_repo
+    code, out = run(repo, "git", "switch", "-c", "hotfix/x", "develop")
+    assert code != 0  # pre-commit shows a hook's output only when it fails
+    assert "branchflow (new branch name and base)" in out
+    assert "BF301 branch-base: hotfix/x was created from develop" in out
+    assert (
+        "hint: git switch --detach --quiet && git branch -D hotfix/x && git switch -c hotfix/x main"
+        in out
+    )
+    assert "hotfix/x was created and checked out; git reports the checkout as failed" in out
+    assert "the first commit is refused until then" in out
+    assert git(repo, "branch", "--show-current").stdout.strip() == "hotfix/x"
+    # The native hook, chained behind pre-commit's, warns once and leaves git's status 0.
+    assert run_branchflow(repo, "install", "--hook", "post-checkout").returncode == 0
+    code, out = run(repo, "git", "switch", "-c", "hotfix/y", "develop")
+    assert code == 0, out
+    assert out.count("BF301 branch-base: hotfix/y was created from develop") == 1
+    assert "reports the checkout as failed" not in out
+
+
+@pytest.mark.parametrize(
+    "framework_flow_repo", ["extends: gitflow\nrules:\n  BF301: warn\n"], indirect=True
+)
+def test_framework_shows_a_checkout_warning_that_blocks_nothing(framework_flow_repo: Path) -> None:
+    code, out = run(framework_flow_repo, "git", "switch", "-c", "hotfix/x", "develop")
+    assert code != 0
+    assert "BF301 branch-base (warning): hotfix/x was created from develop" in out
+    assert "Nothing is blocked: follow the hint, or carry on" in out
+
+
+def test_framework_is_quiet_on_a_good_checkout(framework_flow_repo: Path) -> None:
+    repo = framework_flow_repo
+    code, out = run(repo, "git", "switch", "-c", "feature/x", "develop")
+    assert code == 0, out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines[0] == "Switched to a new branch 'feature/x'"
+    assert len(lines) == 2, out  # and pre-commit's own status line, nothing more
+    assert lines[1].startswith("branchflow (new branch name and base)")
+    assert lines[1].endswith("Passed")
+
+
+def test_framework_push_shows_its_note(framework_flow_repo: Path) -> None:
+    repo = framework_flow_repo
+    git(repo, "switch", "-q", "-c", "feature/login", "develop")
+    (repo / "login.txt").write_text("login\n")
+    git(repo, "add", "login.txt")
+    git(repo, "commit", "-q", "-m", "login")
+    code, out = run(repo, "git", "push", "origin", "feature/login")
+    assert code == 0, out
+    assert "branchflow (push)" in out
+    assert "the pre-commit framework shows branchflow only the first ref of a push" in out
+    # With the native hook in place, it judges every ref and the framework's hook says nothing.
+    assert run_branchflow(repo, "install", "--hook", "pre-push").returncode == 0
+    (repo / "login.txt").write_text("login, again\n")
+    git(repo, "commit", "-q", "-am", "login again")
+    code, out = run(repo, "git", "push", "origin", "feature/login")
+    assert code == 0, out
+    assert "branchflow:" not in out
+
+
+@pytest.mark.parametrize("framework_flow_repo", ["extends: ml-team\n"], indirect=True)
+def test_framework_push_shows_a_warning(framework_flow_repo: Path) -> None:
+    repo = framework_flow_repo
+    git(repo, "switch", "-q", "-c", "feature/model-tuning", "develop")
+    (repo / "train.py").write_text("lr = 0.1\n")
+    git(repo, "add", "train.py")
+    git(repo, "commit", "-q", "-m", "tune the learning rate")
+    code, out = run(repo, "git", "push", "origin", "feature/model-tuning")
+    assert code == 0, out  # a warning does not block
+    assert "BF601 experiment-docs (warning)" in out

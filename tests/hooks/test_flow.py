@@ -206,6 +206,66 @@ def test_release_tag_with_another_version(flow_repo: Path) -> None:
     assert push(flow_repo, "main", "v1.2.0").returncode == 0
 
 
+def release_into_main(repo: Path, release: str) -> None:
+    """Cut ``release`` from develop, commit on it and merge it into main (main checked out)."""
+    created = git(repo, "switch", "-c", release, "develop", check=False)
+    assert created.returncode == 0, created.stderr
+    assert "branchflow" not in created.stderr
+    assert work(repo, "bump").returncode == 0
+    git(repo, "switch", "-q", "main")
+    merged = git(repo, "merge", "--no-ff", "--no-edit", release, check=False)
+    assert merged.returncode == 0, merged.stderr
+
+
+def test_release_cycle_as_the_git_flow_tools_name_it(flow_repo: Path) -> None:
+    # git flow release start 1.2.0 / finish: release/1.2.0, tagged 1.2.0, merged both ways
+    release_into_main(flow_repo, "release/1.2.0")
+    git(flow_repo, "tag", "-a", "-m", "Release 1.2.0", "1.2.0")
+    git(flow_repo, "switch", "-q", "develop")
+    assert git(flow_repo, "merge", "--no-ff", "--no-edit", "1.2.0").returncode == 0
+    pushed = push(flow_repo, "main", "develop", "release/1.2.0", "1.2.0")
+    assert pushed.returncode == 0, pushed.stderr
+    assert "branchflow" not in pushed.stderr
+    git(flow_repo, "switch", "-q", "-c", "hotfix/1.2.1", "main")
+    assert work(flow_repo, "fix").returncode == 0
+    git(flow_repo, "switch", "-q", "main")
+    assert git(flow_repo, "merge", "--no-ff", "--no-edit", "hotfix/1.2.1").returncode == 0
+    git(flow_repo, "tag", "1.2.1")
+    pushed = push(flow_repo, "main", "1.2.1")
+    assert pushed.returncode == 0, pushed.stderr
+
+
+def test_tag_version_is_compared_as_a_version(flow_repo: Path) -> None:
+    release_into_main(flow_repo, "release/v1.2.0")
+    git(flow_repo, "tag", "1.3.0")
+    pushed = push(flow_repo, "main", "1.3.0")
+    assert pushed.returncode != 0
+    assert (
+        "branchflow: 1.3.0: BF502 tag-version: the tag's version 1.3.0 differs from "
+        "release/v1.2.0's 1.2.0"
+    ) in pushed.stderr
+    main_tip = git(flow_repo, "rev-parse", "--short=12", "main").stdout.strip()
+    assert f"hint: git tag -d 1.3.0 && git tag 1.2.0 {main_tip}" in pushed.stderr
+    git(flow_repo, "tag", "-d", "1.3.0")
+    git(flow_repo, "tag", "1.2.0", "main")  # the version of release/v1.2.0, spelt without v
+    pushed = push(flow_repo, "main", "1.2.0")
+    assert pushed.returncode == 0, pushed.stderr
+
+
+def test_tags_on_a_support_line(flow_repo: Path) -> None:
+    git(flow_repo, "switch", "-q", "-c", "support/1.x", "main")
+    git(flow_repo, "tag", "v1.0.1")  # a version of the 1.x line
+    pushed = push(flow_repo, "support/1.x", "v1.0.1")
+    assert pushed.returncode == 0, pushed.stderr
+    git(flow_repo, "tag", "v2.0.0")
+    pushed = push(flow_repo, "v2.0.0")
+    assert pushed.returncode != 0
+    assert (
+        "branchflow: v2.0.0: BF502 tag-version: the tag's version 2.0.0 is not of "
+        "support/1.x's line 1.x"
+    ) in pushed.stderr
+
+
 def test_tag_name_and_place(flow_repo: Path) -> None:
     git(flow_repo, "tag", "release-1.2", "main")
     pushed = push(flow_repo, "release-1.2")

@@ -40,15 +40,20 @@ def test_every_preset_is_shipped_and_loads() -> None:
         ("feature/model-tuning", "feature"),
         ("hotfix/data-leak-fix", "hotfix"),
         ("release/v1.2.0", "release"),
+        ("release/1.2.0", "release"),  # git flow release start 1.2.0
+        ("hotfix/v1.2.1", "hotfix"),
+        ("hotfix/1.2.1", "hotfix"),  # git flow hotfix start 1.2.1
         ("main", "main"),
         ("master", "main"),
         ("develop", "develop"),
         ("bugfix/ABC-1-fix-header", "bugfix"),
         ("support/1.x", "support"),
         ("dependabot/pip/requests-2.32", "exempt"),
+        ("gh-pages", "exempt"),
         ("Feature/My_Thing", None),
         ("feature/My_Thing", None),
-        ("release/1.2.0", None),
+        ("release/1.2", None),
+        ("release/version-1.2.0", None),
         ("test", None),
     ],
 )
@@ -112,6 +117,45 @@ def test_conventional_accepts(name: str) -> None:
 )
 def test_conventional_refuses(name: str) -> None:
     assert type_of(preset("conventional"), name) is None
+
+
+@pytest.mark.parametrize("policy_name", PRESETS)
+def test_every_preset_exempts_the_github_pages_branch(policy_name: str) -> None:
+    assert type_of(preset(policy_name), "gh-pages") == "exempt"
+
+
+@pytest.mark.parametrize("policy_name", [p for p in PRESETS if p != "conventional"])
+def test_version_tags_with_and_without_v(policy_name: str) -> None:
+    policy = preset(policy_name)
+    for tag in ["v1.2.0", "1.2.0", "v2.0.0-rc.1", "2.0.0-rc.1"]:
+        assert policy.classify_tag(tag) is not None, tag
+    for tag in ["1.2", "V1.2.0", "version-1.2.0", "release-1.2.0"]:
+        assert policy.classify_tag(tag) is None, tag
+    examples = policy.tags.examples if policy.tags else ()
+    assert any(e.startswith("v") for e in examples), examples
+    assert any(e[:1].isdigit() for e in examples), examples
+
+
+@pytest.mark.parametrize(
+    ("policy_name", "type_name", "names"),
+    [
+        ("gitflow", "release", ["release/v1.2.0", "release/1.2.0"]),
+        ("gitflow", "hotfix", ["hotfix/v1.2.1", "hotfix/1.2.1"]),
+        ("ml-team", "release", ["release/v1.2.0", "release/1.2.0"]),
+        ("trunk", "release", ["release/1.4", "release/v1.4"]),
+        ("conventional", "release", ["release/v1.2.0", "release/1.2.0"]),
+    ],
+)
+def test_release_names_with_and_without_v(
+    policy_name: str, type_name: str, names: list[str]
+) -> None:
+    policy = preset(policy_name)
+    rule = policy.rule(type_name)
+    assert rule is not None
+    for name in names:
+        assert type_of(policy, name) == type_name, name
+        if policy_name != "conventional":  # its specification's own examples stand
+            assert name in rule.examples, f"{name} is missing from {policy_name}'s examples"
 
 
 def test_ml_team_graph_is_exactly_the_eight_edges() -> None:

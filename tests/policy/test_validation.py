@@ -65,7 +65,7 @@ def check_policy(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) 
         (
             "extends: gitflow\nbranches:\n  hotfix:\n    examples: [hotfix/Bad]\n",
             "example 'hotfix/Bad' is not a 'hotfix' branch: it matches none of the type's "
-            "patterns ('hotfix/{slug}', 'hotfix/v{semver}')",
+            "patterns ('hotfix/{slug}', 'hotfix/v{semver}', 'hotfix/{semver}')",
         ),
         (
             "extends: gitflow\nbranches:\n  main:\n    protected: maybe\n",

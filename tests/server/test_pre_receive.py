@@ -107,6 +107,25 @@ def test_release_flow_is_accepted(client: Path, server_repo: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_release_tagged_as_the_git_flow_tools_tag_it(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "-c", "release/v1.0.0", "develop")
+    commit(client, "bump")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
+    git(client, "tag", "1.1.0")
+    done = push(client, "main", "1.1.0")
+    assert done.returncode != 0
+    assert (
+        "remote: branchflow: 1.1.0: BF502 tag-version: the tag's version 1.1.0 differs from "
+        "release/v1.0.0's 1.0.0"
+    ) in done.stderr
+    git(client, "tag", "-d", "1.1.0")
+    git(client, "tag", "1.0.0")  # release/v1.0.0's version, as `git flow release finish` tags
+    done = push(client, "main", "1.0.0")
+    assert done.returncode == 0, done.stderr
+    assert server_ref(server_repo, "refs/tags/1.0.0")
+
+
 def test_policy_committed_on_the_default_branch(client: Path, server_repo: Path) -> None:
     git(client, "switch", "-q", "-C", "main", "origin/main")
     (client / ".branchflow.yaml").write_text(
@@ -169,9 +188,9 @@ def test_policy_from_the_server_environment(
     policy.write_text("extends: trunk\n")
     monkeypatch.setenv("BRANCHFLOW_CONFIG", str(policy))
     client = clone(f"file://{server_repo}", tmp_path / "client")
-    git(client, "switch", "-q", "-c", "release/v1.2.0", "develop")
+    git(client, "switch", "-q", "-c", "feature/ABC-12-login", "develop")
     commit(client, "x")
-    done = push(client, "release/v1.2.0")  # a Git Flow name, but trunk's are release/{version}
+    done = push(client, "feature/ABC-12-login")  # a Git Flow name; trunk's are lowercase
     assert done.returncode != 0
     assert f"matches no branch type of {policy} extends preset 'trunk'" in done.stderr
 

@@ -6,7 +6,7 @@ import re
 
 from branchflow.checks.hints import NO_REFS, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
-from branchflow.policy.compiled import CompiledPolicy
+from branchflow.policy.compiled import CompiledPolicy, Match
 
 VERSION_KEYS = ("semver", "version")
 
@@ -14,6 +14,38 @@ VERSION_KEYS = ("semver", "version")
 def version_of(groups: dict[str, str]) -> str | None:
     """The version a name carries: its {semver} or {version} placeholder value."""
     return next((groups[k] for k in VERSION_KEYS if k in groups), None)
+
+
+def _version_parts(version: str) -> tuple[list[str], str]:
+    """The dotted core and the pre-release of a version; a leading v and build metadata
+    (``+build.5``, which SemVer ignores when comparing) are not part of it."""
+    core, _, pre = version.lstrip("vV").partition("+")[0].partition("-")
+    return core.split("."), pre
+
+
+def _same_part(line: str, part: str) -> bool:
+    if line in ("x", "X", "*") or line == part:
+        return True
+    return line.isdigit() and part.isdigit() and int(line) == int(part)
+
+
+def is_line(version: str) -> bool:
+    """Whether a branch's version names a line of releases (1.x), not one release."""
+    return any(p in ("x", "X", "*") for p in _version_parts(version)[0])
+
+
+def version_matches(tag_version: str, branch_version: str, *, line: bool = False) -> bool:
+    """Whether a tag's version is the branch's version, compared as versions (1.2.0 is
+    v1.2.0 is 1.2.0+build.5). With ``line`` (a branch of a release line: release/1.4,
+    support/1.x), any version the line's parts begin is the branch's: 1.4.2, 1.9.0."""
+    tag_core, tag_pre = _version_parts(tag_version)
+    branch_core, branch_pre = _version_parts(branch_version)
+    if line and not branch_pre:
+        if len(branch_core) > len(tag_core):
+            return False
+    elif len(branch_core) != len(tag_core) or branch_pre != tag_pre:
+        return False
+    return all(_same_part(b, t) for b, t in zip(branch_core, tag_core, strict=False))
 
 
 def check_tag(
@@ -51,18 +83,10 @@ def check_tag(
     out = []
     tag_version = version_of(found[1])
     for release in releases:
-        release_version = _version(policy, release)
-        if tag_version and release_version and tag_version != release_version:
-            expected = suggest_tag(policy, release_version, refs)
-            out.append(
-                violation(
-                    "BF502",
-                    tag,
-                    f"the tag's version {tag_version} differs from {release}'s {release_version}",
-                    hint=hint(git("tag", "-d", tag), git("tag", expected, commit[:12]))
-                    if expected
-                    else words(f"tag {commit[:12]} with version {release_version} instead"),
-                )
+        match = policy.classify(release)
+        if tag_version and match is not None:
+            out += _check_version(
+                policy, tag, tag_version, commit=commit, release=release, match=match, refs=refs
             )
     if tags.on and not on_types & set(tags.on):
         where = ", ".join(tags.on)
@@ -120,3 +144,43 @@ def _tag_forms(policy: CompiledPolicy, version: str) -> list[str]:
         if policy.classify_tag(candidate) is not None:
             out.append(candidate)
     return out
+
+
+def _check_version(
+    policy: CompiledPolicy,
+    tag: str,
+    tag_version: str,
+    *,
+    commit: str,
+    release: str,
+    match: Match,
+    refs: RefView,
+) -> list[Violation]:
+    """BF502: the tag's version is the release branch's; long-lived branches of a version
+    (support/1.x, trunk's release/1.4) are release lines, tagged with each of its versions."""
+    release_version = version_of(match.groups)
+    if not release_version or match.rule is None:
+        return []
+    line = match.rule.long_lived or is_line(release_version)
+    if version_matches(tag_version, release_version, line=line):
+        return []
+    if line:
+        return [
+            violation(
+                "BF502",
+                tag,
+                f"the tag's version {tag_version} is not of {release}'s line {release_version}",
+                hint=hint(git("tag", "-d", tag)),
+            )
+        ]
+    expected = suggest_tag(policy, release_version, refs)
+    return [
+        violation(
+            "BF502",
+            tag,
+            f"the tag's version {tag_version} differs from {release}'s {release_version}",
+            hint=hint(git("tag", "-d", tag), git("tag", expected, commit[:12]))
+            if expected
+            else words(f"tag {commit[:12]} with version {release_version} instead"),
+        )
+    ]

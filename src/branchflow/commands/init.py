@@ -34,13 +34,23 @@ extends: {preset}
 # exempt: ["dependabot/**", "renovate/**"]
 """
 
-SNIPPET = """\
+# The README shows these two verbatim (a test holds them together).
+PRE_COMMIT_CONFIG = """\
 # .pre-commit-config.yaml
+default_install_hook_types: [pre-commit, pre-merge-commit, post-checkout, pre-push]
 repos:
   - repo: {url}
     rev: v{version}
     hooks:
-      - id: branchflow
+      - id: branchflow           # pre-commit: names, protected branches, the base
+      - id: branchflow-merge     # pre-merge-commit: merge direction
+      - id: branchflow-checkout  # post-checkout: warns when a branch is created wrong
+      - id: branchflow-push      # pre-push: the first pushed ref only
+"""
+
+INSTALL_STEPS = """\
+pre-commit install     # the four hooks above
+branchflow install     # native pre-push (every ref) and reference-transaction
 """
 
 
@@ -63,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         f.write(STARTER.format(preset=preset))
     print(f"wrote {path} (extends the {preset!r} preset)")
     print("add branchflow to pre-commit with this in .pre-commit-config.yaml:\n")
-    print(SNIPPET.format(url=PROJECT_URL, version=__version__), end="")
-    print("\nthen: pre-commit install")
+    print(PRE_COMMIT_CONFIG.format(url=PROJECT_URL, version=__version__))
+    print("then install the hooks:\n")
+    print(INSTALL_STEPS, end="")
     return 0

@@ -17,21 +17,28 @@ from branchflow.checks.suggest import tidy_variants
 from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, ConfigError, RepoError
 from branchflow.hooks.session import RepoSession
-from branchflow.policy.compiled import BranchRule, CompiledPolicy
+from branchflow.policy.compiled import BranchRule, CompiledPolicy, NamePattern, match_patterns
 
 
 def branch_name(policy: CompiledPolicy, rule: BranchRule, wanted: str) -> str | None:
-    """The first name of type ``rule`` made from ``wanted`` and the type's templates."""
-    candidates = []
+    """The first name of type ``rule`` made from ``wanted`` and the type's templates.
+
+    A name made from a template counts only when that template accepts it, so the order of
+    the templates decides the spelling: with ``hotfix/{slug}`` before ``hotfix/v{semver}``
+    and ``hotfix/{semver}``, ``1.2.1`` makes ``hotfix/v1.2.1``.
+    """
+    candidates: list[tuple[str, NamePattern | None]] = []
     for variant in [wanted, *tidy_variants(wanted)]:
-        candidates.append(variant)
+        candidates.append((variant, None))
         for pattern in rule.patterns:
-            candidates.append(pattern.prefix + variant)
+            candidates.append((pattern.prefix + variant, pattern))
             if variant[:1] in "vV" and pattern.prefix.endswith(("v", "V")):
-                candidates.append(pattern.prefix + variant[1:])
-    for candidate in dict.fromkeys(candidates):
+                candidates.append((pattern.prefix + variant[1:], pattern))
+    for candidate, made_by in candidates:
         found = policy.classify(candidate)
-        if found is not None and found.rule is not None and found.rule.name == rule.name:
+        if found is None or found.rule is None or found.rule.name != rule.name:
+            continue
+        if made_by is None or match_patterns((made_by,), candidate) is not None:
             return candidate
     return None
 

@@ -57,7 +57,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "BF502",
             "tag-version",
-            "a release tag's version equals its release branch's version",
+            "a release tag's version is its release branch's version (or of its line)",
             per_type=False,
         ),
         Rule(
