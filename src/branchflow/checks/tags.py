@@ -117,20 +117,25 @@ def _digits(tag: str) -> str | None:
     return found.group(0) if found else None
 
 
-def suggest_tag(policy: CompiledPolicy, version: str, refs: RefView = NO_REFS) -> str | None:
+def suggest_tag(
+    policy: CompiledPolicy, version: str, refs: RefView = NO_REFS, like: str = ""
+) -> str | None:
     """A tag of the policy's form for ``version`` (completed to three parts when the form
-    asks for it) that does not exist yet; if it does, the next patch version that is free."""
+    asks for it) that does not exist yet; if it does, the next patch version that is free.
+    Of the policy's spellings, the one ``like`` (the tag being replaced) uses comes first."""
     tags = policy.tags
     if tags is None:
         return None
     parts = version.split("-", 1)[0].split(".")
     while len(parts) < 3 and all(p.isdigit() for p in parts):
         parts.append("0")
-    for candidate in _tag_forms(policy, version) + _tag_forms(policy, ".".join(parts)):
+    candidates = _tag_forms(policy, version) + _tag_forms(policy, ".".join(parts))
+    candidates.sort(key=lambda c: not like.startswith(c[: len(c) - len(c.lstrip("vV"))]))
+    for candidate in candidates:
         if refs.has_tag(candidate):
             if all(p.isdigit() for p in parts):
                 bumped = [*parts[:-1], str(int(parts[-1]) + 1)]
-                return suggest_tag(policy, ".".join(bumped), refs)
+                return suggest_tag(policy, ".".join(bumped), refs, like)
             continue
         return candidate
     return None
@@ -173,7 +178,7 @@ def _check_version(
                 hint=hint(git("tag", "-d", tag)),
             )
         ]
-    expected = suggest_tag(policy, release_version, refs)
+    expected = suggest_tag(policy, release_version, refs, like=tag)
     return [
         violation(
             "BF502",
