@@ -365,3 +365,44 @@ def test_update_hook_refuses_only_its_own_ref(server_repo: Path, tmp_path: Path)
     assert "push rejected" not in err
     assert server_ref(server_repo, "refs/heads/feature/good")
     assert not server_ref(server_repo, "refs/heads/Bad_Name")
+
+
+def test_a_sync_merge_is_judged_by_what_it_merged(client: Path, server_repo: Path) -> None:
+    """`Merge branch 'develop' of <url> into develop` is a sync when what it merged is already
+    on the server's develop; the same message over commits the server has never had brings
+    them in unjudged, and is refused."""
+    git(client, "switch", "-q", "develop")
+    before = server_ref(server_repo, "refs/heads/develop")
+    git(client, "switch", "-q", "-c", "elsewhere", "develop")
+    commit(client, "never reviewed")
+    git(client, "switch", "-q", "develop")
+    forged = git(
+        client,
+        "merge",
+        "--no-ff",
+        "--no-verify",
+        "-m",
+        "Merge branch 'develop' of https://example.com/team/app into develop",
+        "elsewhere",
+    )
+    assert forged.returncode == 0
+    done = push(client, "develop")
+    assert done.returncode != 0
+    assert "BF202 merge-source" in done.stderr
+    assert "(a commit no branch points at)" in done.stderr
+    assert server_ref(server_repo, "refs/heads/develop") == before
+
+    git(client, "reset", "-q", "--hard", "origin/develop")
+    other = clone(f"file://{server_repo}", client.parent / "other")
+    for repo, name in ((other, "feature/theirs"), (client, "feature/ours")):
+        git(repo, "switch", "-q", "-c", name, "develop")
+        commit(repo, name)
+        git(repo, "switch", "-q", "develop")
+        git(repo, "merge", "-q", "--no-ff", "--no-edit", name)
+    assert push(other, "develop").returncode == 0
+    pulled = git(client, "pull", "-q", "--no-rebase", "--no-edit", "origin", "develop")
+    assert pulled.returncode == 0, pulled.stderr
+    message = git(client, "log", "-1", "--format=%s").stdout
+    assert message.startswith("Merge branch 'develop' of ")
+    done = push(client, "develop")
+    assert done.returncode == 0, done.stderr

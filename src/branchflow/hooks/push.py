@@ -19,6 +19,7 @@ from branchflow.checks.push import (
 )
 from branchflow.checks.tags import check_tag, version_of
 from branchflow.checks.violation import Violation
+from branchflow.facts import NewCommit
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, Match
 from branchflow.repo.history import (
@@ -27,6 +28,7 @@ from branchflow.repo.history import (
     has_commit,
     new_first_parent_commits,
 )
+from branchflow.repo.merge_message import MergeSource
 from branchflow.repo.reflog import ZERO_IDS
 from branchflow.repo.refs import BranchTip
 
@@ -168,7 +170,7 @@ def _judge_new_commits(
     remote: str | None,
 ) -> list[Violation]:
     commits = [
-        c._replace(sources=session.with_tag_holders(c.sources, branch))
+        c._replace(sources=_synced(session, branch, c, old))
         for c in new_first_parent_commits(
             session.repo,
             update.new,
@@ -197,6 +199,21 @@ def _judge_new_commits(
         fast_forward_of=fast_forward_of,
         refs=session,
     )
+
+
+def _synced(
+    session: RepoSession, branch: str, commit: NewCommit, old: str | None
+) -> tuple[MergeSource, ...]:
+    """A merge that says it brought ``branch`` into itself (``git pull``) is a sync only when
+    what it merged is already on the receiving side's ``branch``; otherwise its merged
+    commits are named for what they are."""
+    sources = session.with_tag_holders(commit.sources, branch)
+    if len(commit.parents) < 2 or not any(s.name == branch and s.kind == "branch" for s in sources):
+        return sources
+    merged = commit.parents[1:]
+    if old is not None and all(contains(session.repo, old, p) for p in merged):
+        return sources
+    return tuple(MergeSource(p, "commit") for p in merged)
 
 
 def _known_to_remote(
