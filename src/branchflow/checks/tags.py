@@ -52,7 +52,7 @@ def check_tag(
     tag_version = version_of(found[1])
     for release in releases:
         release_version = _version(policy, release)
-        if tag_version and release_version and tag_version != release_version:
+        if tag_version and release_version and not in_line(tag_version, release_version):
             expected = suggest_tag(policy, release_version, refs)
             out.append(
                 violation(
@@ -77,6 +77,21 @@ def check_tag(
             )
         )
     return out
+
+
+def in_line(tag_version: str, branch_version: str) -> bool:
+    """Whether a tag's version is the branch's: the same, or one of the release line a
+    branch names with fewer parts or an ``x`` (release/1.4 holds v1.4.2, support/1.x v1.3.0)."""
+    if tag_version == branch_version:
+        return True
+    line = branch_version.split(".")
+    parts = re.split(r"[-+]", tag_version, maxsplit=1)[0].split(".")
+    wild = [p.lower() in ("x", "*") for p in line]
+    if len(line) >= len(parts) and not any(wild):
+        return False
+    return len(line) <= len(parts) and all(
+        w or a == b for w, a, b in zip(wild, line, parts, strict=False)
+    )
 
 
 def _version(policy: CompiledPolicy, branch: str) -> str | None:
