@@ -119,6 +119,17 @@ def bf101_create(repo: Path, flow: Flow, _: str) -> None:
     assert path in committed_whole(repo)
 
 
+def bf101_create_elsewhere(repo: Path, flow: Flow, _: str) -> None:
+    """The badly named branch typed on the default branch, where the type it is meant to
+    be of is not cut from: the hint creates it where that type starts."""
+    assert flow.bad_name is not None
+    hint = refused(hooked(repo, "switch", "-c", flow.bad_name.name), "BF101")
+    run_hint(repo, hint)
+    path = stage(repo, "work")
+    passes(commit_staged(repo))
+    assert path in committed_whole(repo)
+
+
 def bf101_push(repo: Path, flow: Flow, _: str) -> None:
     """A new badly named branch pushed: the hint renames it and pushes it."""
     assert flow.bad_name is not None
@@ -466,11 +477,11 @@ def bf302_shallow(repo: Path, flow: Flow, _: str) -> None:
 # (abort a merge, undo a push, delete a branch, retag a version) run for two presets each.
 
 BF101_SITUATIONS = {
-    "gitflow": ("commit", "create", "push", "push_as"),
+    "gitflow": ("commit", "create", "create_elsewhere", "push", "push_as"),
     "conventional": ("create",),
     "github-flow": ("push",),
     "gitlab-flow": ("push_as",),
-    "ml-team": ("commit",),
+    "ml-team": ("commit", "create_elsewhere"),
     "trunk": ("push",),
 }
 
