@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from branchflow.checks.hints import words
+from branchflow.checks.push import check_pull_request_only
 from branchflow.policy.compiled import BranchRule
 from tests.conftest import commit, git, run_branchflow, shallow_clone
 from tests.hints.repos import (
@@ -569,6 +571,16 @@ def test_hint_runs_and_then_passes(
     make_repo: Callable[[Flow], Path], flow: Flow, subject: str, scenario: Scenario
 ) -> None:
     scenario(make_repo(flow), flow, subject)
+
+
+def test_a_long_lived_branch_pushed_to_a_pull_request_branch_is_a_pull_request() -> None:
+    """``git push origin develop:test`` (ml-team): develop's own pull request is the way, in
+    words (no command carries it out)."""
+    flow = FLOW["ml-team"]
+    (refused_push,) = check_pull_request_only(
+        flow.policy, "test", flow.rule("test"), remote="origin", local="develop"
+    )
+    assert refused_push.hint == words("open a pull request from develop into test")
 
 
 # --- a release line's tags are of its versions --------------------------------------------

@@ -71,13 +71,15 @@ def _pull_request_hint(
     """Push the work to a branch that may be merged into ``branch``, for a pull request: the
     pushed branch itself when its type may; else, when ``branch``'s own commits were pushed,
     those commits moved to a new branch (and ``branch`` put back where the remote has it);
-    else what was pushed, under a new name."""
+    else what was pushed (not a long-lived branch), under a new name."""
     pushed = policy.classify(local) if local != branch else None
     own = pushed.rule if pushed is not None else None
-    if own is not None and not own.long_lived and policy.merge_allowed(own.name, rule.name):
+    if own is not None and policy.merge_allowed(own.name, rule.name):
+        if own.long_lived:  # develop pushed to test: its pull request is the way
+            return words(_open(local, branch))
         return hint(git("push", "-u", remote, local), then=_open(local, branch))
     place = work_place(policy, rule, refs)
-    if place is None or not place.create:
+    if place is None or not place.create or (own is not None and own.long_lived):
         return words(f"open a pull request into {branch} from a branch that may merge there")
     into = _pull_request_target(policy, place, branch, rule)
     upstream = f"{remote}/{branch}"
