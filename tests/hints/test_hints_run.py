@@ -43,7 +43,14 @@ from tests.hints.repos import (
     subjects,
     tags,
 )
-from tests.hints.shown import json_hint, json_violations, passes, refused, run_hint
+from tests.hints.shown import (
+    json_hint,
+    json_violations,
+    passes,
+    refused,
+    run_hint,
+    shown_violations,
+)
 
 Scenario = Callable[[Path, Flow, str], None]
 
@@ -90,6 +97,13 @@ def open_pull_request(repo: Path, then: str) -> str:
     assert remote_tip(repo, source), f"{source} is not on the remote: {then}"
     passes(run_branchflow(repo, "ci", "--source", source, "--target", target))
     return source
+
+
+def audited(repo: Path, rule: str, ref: str) -> list[dict[str, Any]]:
+    """What ``branchflow audit --format json`` reports of ``rule`` about ``ref``."""
+    done = run_branchflow(repo, "audit", "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    return [v for v in json_violations(done.stdout, rule) if v["ref"] == ref]
 
 
 # --- BF101 branch-name ---------------------------------------------------------------------
@@ -158,6 +172,22 @@ def bf101_push_as(repo: Path, flow: Flow, _: str) -> None:
     assert not remote_tip(repo, bad)
 
 
+def bf101_remote(repo: Path, flow: Flow, _: str) -> None:
+    """A badly named branch someone pushed with --no-verify: the audit's hint renames it on
+    the remote."""
+    assert flow.bad_name is not None
+    bad = flow.bad_name.name
+    tip = cut(repo, bad, flow.bad_name.start)
+    quiet(repo, "push", "-q", "--no-verify", "origin", bad)
+    on(repo, flow.default_branch)
+    quiet(repo, "branch", "-q", "-D", bad)
+    (found,) = audited(repo, "BF101", bad)
+    run_hint(repo, json_hint(found))
+    assert not audited(repo, "BF101", bad)
+    assert not remote_tip(repo, bad)
+    assert tip in git(repo, "ls-remote", "origin").stdout
+
+
 # --- BF201 protected-commit, BF204 pull-request-only ----------------------------------------
 
 
@@ -187,6 +217,24 @@ def bf201_push(repo: Path, flow: Flow, branch: str) -> None:
     assert rev(repo, branch) == rev(repo, f"origin/{branch}")
     assert {f"{branch} work 1", f"{branch} work 2"} <= subjects(repo, f"{branch}..{work}")
     passes(hooked(repo, "push", "-u", "origin", work))
+
+
+def bf201_cherry_pick(repo: Path, flow: Flow, branch: str) -> None:
+    """A cherry-pick onto a protected branch that stopped at a conflict, concluded with
+    ``git commit``: the hint abandons the cherry-pick."""
+    rule = flow.topic_types()[0]
+    source = topic(flow, rule.name)
+    cut(repo, source, flow.right_base(rule), commits=0)
+    commit(repo, "theirs", filename="clash.txt")
+    on(repo, branch)
+    commit(repo, "ours", filename="clash.txt")  # (with --no-verify; never pushed)
+    before = rev(repo, "HEAD")
+    assert git(repo, "cherry-pick", source, check=False).returncode != 0  # the conflict
+    (repo / "clash.txt").write_text("both\n")
+    git(repo, "add", "clash.txt")
+    run_hint(repo, refused(hooked(repo, "commit", "--no-edit"), "BF201"))
+    assert rev(repo, "HEAD") == before
+    assert not rev(repo, "CHERRY_PICK_HEAD")
 
 
 def bf204_push(repo: Path, flow: Flow, branch: str) -> None:
@@ -366,6 +414,36 @@ def bf402_force(repo: Path, flow: Flow, _: str) -> None:
     assert {f"{source} work 1", "teammate work 1"} <= subjects(repo, f"origin/{target}")
 
 
+def bf401_delete(repo: Path, flow: Flow, branch: str) -> None:
+    """Deleting a long-lived branch on the remote is refused; the hint deletes the local
+    copy instead, and the remote keeps the branch."""
+    on(repo, branch)  # a local copy ...
+    on(repo, flow.default_branch)  # ... not checked out
+    run_hint(repo, refused(hooked(repo, "push", "origin", "--delete", branch), "BF401"))
+    assert not rev(repo, f"refs/heads/{branch}")
+    assert remote_tip(repo, branch)
+
+
+def bf401_no_copy(repo: Path, flow: Flow, branch: str) -> None:
+    """The same from a clone that never checked the branch out: no copy to delete, so no
+    hint (``git branch -d`` would fail)."""
+    _refused_without_hint(repo, branch)
+
+
+def bf401_checked_out(repo: Path, flow: Flow, branch: str) -> None:
+    """The same with the branch checked out: ``git branch -d`` would fail, so no hint."""
+    on(repo, branch)
+    _refused_without_hint(repo, branch)
+
+
+def _refused_without_hint(repo: Path, branch: str) -> None:
+    pushed = hooked(repo, "push", "origin", "--delete", branch)
+    assert pushed.returncode != 0
+    (found,) = [v for v in shown_violations(pushed.stderr) if v.rule == "BF401"]
+    assert found.hint is None
+    assert remote_tip(repo, branch)
+
+
 # --- tags: BF501, BF502, BF503 -------------------------------------------------------------
 
 
@@ -431,13 +509,21 @@ def bf503_place(repo: Path, flow: Flow, name: str) -> None:
     passes(hooked(repo, "push", "origin", name))
 
 
-# --- the audit and CI: BF701, BF302 ---------------------------------------------------------
+# --- the audit and CI: BF504, BF701, BF302 --------------------------------------------------
 
 
-def audited(repo: Path, rule: str, ref: str) -> list[dict[str, Any]]:
-    done = run_branchflow(repo, "audit", "--format", "json")
-    assert done.returncode in (0, 1), done.stderr
-    return [v for v in json_violations(done.stdout, rule) if v["ref"] == ref]
+def bf504_untagged(repo: Path, flow: Flow, release: str) -> None:
+    """A release merged into the tagged branch (by the platform, for pull-request
+    branches) and never tagged: the audit's hint tags it and pushes the tag."""
+    rule = flow.rule(flow.type_of(release) or "")
+    target = tagged_branch(flow)
+    cut(repo, release, flow.right_base(rule))
+    on(repo, target)
+    quiet(repo, *no_ff(release))
+    quiet(repo, "push", "-q", "--no-verify", "origin", target)
+    (found,) = audited(repo, "BF504", release)
+    run_hint(repo, json_hint(found))
+    assert not audited(repo, "BF504", release)
 
 
 def bf701_stale(repo: Path, flow: Flow, where: str) -> None:
@@ -493,11 +579,12 @@ BF101: dict[str, Scenario] = {
     "create-elsewhere": bf101_create_elsewhere,
     "push": bf101_push,
     "push-as": bf101_push_as,
+    "audit-remote": bf101_remote,
 }
 BF101_SITUATIONS = {
     "gitflow": tuple(BF101),
     "conventional": ("create",),
-    "github-flow": ("push",),
+    "github-flow": ("push", "audit-remote"),
     "gitlab-flow": ("push-as",),
     "ml-team": ("commit",),
     "trunk": ("push",),
@@ -518,13 +605,18 @@ def _first_topic(flow: Flow) -> str:
 
 # rule, situation, scenario, subject, presets
 BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, ...]], ...] = (
+    ("BF201", "cherry-pick", bf201_cherry_pick, _named("main"), ("gitflow",)),
     ("BF203", "push", bf203_fast_forward, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF202", "merge", bf202_merge, _into("refused_merge"), ("ml-team",)),
     ("BF202", "conflict", bf202_conflict, _into("refused_merge"), ("gitflow",)),
     ("BF202", "push", bf202_push, _into("refused_merge"), ("gitflow",)),
     ("BF402", "push", bf402_force, _into("allowed_merge"), ("gitflow", "solo")),
+    ("BF401", "push", bf401_delete, _named("develop"), ("gitflow",)),
+    ("BF401", "no-copy", bf401_no_copy, _named("develop"), ("ml-team",)),
+    ("BF401", "checked-out", bf401_checked_out, _named("develop"), ("gitflow",)),
     ("BF501", "push", bf501_tag, _named("release-1.2"), ("github-flow",)),
     ("BF501", "taken", bf501_taken, _named("1.2.0"), ("trunk",)),
+    ("BF504", "audit", bf504_untagged, _named("release/v1.2.0"), ("gitflow", "ml-team")),
     ("BF701", "audit", bf701_stale, _named("local"), ("gitlab-flow",)),
     ("BF701", "audit", bf701_stale, _named("remote"), ("trunk",)),
     ("BF302", "ci", bf302_shallow, _named("shallow"), ("ml-team",)),

@@ -25,17 +25,20 @@ from branchflow.repo.merge_message import MergeSource
 PLATFORM_COMMITTERS = ("noreply@github.com",)  # who commits a pull request's rebased commits
 
 
-def check_deletion(branch: str, rule: BranchRule) -> list[Violation]:
+def check_deletion(branch: str, rule: BranchRule, *, local_copy: bool = True) -> list[Violation]:
+    """BF401; ``local_copy``: whether there may be a local branch of that name that the hint
+    can delete instead (none in a clone that never checked it out; not the one checked
+    out)."""
     if not (rule.long_lived or rule.protection):
         return []
     what = "long-lived" if rule.long_lived else "protected"
+    message = f"{branch} is a {what} {rule.name} branch; it is never deleted"
     return [
         violation(
             "BF401",
             branch,
-            f"{branch} is a {what} {rule.name} branch; it is never deleted (the hint deletes "
-            "only your local copy)",
-            hint=hint(git("branch", "-d", branch)),
+            f"{message} (the hint deletes only your local copy)" if local_copy else message,
+            hint=hint(git("branch", "-d", branch)) if local_copy else None,
             type_name=rule.name,
         )
     ]
