@@ -187,10 +187,39 @@ def build_template(flow: Flow, root: Path) -> Path:
 
 
 def copy_template(template: Path, dest: Path) -> Path:
-    """A copy of a template's origin and clone under ``dest``; returns the clone."""
+    """A copy of a template's origin and clone at ``dest`` (emptied first); returns the
+    clone."""
+    shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(template.parent, dest, symlinks=True)
     work = dest / template.name
     git(work, "remote", "set-url", "origin", str(dest / "origin.git"))
+    return work
+
+
+class PresetPlace(NamedTuple):
+    """Where a preset's cases run, one after another: its template, the one place every
+    case's copy goes, and branchflow's cache as it is once the policy was first loaded
+    there (it is keyed by the place; a case starts from it, with no verdicts of another)."""
+
+    template: Path
+    place: Path
+    cache: Path
+
+
+def prepare_place(flow: Flow, root: Path) -> PresetPlace:
+    template = build_template(flow, root / "template")
+    place, cache = root / "case", root / "cache"
+    work = copy_template(template, place)
+    loaded = run_branchflow(work, "check", env={"XDG_CACHE_HOME": str(cache)})
+    assert loaded.returncode == 0, loaded.stderr
+    return PresetPlace(template, place, cache)
+
+
+def fresh_copy(prepared: PresetPlace, cache_home: Path) -> Path:
+    """The preset's repository as built, and its loaded policy in ``cache_home``."""
+    work = copy_template(prepared.template, prepared.place)
+    shutil.rmtree(cache_home, ignore_errors=True)
+    shutil.copytree(prepared.cache, cache_home)
     return work
 
 

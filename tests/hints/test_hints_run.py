@@ -27,14 +27,15 @@ from tests.hints.repos import (
     FLOW,
     FLOWS,
     Flow,
-    build_template,
+    PresetPlace,
     committed_whole,
-    copy_template,
     current_branch,
     cut,
+    fresh_copy,
     hooked,
     local_branches,
     on,
+    prepare_place,
     quiet,
     remote_tip,
     rev,
@@ -56,24 +57,22 @@ Scenario = Callable[[Path, Flow, str], None]
 
 
 @pytest.fixture(scope="session")
-def templates() -> dict[str, Path]:
+def places() -> dict[str, PresetPlace]:
     return {}
 
 
 @pytest.fixture
 def make_repo(
-    templates: dict[str, Path],
+    places: dict[str, PresetPlace],
     tmp_path_factory: pytest.TempPathFactory,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[[Flow], Path]:
     """A fresh copy of the preset's repository (built the first time one is asked for)."""
 
     def make(flow: Flow) -> Path:
-        if flow.preset not in templates:
-            root = tmp_path_factory.mktemp(f"template-{flow.preset}") / "t"
-            templates[flow.preset] = build_template(flow, root)
-        work = copy_template(templates[flow.preset], tmp_path / "t")
+        if flow.preset not in places:
+            places[flow.preset] = prepare_place(flow, tmp_path_factory.mktemp(flow.preset))
+        work = fresh_copy(places[flow.preset], Path(os.environ["XDG_CACHE_HOME"]))
         monkeypatch.chdir(work)
         return work
 
@@ -328,6 +327,25 @@ def bf301_push(repo: Path, flow: Flow, type_name: str) -> None:
     cut(repo, name, wrong_base(repo, flow, rule), commits=2)
     run_hint(repo, refused(hooked(repo, "push", "-u", "origin", name), "BF301"))
     passes(hooked(repo, "push", "-u", "origin", name))
+    pushed = subjects(repo, f"origin/{flow.right_base(rule)}..origin/{name}")
+    assert {f"{name} work 1", f"{name} work 2"} <= pushed
+
+
+def bf301_remote(repo: Path, flow: Flow, type_name: str) -> None:
+    """A teammate's branch cut from the wrong base (one with commits the right one lacks: the
+    graph tells) and pushed with --no-verify: the audit's hint moves a local copy and says
+    to push it again; then the audit has nothing to say."""
+    rule, name = flow.rule(type_name), topic(flow, type_name)
+    cut(repo, name, wrong_base(repo, flow, rule), commits=2)
+    quiet(repo, "push", "-q", "--no-verify", "origin", name)
+    on(repo, flow.default_branch)
+    quiet(repo, "branch", "-q", "-D", name)
+    (found,) = audited(repo, "BF301", name)
+    hint = run_hint(repo, json_hint(found))
+    again = re.fullmatch(r"push it again: (git push --force-with-lease \S+ \S+)", hint.then)
+    assert again, hint.then
+    passes(hooked(repo, *again[1].split()[1:]))
+    assert not audited(repo, "BF301", name)
     pushed = subjects(repo, f"origin/{flow.right_base(rule)}..origin/{name}")
     assert {f"{name} work 1", f"{name} work 2"} <= pushed
 
@@ -622,6 +640,7 @@ BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, .
     ("BF302", "ci", bf302_shallow, _named("shallow"), ("ml-team",)),
     ("BF301", "same-commit", bf301_same_commit, _first_topic, ("gitflow", "conventional")),
     ("BF301", "push", bf301_push, _first_topic, ("gitflow", "github-flow")),
+    ("BF301", "audit-remote", bf301_remote, _named("hotfix"), ("gitflow",)),
 )
 
 
