@@ -67,7 +67,8 @@ def make_repo(
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[[Flow], Path]:
-    """A fresh copy of the preset's repository (built the first time one is asked for)."""
+    """A fresh copy of the preset's repository (built the first time one is asked for), in
+    the preset's one place, with its policy already loaded."""
 
     def make(flow: Flow) -> Path:
         if flow.preset not in places:
@@ -79,7 +80,7 @@ def make_repo(
     return make
 
 
-def commit_staged(repo: Path) -> Any:
+def commit_staged(repo: Path) -> subprocess.CompletedProcess[str]:
     return hooked(repo, "commit", "-m", "work")
 
 
