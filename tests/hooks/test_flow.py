@@ -40,11 +40,15 @@ def test_hotfix_from_develop(flow_repo: Path) -> None:
         "branchflow: hotfix/data-leak-fix: BF301 branch-base: hotfix/data-leak-fix was created "
         "from develop; hotfix branches are created from main\n"
         "  evidence: reflog of hotfix/data-leak-fix: 'branch: Created from develop'\n"
-        "  hint: git rebase --autostash --onto main develop hotfix/data-leak-fix\n"
+        "  hint: git stash push --quiet && git rebase --onto main develop hotfix/data-leak-fix"
+        " && git reflog expire --expire=all refs/heads/hotfix/data-leak-fix"
+        " && git stash pop --index --quiet\n"
     ) in done.stderr
     # The hint works as shown, with the change still staged.
     subprocess.run(
-        "git rebase -q --autostash --onto main develop hotfix/data-leak-fix",
+        "git stash push --quiet && git rebase --onto main develop hotfix/data-leak-fix"
+        " && git reflog expire --expire=all refs/heads/hotfix/data-leak-fix"
+        " && git stash pop --index --quiet",
         shell=True,
         cwd=flow_repo,
         check=True,
@@ -61,7 +65,9 @@ def test_feature_from_main(flow_repo: Path) -> None:
         "BF301 branch-base: feature/login was created from main; feature branches are "
         "created from develop" in done.stderr
     )
-    assert "hint: git rebase --autostash --onto develop main feature/login" in done.stderr
+    assert "hint: git stash push --quiet && git rebase --onto develop main feature/login" in (
+        done.stderr
+    )
 
 
 def test_feature_from_a_feature(flow_repo: Path) -> None:
@@ -74,7 +80,7 @@ def test_feature_from_a_feature(flow_repo: Path) -> None:
         "feature/b was created from feature/a (feature); feature branches are created "
         "from develop" in done.stderr
     )
-    assert "hint: git rebase --autostash --onto develop feature/a feature/b" in done.stderr
+    assert "git rebase --onto develop feature/a feature/b" in done.stderr
 
 
 def test_feature_from_a_feature_seen_by_the_graph(flow_repo: Path) -> None:
@@ -160,7 +166,10 @@ def test_force_push_to_develop(flow_repo: Path) -> None:
     assert (
         "branchflow: develop: BF402 force-push: this push rewrites develop, which is protected"
     ) in pushed.stderr
-    assert "hint: git pull --rebase origin develop; then push without --force" in pushed.stderr
+    assert (
+        "hint: git switch develop && git pull --rebase=merges origin develop; "
+        "then push without --force" in pushed.stderr
+    )
 
 
 def test_push_deleting_develop(flow_repo: Path) -> None:

@@ -117,8 +117,9 @@ def test_pull_request_protection_refuses_any_push(flow_repo: Path) -> None:
         "only through pull requests on the server, never by a push"
     ) in pushed.stderr
     assert (
-        "hint: git push -u origin develop:refs/heads/feature/my-change; then open a pull "
-        "request from feature/my-change" in pushed.stderr
+        "hint: git switch -c feature/my-change develop && git branch -f develop origin/develop "
+        "&& git push -u origin feature/my-change; then open a pull request from "
+        "feature/my-change into develop\n" in pushed.stderr
     )
 
 

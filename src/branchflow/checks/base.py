@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, words
+from branchflow.checks.hints import (
+    NO_REFS,
+    Argv,
+    Hint,
+    RefView,
+    carrying_staged,
+    git,
+    hint,
+    words,
+)
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import BaseEvidence
@@ -14,9 +23,12 @@ def check_base(
     rule: BranchRule,
     evidence: BaseEvidence,
     refs: RefView = NO_REFS,
+    *,
+    staged: bool = False,
 ) -> list[Violation]:
     """Was ``branch`` created from a type its ``from`` edges allow? ``refs``: the
-    repository's branches, for the commands that move it onto an allowed base."""
+    repository's branches, for the commands that move it onto an allowed base; ``staged``:
+    asked at a commit, whose staged work those commands carry along."""
     if not rule.from_:
         return []
     allowed = ", ".join(rule.from_)
@@ -39,48 +51,40 @@ def check_base(
             f"{branch} was created from {described}; {rule.name} branches are created from "
             f"{allowed}",
             details=(f"evidence: {evidence.detail}",),
-            hint=rebase_hint(branch, rule, evidence.candidates[0], refs),
+            hint=rebase_hint(branch, rule, evidence.candidates[0], refs, staged=staged),
             type_name=rule.name,
         )
     ]
 
 
-def rebase_hint(branch: str, rule: BranchRule, wrong: str, refs: RefView) -> Hint:
-    """Move ``branch`` from ``wrong`` onto a branch of an allowed type. Staged work is
-    carried along; where both bases are one commit, the branch is made again from the
-    right one (a rebase would change nothing, and the branch would still read as made
-    from the wrong one)."""
+def rebase_hint(
+    branch: str, rule: BranchRule, wrong: str, refs: RefView, *, staged: bool = False
+) -> Hint:
+    """Move ``branch`` from ``wrong`` onto a branch of an allowed type, and forget the
+    reflog line that says it was created from ``wrong``: after a rebase onto a branch that
+    holds ``wrong``'s commit (develop holds main's), or when both are one commit, that line
+    would still decide, and the graph then says where the branch starts now. ``staged``:
+    shown at a commit, whose staged work is carried along."""
     target = next(filter(None, (refs.branch_of_type(t) for t in rule.from_)), None)
     if target is None:
         return words(
             f"create a {rule.from_[0]} branch first, then move {branch} onto it with "
             f"git rebase --onto"
         )
+    moves: tuple[Argv, ...] = (
+        git("rebase", "--onto", target, refs.shown_name(wrong) or wrong, branch),
+        git("reflog", "expire", "--expire=all", f"refs/heads/{branch}"),
+    )
+    if staged:
+        moves = carrying_staged(*moves)
     here = refs.shown_name(branch)
     if here is not None and here != branch:  # only on the remote: work on a local copy
         return hint(
             git("switch", branch),
-            *_moved(branch, wrong, target, refs),
+            *moves,
             then=f"push it again: git push --force-with-lease {here.split('/', 1)[0]} {branch}",
         )
-    return hint(*_moved(branch, wrong, target, refs))
-
-
-def _moved(branch: str, wrong: str, target: str, refs: RefView) -> tuple[tuple[str, ...], ...]:
-    wrong_tip, target_tip = refs.tip_of(wrong), refs.tip_of(target)
-    if wrong_tip is not None and wrong_tip == target_tip:
-        tip = refs.tip_of(branch)
-        again = (
-            git("switch", "--detach", "--quiet"),
-            git("branch", "-D", branch),
-            git("switch", "-c", branch, target),
-        )
-        if tip is not None and tip != target_tip:
-            return (*again, git("merge", "--ff-only", "--autostash", "--quiet", tip))
-        return again
-    return (
-        git("rebase", "--autostash", "--onto", target, refs.shown_name(wrong) or wrong, branch),
-    )
+    return hint(*moves)
 
 
 def _type_of(policy: CompiledPolicy, name: str) -> str | None:

@@ -124,10 +124,13 @@ class Place(NamedTuple):
 def work_place(policy: CompiledPolicy, target: BranchRule, refs: RefView) -> Place | None:
     """A branch on which work meant for ``target`` may be committed, and from which it can
     reach ``target`` along the policy's edges: a new branch of a type created from it (a
-    hotfix from main), else of a type that feeds it (a feature for develop; for a staging
-    branch fed only by develop, a feature for develop), else an unprotected long-lived
-    branch that feeds it (solo's dev)."""
-    for rule in _creatable_from(policy, target.name):
+    hotfix from main; one that merges back into it first), else of a type that feeds it (a
+    feature for develop; for a staging branch fed only by develop, a feature for develop),
+    else an unprotected long-lived branch that feeds it (solo's dev)."""
+    creatable = _creatable_from(policy, target.name)
+    # A type that merges straight back first: its pull request can go into ``target`` itself.
+    creatable.sort(key=lambda r: target.name not in r.into)
+    for rule in creatable:
         name = rule.generated_example
         if name:
             return Place(free_name(name, refs), True, None, rule.name)
@@ -166,8 +169,29 @@ def _creatable_from(policy: CompiledPolicy, type_name: str) -> list[BranchRule]:
 def switch_to(place: Place) -> tuple[Argv, ...]:
     """The commands that take staged work to ``place``: one switch when the branch starts
     where the work is, else the work stashed across the switch (git refuses to carry staged
-    changes to a commit where those files differ)."""
+    changes to a commit where those files differ), and staged again as it was."""
     if place.create and place.start is None:
         return (git("switch", "-c", place.branch),)
-    target = ("-c", place.branch, place.start) if place.create and place.start else (place.branch,)
-    return (git("stash", "push", "--quiet"), git("switch", *target), git("stash", "pop", "--quiet"))
+    return carrying_staged(git("switch", *_target(place)))
+
+
+def carrying_staged(*commands: Argv) -> tuple[Argv, ...]:
+    """``commands``, with the work in the index and the work tree put aside while they run
+    and put back after, staged as it was (``--autostash`` would put it back unstaged)."""
+    return (git("stash", "push", "--quiet"), *commands, git("stash", "pop", "--index", "--quiet"))
+
+
+def move_commits(place: Place, branch: str, upstream: str) -> tuple[Argv, ...]:
+    """The commands that take the commits ``branch`` has beyond ``upstream`` (its state on
+    the remote) to ``place``, and put ``branch`` back where ``upstream`` is."""
+    reset = git("branch", "-f", branch, upstream)
+    if place.create and place.start is None:
+        return (git("switch", "-c", place.branch, branch), reset)
+    return (git("switch", *_target(place)), git("cherry-pick", f"{upstream}..{branch}"), reset)
+
+
+def _target(place: Place) -> tuple[str, ...]:
+    """What ``git switch`` is given to go to ``place``."""
+    if place.create:
+        return ("-c", place.branch, *([place.start] if place.start else []))
+    return (place.branch,)

@@ -46,6 +46,8 @@ def check_branch_name(
     elif suggestion is None:
         fix = words("rename it to a name of one of the forms above")
     else:
+        if creating:
+            start = allowed_start(policy, suggestion, start, refs)
         fix = rename_hint(
             name, suggestion, creating=creating, remote=remote, start=start, pushed=pushed
         )
@@ -53,6 +55,23 @@ def check_branch_name(
     if suggestion is not None:
         message += f"; did you mean {suggestion!r}?"
     return None, [violation("BF101", name, message, details=details, hint=fix)]
+
+
+def allowed_start(
+    policy: CompiledPolicy, name: str, start: str | None, refs: RefView
+) -> str | None:
+    """Where a branch called ``name`` is created: ``start`` when it is a branch its type may be
+    created from (or at the same commit), else such a branch (a feature typed on main starts
+    at develop)."""
+    found = policy.classify(name)
+    rule = found.rule if found is not None else None
+    if rule is None or not rule.from_:
+        return start
+    allowed = [b for b in (refs.branch_of_type(t) for t in rule.from_) if b is not None]
+    here = refs.tip_of(start) if start else None
+    if not allowed or start in allowed or (here and here in map(refs.tip_of, allowed)):
+        return start
+    return allowed[0]
 
 
 def rename_hint(

@@ -7,9 +7,11 @@ from __future__ import annotations
 from branchflow.checks.hints import (
     NO_REFS,
     Hint,
+    Place,
     RefView,
     git,
     hint,
+    move_commits,
     words,
     work_place,
 )
@@ -23,17 +25,20 @@ from branchflow.repo.merge_message import MergeSource
 PLATFORM_COMMITTERS = ("noreply@github.com",)  # who commits a pull request's rebased commits
 
 
-def check_deletion(branch: str, rule: BranchRule) -> list[Violation]:
+def check_deletion(branch: str, rule: BranchRule, *, local_copy: bool = True) -> list[Violation]:
+    """BF401; ``local_copy``: whether there may be a local branch of that name that the hint
+    can delete instead (none in a clone that never checked it out; not the one checked
+    out)."""
     if not (rule.long_lived or rule.protection):
         return []
     what = "long-lived" if rule.long_lived else "protected"
+    message = f"{branch} is a {what} {rule.name} branch; it is never deleted"
     return [
         violation(
             "BF401",
             branch,
-            f"{branch} is a {what} {rule.name} branch; it is never deleted (the hint deletes "
-            "only your local copy)",
-            hint=hint(git("branch", "-d", branch)),
+            f"{message} (the hint deletes only your local copy)" if local_copy else message,
+            hint=hint(git("branch", "-d", branch)) if local_copy else None,
             type_name=rule.name,
         )
     ]
@@ -57,37 +62,53 @@ def check_pull_request_only(
             branch,
             f"{branch} is protected{kind_note(branch, rule)}: changes reach it only through "
             "pull requests on the server, never by a push",
-            hint=_pull_request_hint(policy, rule, remote, local, refs),
+            hint=_pull_request_hint(policy, branch, rule, remote=remote, local=local, refs=refs),
             type_name=rule.name,
         )
     ]
 
 
 def _pull_request_hint(
-    policy: CompiledPolicy, rule: BranchRule, remote: str, local: str, refs: RefView
+    policy: CompiledPolicy, branch: str, rule: BranchRule, *, remote: str, local: str, refs: RefView
 ) -> Hint:
+    """Push the work to a branch that may be merged into ``branch``, for a pull request: the
+    pushed branch itself when its type may; else, when ``branch``'s own commits were pushed,
+    those commits moved to a new branch (and ``branch`` put back where the remote has it);
+    else what was pushed (not a long-lived branch), under a new name."""
+    pushed = policy.classify(local) if local != branch else None
+    own = pushed.rule if pushed is not None else None
+    if own is not None and policy.merge_allowed(own.name, rule.name):
+        if own.long_lived:  # develop pushed to test: its pull request is the way
+            return words(_open(local, branch))
+        return hint(git("push", "-u", remote, local), then=_open(local, branch))
     place = work_place(policy, rule, refs)
-    if place is None:
-        return words(f"open a pull request into {rule.name} from a branch that may merge there")
-    if place.create and place.start is None:  # made from this branch: push the work there
-        return hint(
-            git("push", "-u", remote, f"{local}:refs/heads/{place.branch}"),
-            then=f"open a pull request from {place.branch}",
-        )
-    feeder = next(
-        (
-            r.name
-            for r in policy.branches
-            if r.long_lived and policy.merge_allowed(r.name, rule.name)
-        ),
-        None,
-    )
-    if feeder is not None:
-        return words(
-            f"changes reach {rule.name} by pull requests from {feeder}: open one from {feeder} "
-            f"into {rule.name}"
-        )
-    return words(f"put the work on a {place.type_name} branch and open a pull request")
+    if place is None or not place.create or (own is not None and own.long_lived):
+        return words(f"open a pull request into {branch} from a branch that may merge there")
+    into = _pull_request_target(policy, place, branch, rule)
+    upstream = f"{remote}/{branch}"
+    if local == branch and refs.tip_of(upstream) is not None:
+        moved = move_commits(place, branch, upstream)
+        return hint(*moved, git("push", "-u", remote, place.branch), then=_open(place.branch, into))
+    if place.start is None:  # made from this branch: push the work there
+        pushed_as = f"{local}:refs/heads/{place.branch}"
+        return hint(git("push", "-u", remote, pushed_as), then=_open(place.branch, into))
+    return words(f"put the work on a {place.type_name} branch and open a pull request into {into}")
+
+
+def _open(source: str, target: str) -> str:
+    return f"open a pull request from {source} into {target}"
+
+
+def _pull_request_target(
+    policy: CompiledPolicy, place: Place, branch: str, rule: BranchRule
+) -> str:
+    """Where a pull request from ``place`` goes: ``branch``, or the first step on the way
+    (a feature for ``test`` goes into develop first)."""
+    if policy.merge_allowed(place.type_name, rule.name):
+        return branch
+    place_rule = policy.rule(place.type_name)
+    steps = [policy.rule(name) for name in (place_rule.into if place_rule else ())]
+    return next((r.example for r in steps if r is not None and r.example), branch)
 
 
 def check_force_push(
@@ -107,7 +128,13 @@ def check_force_push(
             "BF402",
             branch,
             message,
-            hint=hint(git("pull", "--rebase", remote, branch), then="push without --force"),
+            # Merges are how a protected branch changes: a plain --rebase would flatten them
+            # into commits made directly on it.
+            hint=hint(
+                git("switch", branch),
+                git("pull", "--rebase=merges", remote, branch),
+                then="push without --force",
+            ),
             type_name=rule.name,
         )
     ]
@@ -233,10 +260,6 @@ def _move_commits(
     """Take the commits made on ``branch`` to a branch where they may be made, and put
     ``branch`` back where the remote has it."""
     place = work_place(policy, rule, refs)
-    reset = git("branch", "-f", branch, upstream)
     if place is None:
         return words(f"move the commits to a branch that may be merged into {branch}")
-    if place.create and place.start is None:
-        return hint(git("switch", "-c", place.branch, branch), reset)
-    target = ("-c", place.branch, place.start) if place.create and place.start else (place.branch,)
-    return hint(git("switch", *target), git("cherry-pick", f"{upstream}..{branch}"), reset)
+    return hint(*move_commits(place, branch, upstream))

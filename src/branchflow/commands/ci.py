@@ -83,8 +83,8 @@ def judge_build(session: RepoSession, build: Build, target: str | None) -> list[
     _, found = session.check_base(branch, match, tip)
     out += [
         v._replace(hint=words(build.unshallow))
-        if v.rule.id == "BF302" and session.repo.is_shallow
-        else v
+        if v.rule.id == "BF302" and session.repo.is_shallow and build.provider != "command line"
+        else v  # on the command line, the check's own command is the fix
         for v in found
     ]
     if build.source and target and tip and match.rule.documented_in:

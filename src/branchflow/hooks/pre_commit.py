@@ -96,7 +96,7 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
                 policy, branch, match, unborn=unborn, operation=head.operation, refs=session
             )
         if not unborn and rule.from_ and head.operation is None:
-            evidence, found = session.check_base(branch, match)
+            evidence, found = session.check_base(branch, match, staged=True)
             violations += found
     violations = judge(policy, violations)
     print_violations(violations)

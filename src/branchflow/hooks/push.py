@@ -31,6 +31,7 @@ from branchflow.repo.history import (
 from branchflow.repo.merge_message import MergeSource
 from branchflow.repo.reflog import ZERO_IDS
 from branchflow.repo.refs import BranchTip
+from branchflow.repo.state import current_head
 
 
 class RefUpdate(NamedTuple):
@@ -104,7 +105,8 @@ def _judge_branch(
         match = policy.classify(branch)
         if match is None or match.rule is None:
             return []
-        return check_deletion(branch, match.rule)
+        local_copy = _deletable_copy(session, branch, remote)
+        return check_deletion(branch, match.rule, local_copy=local_copy)
     to = remote or "origin"
     local = _local_name(update, branch)
     match, out = check_branch_name(policy, branch, refs=session, pushed=(to, local))
@@ -136,6 +138,15 @@ def _judge_branch(
     if (rule.from_ or rule.documented_in) and not rule.long_lived:
         out += _judge_topic(session, branch, match, update)
     return out
+
+
+def _deletable_copy(session: RepoSession, branch: str, remote: str | None) -> bool:
+    """Whether the pusher has a local ``branch`` that ``git branch -d`` can delete (it is
+    not checked out); a server cannot tell, and assumes so."""
+    if remote is None:
+        return True
+    head = current_head(session.location)
+    return session.local_tip(branch) is not None and (head is None or head.branch != branch)
 
 
 def _local_name(update: RefUpdate, branch: str) -> str:

@@ -16,6 +16,8 @@ from branchflow.hooks.options import HookOptions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from branchflow.checks.hints import RefView
+    from branchflow.policy.compiled import CompiledPolicy
     from branchflow.repo.state import RepoLocation
 
 
@@ -50,10 +52,22 @@ def run(options: HookOptions) -> int:
         found = check_branch_name(policy, name)[1]
         if found:  # only then is it worth asking git what the start point was called
             start = _start_point(location, name, commit)
-            violations += check_branch_name(policy, name, creating=True, start=start)[1]
+            refs = _branches(location, policy)
+            violations += check_branch_name(policy, name, creating=True, start=start, refs=refs)[1]
     violations = judge(policy, violations)
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
+
+
+def _branches(location: RepoLocation | None, policy: CompiledPolicy) -> RefView:
+    """The repository's branches, for the hint (which names are taken, where a type starts),
+    read with ``git for-each-ref``."""
+    from branchflow.checks.hints import NO_REFS
+    from branchflow.repo.refs import Branches, read_snapshot
+
+    if location is None:
+        return NO_REFS
+    return Branches(policy, tips=read_snapshot(location).tips)
 
 
 def _start_point(location: RepoLocation | None, name: str, commit: str) -> str:

@@ -66,17 +66,18 @@ class RepoSession(Branches):
         )
 
     def check_base(
-        self, branch: str, match: Match, tip: str | None = None
+        self, branch: str, match: Match, tip: str | None = None, *, staged: bool = False
     ) -> tuple[BaseEvidence | None, list[Violation]]:
         """The evidence for ``branch``'s base and what the policy says of it. A long-lived
         branch is judged when it is created (by what a push adds), never by a base inferred
-        later: its history soon holds everything, and copies of it come from the remote."""
+        later: its history soon holds everything, and copies of it come from the remote.
+        ``staged``: asked at a commit, whose staged work the hint carries along."""
         rule = match.rule
         tip = tip or self.local_tip(branch)
         if rule is None or not rule.from_ or rule.long_lived or tip is None:
             return None, []
         evidence = self.base_evidence(branch, tip)
-        return evidence, check_base(self.policy, branch, rule, evidence, self)
+        return evidence, check_base(self.policy, branch, rule, evidence, self, staged=staged)
 
     def undocumented(self, sources: tuple[MergeSource, ...], *, when: str) -> list[Violation]:
         """BF601 for each merged branch whose type asks for a write-up it does not have."""

@@ -57,7 +57,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "BF502",
             "tag-version",
-            "a release tag's version is its release branch's version (or of its line)",
+            "a release tag's version equals its release branch's version, or is one of the "
+            "release line's (release/1.4: v1.4.2)",
             per_type=False,
         ),
         Rule(
