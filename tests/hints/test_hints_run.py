@@ -490,7 +490,7 @@ def bf501_tag(repo: Path, flow: Flow, name: str) -> None:
 
 
 def bf501_taken(repo: Path, flow: Flow, name: str) -> None:
-    """``1.2.0`` where ``v1.2.0`` already exists: the suggested tag is a free one."""
+    """``rel-1.2.0`` where ``v1.2.0`` already exists: the suggested tag is a free one."""
     on(repo, tagged_branch(flow))
     quiet(repo, "tag", "v1.2.0")
     quiet(repo, "push", "-q", "origin", "v1.2.0")
@@ -634,7 +634,7 @@ BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, .
     ("BF401", "no-copy", bf401_no_copy, _named("develop"), ("ml-team",)),
     ("BF401", "checked-out", bf401_checked_out, _named("develop"), ("gitflow",)),
     ("BF501", "push", bf501_tag, _named("release-1.2"), ("github-flow",)),
-    ("BF501", "taken", bf501_taken, _named("1.2.0"), ("trunk",)),
+    ("BF501", "taken", bf501_taken, _named("rel-1.2.0"), ("trunk",)),
     ("BF504", "audit", bf504_untagged, _named("release/v1.2.0"), ("gitflow", "ml-team")),
     ("BF701", "audit", bf701_stale, _named("local"), ("gitlab-flow",)),
     ("BF701", "audit", bf701_stale, _named("remote"), ("trunk",)),

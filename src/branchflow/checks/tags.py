@@ -130,7 +130,8 @@ def suggest_tag(
     while len(parts) < 3 and all(p.isdigit() for p in parts):
         parts.append("0")
     candidates = _tag_forms(policy, version) + _tag_forms(policy, ".".join(parts))
-    candidates.sort(key=lambda c: not like.startswith(c[: len(c) - len(c.lstrip("vV"))]))
+    if like:
+        candidates.sort(key=lambda c: not like.startswith(c[: len(c) - len(c.lstrip("vV"))]))
     for candidate in candidates:
         if refs.has_tag(candidate):
             if all(p.isdigit() for p in parts):
