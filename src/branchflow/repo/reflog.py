@@ -46,12 +46,18 @@ def head_reflog(location: RepoLocation) -> list[ReflogEntry]:
 
 
 CREATED = "branch: Created from "
+REBASED = "rebase"  # "rebase (finish): refs/heads/x onto <id>", "rebase -i (finish): ..."
 
 
 def created_from(location: RepoLocation, branch: str) -> tuple[str, ReflogEntry] | None:
-    """What the branch's reflog says it was created from (HEAD resolved), and that entry."""
+    """What the branch's reflog says it was created from (HEAD resolved), and that entry;
+    None once a rebase has moved the branch since (the line no longer says where it starts,
+    even when the commit it was created at is still in it: main's, after a rebase onto
+    develop)."""
     entries = branch_reflog(location, branch)
     if not entries or not entries[0].message.startswith(CREATED):
+        return None
+    if any(e.message.startswith(REBASED) for e in entries[1:]):
         return None
     first = entries[0]
     source = first.message[len(CREATED) :].strip()
