@@ -34,6 +34,18 @@ def preset(name: str) -> CompiledPolicy:
         ("feature/ABC-123_login", "feature/ABC-123-login"),
         ("MAIN", "main"),
         ("Develop", "develop"),
+        # A type's word joined by '-' or '_' keeps its type.
+        ("hotfix-1", "hotfix/1"),
+        ("Hotfix_B", "hotfix/b"),
+        ("feature-login", "feature/login"),
+        ("bugfix-header", "bugfix/header"),
+        ("release-1.2.0", "release/1.2.0"),
+        ("feat-x", "feature/x"),
+        # A prefix keeps its type, and a partial version is completed.
+        ("release/1.2", "release/1.2.0"),
+        # Accents become their letters.
+        ("feature/Café-Menu", "feature/cafe-menu"),
+        ("Größe anpassen", "feature/grosse-anpassen"),
     ],
 )
 def test_gitflow_suggestions(name: str, expected: str) -> None:
@@ -51,6 +63,36 @@ def test_gitflow_suggestions(name: str, expected: str) -> None:
 )
 def test_conventional_suggestions(name: str, expected: str) -> None:
     assert suggest_name(preset("conventional"), name) == expected
+
+
+class Taken:
+    owners: frozenset[str] = frozenset()
+
+    def __init__(self, *names: str) -> None:
+        self.names = set(names)
+
+    def has_branch(self, name: str) -> bool:
+        return name in self.names
+
+    def has_tag(self, name: str) -> bool:
+        return False
+
+    def branch_of_type(self, type_name: str) -> str | None:
+        return None
+
+    def shown_name(self, name: str) -> str | None:
+        return None
+
+    def tip_of(self, name: str) -> str | None:
+        return None
+
+
+def test_a_taken_suggestion_is_numbered_not_another_type() -> None:
+    policy = preset("gitflow")
+    assert suggest_name(policy, "feature/Café-Menu", Taken("feature/cafe-menu")) == (
+        "feature/cafe-menu-2"
+    )
+    assert suggest_name(policy, "hotfix-1", Taken("hotfix/1")) == "hotfix/1-2"
 
 
 def test_no_suggestion_when_nothing_fits() -> None:

@@ -52,17 +52,30 @@ def check_pull_request_only(
     remote: str,
     local: str,
     refs: RefView = NO_REFS,
+    merged: tuple[str, ...] = (),
 ) -> list[Violation]:
-    """BF204; ``local``: what was pushed (a local branch's name, HEAD, a commit)."""
+    """BF204; ``local``: what was pushed (a local branch's name, HEAD, a commit);
+    ``merged``: when the push adds only merges of branches that may go into ``branch``
+    (a finished feature merged locally), those branches: each is a pull request to open."""
     if rule.protection != "pull-request":
         return []
+    if merged and local == branch:
+        unpushed = [n for n in merged if refs.tip_of(f"{remote}/{n}") is None]
+        fix = hint(
+            git("switch", branch),
+            git("reset", "--keep", f"{remote}/{branch}"),
+            *(git("push", "-u", remote, name) for name in unpushed),
+            then=" and ".join(_open(name, branch) for name in merged),
+        )
+    else:
+        fix = _pull_request_hint(policy, branch, rule, remote=remote, local=local, refs=refs)
     return [
         violation(
             "BF204",
             branch,
             f"{branch} is protected{kind_note(branch, rule)}: changes reach it only through "
             "pull requests on the server, never by a push",
-            hint=_pull_request_hint(policy, branch, rule, remote=remote, local=local, refs=refs),
+            hint=fix,
             type_name=rule.name,
         )
     ]
@@ -165,8 +178,14 @@ def check_new_commits(
 ) -> list[Violation]:
     """The first-parent commits a push adds to ``branch``; ``upstream`` names its remote state
     (origin/main) for the commands that undo a local mistake."""
-    out: list[Violation] = []
     undo = hint(git("switch", branch), git("reset", "--keep", upstream))
+    if fast_forward_of and rule.protection and commits:
+        # Moved to another branch's tip: what that branch carried (a release's commits, and
+        # the develop merges under them) is its history, judged there; the move is judged here.
+        return check_fast_forward(
+            policy, branch, rule, fast_forward_of[0], count=len(commits), undo=undo
+        )
+    out: list[Violation] = []
     direct: list[NewCommit] = []
     for commit in commits:
         how = landing(commit)
@@ -180,29 +199,6 @@ def check_new_commits(
         else:
             direct.append(commit)
     if not direct or not rule.protection:
-        return out
-    if fast_forward_of:
-        source = fast_forward_of[0]
-        wrong = check_merge(policy, branch, rule, (MergeSource(source, "branch"),), fix=undo)
-        if wrong:  # not a merge that may happen at all, fast-forward or not
-            return out + [
-                v._replace(details=(*v.details, f"{branch} was fast-forwarded to {source}"))
-                for v in wrong
-            ]
-        out.append(
-            violation(
-                "BF203",
-                branch,
-                f"{branch} was fast-forwarded to {source}: no merge commit records the merge "
-                f"into this protected branch",
-                details=(
-                    f"{len(direct)} commit(s) would land on {branch} without a merge commit",
-                    "to always make merge commits: git config merge.ff false",
-                ),
-                hint=hint(*undo.commands, git("merge", "--no-ff", source)),
-                type_name=rule.name,
-            )
-        )
         return out
     newest = direct[0]
     landed = [c for c in direct if landing(c) != "direct"]
@@ -221,6 +217,36 @@ def check_new_commits(
         )
     )
     return out
+
+
+def check_fast_forward(
+    policy: CompiledPolicy, branch: str, rule: BranchRule, source: str, *, count: int, undo: Hint
+) -> list[Violation]:
+    """BF202 when ``source`` may not be merged here at all; else BF203 (no merge commit),
+    unless the type takes pull requests replayed onto it (``rebase``: a platform's
+    fast-forward merge)."""
+    wrong = check_merge(policy, branch, rule, (MergeSource(source, "branch"),), fix=undo)
+    if wrong:
+        return [
+            v._replace(details=(*v.details, f"{branch} was fast-forwarded to {source}"))
+            for v in wrong
+        ]
+    if "rebase" in rule.merge_methods:
+        return []
+    return [
+        violation(
+            "BF203",
+            branch,
+            f"{branch} was fast-forwarded to {source}: no merge commit records the merge "
+            f"into this protected branch",
+            details=(
+                f"{count} commit(s) would land on {branch} without a merge commit",
+                "to always make merge commits: git config merge.ff false",
+            ),
+            hint=hint(*undo.commands, git("merge", "--no-ff", source)),
+            type_name=rule.name,
+        )
+    ]
 
 
 def landed_note(branch: str, rule: BranchRule, methods: list[str]) -> tuple[str, ...]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
-from branchflow.checks.hints import NO_REFS, RefView
+from branchflow.checks.hints import NO_REFS, RefView, free_name
 from branchflow.policy.compiled import CompiledPolicy
 
 # Prefixes people type for the conventional ones (Conventional Branch's aliases among them).
@@ -33,13 +34,41 @@ ALIASES = {
 }
 
 
+# Letters NFKD does not take apart into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+    }
+)
+
+
+def ascii_letters(text: str) -> str:
+    """Accented letters as their base letters (Größe -> Grosse, naïve -> naive)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _tidy(name: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9./-]+", "-", name)
+    name = re.sub(r"[^A-Za-z0-9./-]+", "-", ascii_letters(name))
     name = re.sub(r"\.{2,}", ".", name)
     name = re.sub(r"-{2,}", "-", name)
     name = re.sub(r"/{2,}", "/", name)
     segments = [seg.strip("-.") for seg in name.strip("/").split("/")]
     return "/".join(seg for seg in segments if seg)
+
+
+_TYPE_WORD = re.compile(r"([A-Za-z]+)[-_]+(.+)")
 
 
 def tidy_variants(name: str) -> list[str]:
@@ -51,11 +80,26 @@ def tidy_variants(name: str) -> list[str]:
     return list(dict.fromkeys(v for v in out if v))
 
 
+def _type_worded(name: str, words: set[str]) -> str | None:
+    """``hotfix-1``, ``Feature_Login``: a type's word joined by '-' or '_' instead of '/'."""
+    worded = _TYPE_WORD.fullmatch(_tidy(name))
+    if worded is None or "/" in name or worded.group(1).lower() not in words:
+        return None
+    return f"{worded.group(1)}/{worded.group(2)}".lower()
+
+
 def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> str | None:
     """The closest name the policy accepts that no branch has yet; the smallest repair wins,
     then the most similar. A name whose first part names a type (``release/1.2``) is only
     ever repaired within that type (``release/v1.2.0``, never ``support/1.2``)."""
     prefixes = [(p.prefix, rule.name) for rule in policy.branches for p in rule.patterns]
+    words = {p.partition("/")[0].lower() for p, _ in prefixes if "/" in p} | set(ALIASES)
+    worded = _type_worded(name, words)
+    if worded is not None:
+        found = policy.classify(worded)
+        if found is not None and found.rule is not None:
+            return free_name(worded, refs)
+        name = worded
     scored: list[tuple[int, float, int, str, str]] = []
     for variant in tidy_variants(name):
         head, slash, rest = variant.partition("/")
@@ -68,11 +112,11 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
         for body in _bodies(rest):
             candidates += [(2, prefix + body) for prefix, _ in prefixes]
             candidates += [(2, prefix + body[1:]) for prefix, _ in prefixes if body[:1] in "vV"]
-        for tier, candidate in candidates:
+        for tier, wanted in candidates:
+            # Taken: the same name numbered, never a name of another type.
+            candidate = free_name(wanted, refs)
             found = policy.classify(candidate)
             if found is None or found.rule is None or candidate == name:
-                continue
-            if refs.has_branch(candidate):
                 continue
             # Without a prefix to compare, every type is as likely: policy order decides.
             ratio = difflib.SequenceMatcher(None, name.lower(), candidate.lower()).ratio()

@@ -90,14 +90,18 @@ def check_tag(
             )
     if tags.on and not on_types & set(tags.on):
         where = ", ".join(tags.on)
-        on = next(filter(None, (refs.branch_of_type(t) for t in tags.on)), tags.on[0])
+        # Not "tag main instead": main's tip is another release's commit. The release
+        # reaches main by a merge; that merge is the commit to tag.
         out.append(
             violation(
                 "BF503",
                 tag,
                 f"the tag points at {commit[:12]}, which is on no {where} branch; tags mark "
                 f"commits of {where}",
-                hint=hint(git("tag", "-d", tag), git("tag", tag, on)),
+                hint=hint(
+                    git("tag", "-d", tag),
+                    then=f"tag the commit where the release lands on {tags.on[0]} (its merge)",
+                ),
             )
         )
     return out
@@ -176,6 +180,17 @@ def _check_version(
                 "BF502",
                 tag,
                 f"the tag's version {tag_version} is not of {release}'s line {release_version}",
+                hint=hint(git("tag", "-d", tag)),
+            )
+        ]
+    if any(refs.has_tag(form) for form in _tag_forms(policy, release_version)):
+        # The release is tagged already (v1.0.0 on its merge): this tag is simply extra.
+        return [
+            violation(
+                "BF502",
+                tag,
+                f"the tag's version {tag_version} differs from {release}'s {release_version}, "
+                "which is tagged already",
                 hint=hint(git("tag", "-d", tag)),
             )
         ]

@@ -54,7 +54,13 @@ def run(options: HookOptions) -> int:
 def _framework_update(session: RepoSession, remote: str) -> RefUpdate:
     remote_ref = os.environ["PRE_COMMIT_REMOTE_BRANCH"]
     local_ref = os.environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
-    new = os.environ.get("PRE_COMMIT_TO_REF", "")
+    # pre-commit passes no TO_REF when the push holds the repository's first commit (it
+    # then runs on all files): what is pushed is the local branch's tip.
+    new = os.environ.get("PRE_COMMIT_TO_REF") or next(
+        (t.target for t in session.tips if t.ref == local_ref), ""
+    )
+    if not new:
+        raise RepoError(f"cannot tell which commit the push of {local_ref or 'HEAD'} sends")
     # pre-commit passes the parent of the first new commit for a branch the remote lacks;
     # whether the remote has the branch is what the remote-tracking ref says.
     tracking = f"refs/remotes/{remote}/{remote_ref.removeprefix('refs/heads/')}"

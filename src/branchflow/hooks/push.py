@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import pygit2
 
+from branchflow.checks.hints import git, hint
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.push import (
     check_deletion,
@@ -18,7 +19,7 @@ from branchflow.checks.push import (
     check_pull_request_only,
 )
 from branchflow.checks.tags import check_tag, version_of
-from branchflow.checks.violation import Violation
+from branchflow.checks.violation import Violation, violation
 from branchflow.facts import NewCommit
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, Match
@@ -122,7 +123,13 @@ def _judge_branch(
             return out
         return out + _judge_topic(session, branch, match, update)
     pull_request = check_pull_request_only(
-        policy, branch, rule, remote=to, local=local, refs=session
+        policy,
+        branch,
+        rule,
+        remote=to,
+        local=local,
+        refs=session,
+        merged=() if platform_merge else _merged_only(session, rule, update),
     )
     if pull_request and not platform_merge:
         return out + pull_request
@@ -147,6 +154,26 @@ def _deletable_copy(session: RepoSession, branch: str, remote: str | None) -> bo
         return True
     head = current_head(session.location)
     return session.local_tip(branch) is not None and (head is None or head.branch != branch)
+
+
+def _merged_only(session: RepoSession, rule: BranchRule, update: RefUpdate) -> tuple[str, ...]:
+    """The branches a push merges into a pull-request branch, when that is all it adds and
+    each may merge there and still exists (each is then a pull request to open)."""
+    if is_zero(update.old) or not has_commit(session.repo, update.old):
+        return ()
+    commits = new_first_parent_commits(session.repo, update.new, [update.old], session.remotes)
+    names: list[str] = []
+    for commit in commits:
+        sources = commit.sources if len(commit.parents) > 1 else ()
+        if len(sources) != 1 or sources[0].kind != "branch" or sources[0].owner:
+            return ()
+        found = session.type_of(sources[0].name)
+        if found is None or not session.policy.merge_allowed(found.name, rule.name):
+            return ()
+        if session.any_tip(sources[0].name) is None:
+            return ()
+        names.append(sources[0].name)
+    return tuple(dict.fromkeys(names))
 
 
 def _local_name(update: RefUpdate, branch: str) -> str:
@@ -244,9 +271,13 @@ def _known_to_remote(
 def _judge_topic(
     session: RepoSession, branch: str, match: Match, update: RefUpdate
 ) -> list[Violation]:
-    local = update.local_ref[len("refs/heads/") :] if update.local_ref.startswith("refs/") else ""
-    name = local or branch
-    _, out = session.check_base(name, match, update.new)
+    # The pushed local branch's reflog speaks for it; a remote-tracking ref or a commit
+    # pushed under this name has none (the server sees no local name: its own graph).
+    if update.local_ref.startswith("refs/heads/"):
+        reflog_of: str | None = update.local_ref[len("refs/heads/") :]
+    else:
+        reflog_of = None if update.local_ref else ""
+    _, out = session.check_base(branch, match, update.new, reflog_of=reflog_of)
     rule = match.rule
     if rule is not None and rule.documented_in:
         target = next(filter(None, (session.existing(t) for t in rule.into)), None)
@@ -265,8 +296,8 @@ def _judge_tag(session: RepoSession, update: RefUpdate, after: dict[str, str]) -
     repo = session.repo
     try:
         commit = str(repo[update.new].peel(pygit2.Commit).id)
-    except (KeyError, ValueError, pygit2.GitError):
-        return []
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        return [_no_commit_tagged(tag)]
     tips = {t.name: t.target for t in session.tips if t.remote is None}
     tips.update(
         {t.name: t.target for t in session.tips if t.remote is not None and t.name not in tips}
@@ -280,7 +311,21 @@ def _judge_tag(session: RepoSession, update: RefUpdate, after: dict[str, str]) -
         if contains(repo, target, commit):
             on_types.add(rule.name)
     releases = _releases(session, commit, tips)
-    return check_tag(policy, tag, commit, on_types=on_types, releases=releases, refs=session)
+    found = check_tag(policy, tag, commit, on_types=on_types, releases=releases, refs=session)
+    for v in found:  # a tag a hint makes is taken for the next bad tag's hint
+        for argv in v.hint.commands if v.hint else ():
+            if argv[:2] == ("git", "tag") and not argv[2].startswith("-"):
+                session.reserve_tag(argv[2])
+    return found
+
+
+def _no_commit_tagged(tag: str) -> Violation:
+    return violation(
+        "BF503",
+        tag,
+        "the tag marks a tree or a file, not a commit; tags mark commits",
+        hint=hint(git("tag", "-d", tag)),
+    )
 
 
 def _releases(session: RepoSession, commit: str, tips: dict[str, str]) -> list[str]:

@@ -54,7 +54,7 @@ class RepoSession(Branches):
         urls = [remote.url or "" for remote in self.repo.remotes]
         return repository_owners(urls, os.environ)
 
-    def base_evidence(self, branch: str, tip: str) -> BaseEvidence:
+    def base_evidence(self, branch: str, tip: str, reflog_of: str | None = "") -> BaseEvidence:
         return infer_base(
             self.repo,
             self.location,
@@ -63,20 +63,28 @@ class RepoSession(Branches):
             tips=self.tips,
             is_long_lived=self.is_long_lived,
             remotes=self.remotes,
+            reflog_of=reflog_of,
         )
 
     def check_base(
-        self, branch: str, match: Match, tip: str | None = None, *, staged: bool = False
+        self,
+        branch: str,
+        match: Match,
+        tip: str | None = None,
+        *,
+        staged: bool = False,
+        reflog_of: str | None = "",
     ) -> tuple[BaseEvidence | None, list[Violation]]:
         """The evidence for ``branch``'s base and what the policy says of it. A long-lived
         branch is judged when it is created (by what a push adds), never by a base inferred
         later: its history soon holds everything, and copies of it come from the remote.
-        ``staged``: asked at a commit, whose staged work the hint carries along."""
+        ``staged``: asked at a commit, whose staged work the hint carries along;
+        ``reflog_of``: see ``infer_base``."""
         rule = match.rule
         tip = tip or self.local_tip(branch)
         if rule is None or not rule.from_ or rule.long_lived or tip is None:
             return None, []
-        evidence = self.base_evidence(branch, tip)
+        evidence = self.base_evidence(branch, tip, reflog_of)
         return evidence, check_base(self.policy, branch, rule, evidence, self, staged=staged)
 
     def undocumented(self, sources: tuple[MergeSource, ...], *, when: str) -> list[Violation]:

@@ -41,10 +41,16 @@ def infer_base(
     tips: list[BranchTip],
     is_long_lived: Callable[[str], bool],
     remotes: tuple[str, ...] = (),
+    reflog_of: str | None = "",
 ) -> BaseEvidence:
-    found = reflog_evidence(location, branch, tip, remotes, lambda t, c: contains(repo, t, c))
-    if found is not None:
-        return found
+    """``reflog_of``: the local branch whose reflog speaks for ``branch`` ("": the branch
+    itself; None: none does, as for a push of a remote-tracking ref or a commit)."""
+    if reflog_of is not None:
+        found = reflog_evidence(
+            location, reflog_of or branch, tip, remotes, lambda t, c: contains(repo, t, c)
+        )
+        if found is not None:
+            return found
     found = _from_graph(repo, branch, tip, tips, is_long_lived)
     if found.source != "none":
         return found

@@ -30,5 +30,11 @@ def is_branchflow_hook(path: str) -> bool:
     return MARKER.encode() in head
 
 
+LEGACY_SUFFIX = ".legacy"  # where `pre-commit install` moves a hook it finds in its place
+
+
 def native_hook_installed(location: RepoLocation, hook: str) -> bool:
-    return is_branchflow_hook(os.path.join(hooks_dir(location), hook))
+    """Whether branchflow's own hook runs for ``hook``: in its place, or moved aside by a
+    later `pre-commit install`, which runs it before the framework's hooks."""
+    path = os.path.join(hooks_dir(location), hook)
+    return is_branchflow_hook(path) or is_branchflow_hook(path + LEGACY_SUFFIX)

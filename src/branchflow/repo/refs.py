@@ -220,6 +220,12 @@ class Branches:
             self._tag_names = self.read_tag_names()
         return name in self._tag_names
 
+    def reserve_tag(self, name: str) -> None:
+        """Count a tag as taken from now on (a hint already proposes to make it)."""
+        if self._tag_names is None:
+            self._tag_names = self.read_tag_names()
+        self._tag_names.add(name)
+
     @property
     def owners(self) -> frozenset[str]:
         """Who the repository belongs to, lowercase (the owners in its remotes' URLs)."""
