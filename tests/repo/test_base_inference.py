@@ -157,3 +157,61 @@ def test_reflog_of_a_branch_moved_behind_its_creation_point_is_stale(
     found = evidence(repo_with_develop, "feature/moved")
     assert found.source == "graph"
     assert found.candidates == ("develop",)
+
+
+def test_a_teammates_copy_of_a_shared_branch_is_judged_by_the_graph(
+    repo_with_develop: Path, tmp_path: Path
+) -> None:
+    """`git switch feature/x` in another clone writes 'Created from refs/remotes/origin/...':
+    that says where the copy came from, not where the branch was cut."""
+    git(repo_with_develop, "switch", "-q", "-c", "feature/x", "develop")
+    commit(repo_with_develop, "x1")
+    clone = tmp_path / "teammate"
+    git(tmp_path, "clone", "-q", str(repo_with_develop), str(clone))
+    for how in (["switch", "-q", "feature/x"], ["switch", "-q", "develop"]):
+        git(clone, *how)
+    found = evidence(clone, "feature/x")
+    assert found.source == "graph"
+    assert found.candidates == ("develop",)
+    assert evidence(clone, "develop").source == "graph"  # never 'created from develop'
+
+
+def test_a_merge_of_develop_leaves_the_fork_where_it_was(
+    repo_with_develop: Path, tmp_path: Path
+) -> None:
+    """After develop is merged into a feature, develop's merge base with it is develop's tip,
+    off the feature's line: the fork is still the first commit of the line develop holds,
+    and an empty branch left at that commit is not the base."""
+    repo = repo_with_develop
+    git(repo, "switch", "-q", "-c", "feature/b", "develop")
+    commit(repo, "b1")
+    no_reflog(repo, "branch", "feature/todo", "develop")
+    git(repo, "switch", "-q", "develop")
+    git(repo, "switch", "-q", "-c", "feature/c")
+    commit(repo, "c1")
+    git(repo, "switch", "-q", "develop")
+    git(repo, "merge", "-q", "--no-ff", "--no-edit", "feature/c")
+    git(repo, "switch", "-q", "feature/b")
+    git(repo, "merge", "-q", "--no-edit", "develop")
+    clone = tmp_path / "clone"  # no reflogs: the graph decides
+    git(tmp_path, "clone", "-q", "--no-checkout", str(repo), str(clone))
+    found = evidence(clone, "feature/b")
+    assert found.source == "graph"
+    assert "develop" in found.candidates
+    assert found.candidates[-1] == "develop"
+
+
+def test_a_copy_of_part_of_a_branch_is_no_more_than_a_candidate(
+    repo_with_develop: Path, tmp_path: Path
+) -> None:
+    """A branch whose tip is on another's line may be its base or a copy of part of it (a
+    backup pushed under another name): the graph cannot tell, so it is one candidate."""
+    repo = repo_with_develop
+    git(repo, "switch", "-q", "-c", "feature/victim", "develop")
+    commit(repo, "v1")
+    no_reflog(repo, "branch", "feature/copy")
+    commit(repo, "v2")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-checkout", str(repo), str(clone))
+    found = evidence(clone, "feature/victim")
+    assert found.candidates == ("feature/copy", "develop")

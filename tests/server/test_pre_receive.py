@@ -406,3 +406,27 @@ def test_a_sync_merge_is_judged_by_what_it_merged(client: Path, server_repo: Pat
     assert message.startswith("Merge branch 'develop' of ")
     done = push(client, "develop")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_copy_pushed_under_another_name_does_not_block_the_branch(
+    client: Path, server_repo: Path
+) -> None:
+    """A branch's base is judged when it is created (or rewritten): a backup of it pushed
+    under another name, or a merge of develop into it, changes nothing of where it started."""
+    git(client, "switch", "-q", "-c", "feature/victim", "develop")
+    commit(client, "v1")
+    assert push(client, "feature/victim").returncode == 0
+    assert push(client, "feature/victim:refs/heads/feature/copy").returncode == 0
+    commit(client, "v2")
+    done = push(client, "feature/victim")
+    assert done.returncode == 0, done.stderr
+    git(client, "switch", "-q", "develop")
+    git(client, "switch", "-q", "-c", "feature/other")
+    commit(client, "other")
+    git(client, "switch", "-q", "develop")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "feature/other")
+    assert push(client, "develop", "feature/other").returncode == 0
+    git(client, "switch", "-q", "feature/victim")
+    git(client, "merge", "-q", "--no-edit", "develop")
+    done = push(client, "feature/victim")
+    assert done.returncode == 0, done.stderr

@@ -90,7 +90,7 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
 
             sources = session.with_tag_holders(merge_sources(session.repo, location), branch)
             violations += check_merge(policy, branch, rule, sources, refs=session)
-            violations += session.undocumented(sources, when="merged")
+            violations += session.undocumented(sources, branch, when="merged")
         else:
             violations += check_commit(
                 policy, branch, match, unborn=unborn, operation=head.operation, refs=session

@@ -41,7 +41,7 @@ def run(options: HookOptions) -> int:
             merge_sources_from_environment(session.repo, location, dict(os.environ)), branch
         )
         violations += check_merge(policy, branch, match.rule, sources, refs=session)
-        violations += session.undocumented(sources, when="merged")
+        violations += session.undocumented(sources, branch, when="merged")
     violations = judge(policy, violations)
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK

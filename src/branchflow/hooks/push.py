@@ -33,6 +33,7 @@ from branchflow.repo.merge_message import MergeSource
 from branchflow.repo.reflog import ZERO_IDS
 from branchflow.repo.refs import BranchTip
 from branchflow.repo.state import current_head
+from branchflow.report import note
 
 
 class RefUpdate(NamedTuple):
@@ -121,7 +122,7 @@ def _judge_branch(
         # nothing lands on anything, so only a topic branch's base is left to judge.
         if rule.long_lived or not (rule.from_ or rule.documented_in):
             return out
-        return out + _judge_topic(session, branch, match, update)
+        return out + _judge_topic(session, branch, match, update, receiving, base=True)
     pull_request = check_pull_request_only(
         policy,
         branch,
@@ -135,15 +136,28 @@ def _judge_branch(
         return out + pull_request
     repo = session.repo
     old: str | None = None if creating else update.old
+    moved_on = creating  # the branch's history is not what the receiving side accepted
     if old is not None:
-        missing = not has_commit(repo, old)
-        if missing or not contains(repo, update.new, old):
-            forced = check_force_push(branch, rule, to, missing=missing)
-            if forced or missing:
+        if not has_commit(repo, old):
+            if remote is not None:
+                # The remote has moved on past what this clone knows: git itself refuses the
+                # push unless it is forced, and the server, which has those commits, judges
+                # a forced one.
+                note(f"{branch}: the remote has commits this clone has not fetched (git fetch)")
+                return out
+            return out + check_force_push(branch, rule, to, missing=True)
+        if not contains(repo, update.new, old):
+            forced = check_force_push(branch, rule, to, missing=False)
+            if forced:
                 return out + forced
-    out += _judge_new_commits(session, branch, rule, update, old=old, remote=remote)
+            moved_on = True
+    out += _judge_new_commits(
+        session, branch, rule, update, old=old, remote=remote, receiving=receiving
+    )
     if (rule.from_ or rule.documented_in) and not rule.long_lived:
-        out += _judge_topic(session, branch, match, update)
+        # Where a branch starts was judged when it was created (or last rewritten): a push
+        # that only adds to it (a teammate's commit, a merge of develop) leaves it as it was.
+        out += _judge_topic(session, branch, match, update, receiving, base=moved_on)
     return out
 
 
@@ -206,13 +220,19 @@ def _judge_new_commits(
     *,
     old: str | None,
     remote: str | None,
+    receiving: list[BranchTip],
 ) -> list[Violation]:
+    known = _known_to_remote(session, branch, old, remote)
+    if old is not None and not rule.protection:
+        # What the receiving side's long-lived branches hold was judged there: a feature
+        # rebased onto develop brings develop's merges along, and they are not its own.
+        known += [t.target for t in receiving if session.is_long_lived(t.name)]
     commits = [
         c._replace(sources=_synced(session, branch, c, old))
         for c in new_first_parent_commits(
             session.repo,
             update.new,
-            _known_to_remote(session, branch, old, remote),
+            known,
             session.remotes,
         )
     ]
@@ -269,22 +289,37 @@ def _known_to_remote(
 
 
 def _judge_topic(
-    session: RepoSession, branch: str, match: Match, update: RefUpdate
+    session: RepoSession,
+    branch: str,
+    match: Match,
+    update: RefUpdate,
+    receiving: list[BranchTip],
+    *,
+    base: bool,
 ) -> list[Violation]:
-    # The pushed local branch's reflog speaks for it; a remote-tracking ref or a commit
-    # pushed under this name has none (the server sees no local name: its own graph).
-    if update.local_ref.startswith("refs/heads/"):
-        reflog_of: str | None = update.local_ref[len("refs/heads/") :]
-    else:
-        reflog_of = None if update.local_ref else ""
-    _, out = session.check_base(branch, match, update.new, reflog_of=reflog_of)
+    """The topic branch's base (when ``base``) and, where its type asks, its write-up,
+    judged against the receiving side's branch it will merge into."""
+    out: list[Violation] = []
+    if base:
+        # The pushed local branch's reflog speaks for it; a remote-tracking ref or a commit
+        # pushed under this name has none (the server sees no local name: its own graph).
+        if update.local_ref.startswith("refs/heads/"):
+            reflog_of: str | None = update.local_ref[len("refs/heads/") :]
+        else:
+            reflog_of = None if update.local_ref else ""
+        arriving = is_zero(update.old)
+        out += session.check_base(
+            branch, match, update.new, reflog_of=reflog_of, arriving=arriving
+        )[1]
     rule = match.rule
     if rule is not None and rule.documented_in:
-        target = next(filter(None, (session.existing(t) for t in rule.into)), None)
+        into = [t for t in receiving if (r := session.type_of(t.name)) and r.name in rule.into]
+        target = into[0].target if into else None
+        if target is None:
+            found = next(filter(None, (session.existing(t) for t in rule.into)), None)
+            target = found.target if found is not None else None
         if target is not None:
-            out += session.documented(
-                branch, rule, update.new, target.target, when="pushed for merge"
-            )
+            out += session.documented(branch, rule, update.new, target, when="pushed for merge")
     return out
 
 

@@ -54,7 +54,9 @@ class RepoSession(Branches):
         urls = [remote.url or "" for remote in self.repo.remotes]
         return repository_owners(urls, os.environ)
 
-    def base_evidence(self, branch: str, tip: str, reflog_of: str | None = "") -> BaseEvidence:
+    def base_evidence(
+        self, branch: str, tip: str, reflog_of: str | None = "", *, arriving: bool = False
+    ) -> BaseEvidence:
         return infer_base(
             self.repo,
             self.location,
@@ -64,6 +66,7 @@ class RepoSession(Branches):
             is_long_lived=self.is_long_lived,
             remotes=self.remotes,
             reflog_of=reflog_of,
+            arriving=arriving,
         )
 
     def check_base(
@@ -74,28 +77,34 @@ class RepoSession(Branches):
         *,
         staged: bool = False,
         reflog_of: str | None = "",
+        arriving: bool = False,
     ) -> tuple[BaseEvidence | None, list[Violation]]:
         """The evidence for ``branch``'s base and what the policy says of it. A long-lived
         branch is judged when it is created (by what a push adds), never by a base inferred
         later: its history soon holds everything, and copies of it come from the remote.
         ``staged``: asked at a commit, whose staged work the hint carries along;
-        ``reflog_of``: see ``infer_base``."""
+        ``reflog_of``, ``arriving``: see ``infer_base``."""
         rule = match.rule
         tip = tip or self.local_tip(branch)
         if rule is None or not rule.from_ or rule.long_lived or tip is None:
             return None, []
-        evidence = self.base_evidence(branch, tip, reflog_of)
+        evidence = self.base_evidence(branch, tip, reflog_of, arriving=arriving)
         return evidence, check_base(self.policy, branch, rule, evidence, self, staged=staged)
 
-    def undocumented(self, sources: tuple[MergeSource, ...], *, when: str) -> list[Violation]:
-        """BF601 for each merged branch whose type asks for a write-up it does not have."""
+    def undocumented(
+        self, sources: tuple[MergeSource, ...], into: str, *, when: str
+    ) -> list[Violation]:
+        """BF601 for each branch merged into ``into`` whose type asks for a write-up it does
+        not have (a sync of ``into`` with itself brings a teammate's work, not a merge)."""
         repo = self.repo
         if repo.head_is_unborn:
             return []
         head = str(repo.head.target)
         out = []
         for source in sources:
-            found = self.policy.classify(source.name) if source.kind == "branch" else None
+            if source.kind != "branch" or source.name == into:
+                continue
+            found = self.policy.classify(source.name)
             if found is None or found.rule is None or not found.rule.documented_in:
                 continue
             tip = self.local_tip(source.name) or self.any_tip(source.name)

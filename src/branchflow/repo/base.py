@@ -42,16 +42,18 @@ def infer_base(
     is_long_lived: Callable[[str], bool],
     remotes: tuple[str, ...] = (),
     reflog_of: str | None = "",
+    arriving: bool = False,
 ) -> BaseEvidence:
     """``reflog_of``: the local branch whose reflog speaks for ``branch`` ("": the branch
-    itself; None: none does, as for a push of a remote-tracking ref or a commit)."""
+    itself; None: none does, as for a push of a remote-tracking ref or a commit);
+    ``arriving``: a push is creating the branch, after every branch already there."""
     if reflog_of is not None:
         found = reflog_evidence(
             location, reflog_of or branch, tip, remotes, lambda t, c: contains(repo, t, c)
         )
         if found is not None:
             return found
-    found = _from_graph(repo, branch, tip, tips, is_long_lived)
+    found = _from_graph(repo, branch, tip, tips, is_long_lived, arriving=arriving)
     if found.source != "none":
         return found
     upstream = _from_upstream(repo, branch)
@@ -79,6 +81,8 @@ def _from_graph(
     tip: str,
     tips: list[BranchTip],
     is_long_lived: Callable[[str], bool],
+    *,
+    arriving: bool = False,
 ) -> BaseEvidence:
     others = [t for t in tips if t.name != branch]
     bases: dict[str, set[str]] = {}  # commit -> long-lived names whose merge base it is
@@ -95,33 +99,75 @@ def _from_graph(
     for other in others:
         if not is_long_lived(other.name):
             topic_tips.setdefault(other.target, set()).add(other.name)
+    held = _Holders(repo, bases)
     chain: dict[str, int] = {}
     shallow = False
-    fork: tuple[int, str] | None = None
+    fork: tuple[int, str, list[str]] | None = None
+    topic: tuple[int, str] | None = None  # the first other topic branch's tip on the line
     for depth, commit, missing in _first_parents(repo, tip):
         if missing:
             shallow = True
             break
         chain[commit] = depth
-        # Another topic branch's tip at our own tip says nothing of direction: skip depth 0.
-        if commit in bases or (depth > 0 and commit in topic_tips):
-            fork = depth, commit
+        # The first commit of the line that a long-lived branch holds is where it forks
+        # (after a merge of develop into it, develop's merge base is no longer on the line).
+        long_lived = held(commit)
+        if long_lived:
+            fork = depth, commit, long_lived
             break
-    if fork is None:
+        # Another topic branch's tip at our own tip says nothing of direction: skip depth 0.
+        if topic is None and depth > 0 and commit in topic_tips:
+            topic = depth, commit
+    if fork is None and topic is None:
         if shallow or repo.is_shallow:
             return BaseEvidence((), "shallow", "the clone is shallow: the fork point is not here")
         return BaseEvidence((), "none", f"no other branch shares history with {branch}")
-    depth, commit = fork
+    depth = fork[0] if fork is not None else len(chain)
     moved = _moved_topic(repo, tip, others, is_long_lived, chain=chain, fork_depth=depth)
     if moved is not None:
         return moved
-    long_lived = sorted(bases.get(commit, ()))
-    if long_lived:
+    names: list[str] = []
+    if fork is not None:
+        _, commit, long_lived = fork
         preferred = [n for n in long_lived if _on_first_parent_chain(repo, others, n, commit)]
         names = preferred or long_lived
-    else:
-        names = sorted(topic_tips[commit])
+    if topic is not None:
+        # A topic branch whose tip is on the line came before it, or is a copy of part of
+        # it (a backup pushed under another name). When the branch is arriving (a push
+        # creates it) the other one was there first: its base. Otherwise the graph cannot
+        # tell, and it is one candidate beside where the line leaves the long-lived ones.
+        depth, commit = topic
+        topics = sorted(topic_tips[commit])
+        names = topics if arriving or not names else [*topics, *names]
     return fork_evidence(branch, names, commit, depth)
+
+
+class _Holders:
+    """Which long-lived branches hold a commit of the branch's own line: those whose merge
+    base with the branch is that commit or has it in its history."""
+
+    SKEW = 86_400  # committer clocks disagree; an ancestor may look up to a day newer
+
+    def __init__(self, repo: pygit2.Repository, bases: dict[str, set[str]]) -> None:
+        self.repo = repo
+        self.bases = [(c, names, commit_at(repo, c)) for c, names in bases.items()]
+
+    def __call__(self, commit_id: str) -> list[str]:
+        found: set[str] = set()
+        commit = None
+        for base, names, base_commit in self.bases:
+            if base == commit_id:
+                found |= names
+                continue
+            if commit is None:
+                commit = commit_at(self.repo, commit_id)
+            if commit is None or base_commit is None:
+                continue
+            if commit.commit_time > base_commit.commit_time + self.SKEW:
+                continue  # newer than the base: not in its history
+            if contains(self.repo, base, commit_id):
+                found |= names
+        return sorted(found)
 
 
 def _moved_topic(

@@ -227,6 +227,7 @@ class HistoryIndex:
         chain: list[str] = []
         current: str | None = tip
         outside, topic_tips = self.outside, self.topic_tips
+        topics: tuple[int, list[str]] | None = None  # another topic's tip on the line
         while current is not None and len(chain) < WALK_LIMIT:
             chain.append(current)
             depth = len(chain) - 1
@@ -235,11 +236,11 @@ class HistoryIndex:
                 if current in outside
                 else [n for n, held in self.contains.items() if n != branch and current in held]
             )
-            topics = (
-                sorted(topic_tips[current] - {branch}) if depth and current in topic_tips else []
-            )
-            if long_lived or topics:
+            if long_lived:
                 return self._decide(branch, chain, sorted(long_lived), topics)
+            if topics is None and depth and current in topic_tips:
+                names = sorted(topic_tips[current] - {branch})
+                topics = (depth, names) if names else None
             parents = outside.get(current)
             if parents is not None:  # the common step, without a call
                 current = parents[0] if parents else None
@@ -247,29 +248,44 @@ class HistoryIndex:
             known, current = self._parent(current)
             if not known:
                 break
+        if topics is not None:
+            return self._decide(branch, chain, [], topics)
         if self.shallow:
             return BaseEvidence((), "shallow", "the clone is shallow: the fork point is not here")
         return BaseEvidence((), "none", f"no other branch shares history with {branch}")
 
     def _decide(
-        self, branch: str, chain: list[str], long_lived: list[str], topics: list[str]
+        self,
+        branch: str,
+        chain: list[str],
+        long_lived: list[str],
+        topics: tuple[int, list[str]] | None,
     ) -> BaseEvidence:
+        """Where the line leaves the long-lived branches (``long_lived`` hold its last
+        commit), and the first other topic tip on it (``topics``): as ``repo.base`` for a
+        branch that is not arriving, a topic tip is one candidate beside the long-lived."""
         fork = chain[-1]
         depth = len(chain) - 1
         own_tip = chain[0]
         # A topic branch that owns commits of ours above the fork, but not our tip: we came
         # from it (if it owned our tip too, it came from us).
         moved: dict[int, set[str]] = {}
+        # A topic whose tip is on the line has not moved on: it is a candidate, not this.
+        on_line = {n for c in chain if c in self.topic_tips for n in self.topic_tips[c]}
+        mine = {branch} | on_line | self.owners.get(own_tip, set())
         for d, commit in enumerate(chain[1:-1], start=1):
-            others = self.owners.get(commit, set()) - {branch} - self.owners.get(own_tip, set())
+            others = self.owners.get(commit, set()) - mine
             if others:
                 moved.setdefault(d, set()).update(others)
         if moved:
             closest = min(moved)
             return shared_evidence(sorted(moved[closest]), closest)
+        names: list[str] = []
         if long_lived:
             preferred = [n for n in long_lived if fork in self.first_parent.get(n, {})]
             names = preferred or long_lived
-        else:
-            names = topics
+        if topics is not None:
+            depth, topic_names = topics
+            fork = chain[depth]
+            names = [*topic_names, *names]
         return fork_evidence(branch, names, fork, depth)
