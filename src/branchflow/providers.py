@@ -21,6 +21,7 @@ class Build(NamedTuple):
     unshallow: str  # how to make this provider clone the whole history
     target_commit: str | None = None  # the target branch's commit, when the provider says
     tag: str | None = None  # the tag a tag build is for
+    fork: str | None = None  # the pull request's source repository, when it is another's
 
 
 def _strip_heads(name: str | None) -> str | None:
@@ -35,20 +36,31 @@ def _tag_of(ref: str | None) -> str | None:
     return ref[len("refs/tags/") :] or None
 
 
-def _github_pull_request(env: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """The head and base commits the event that started the run names."""
+def _github_pull_request(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
+    """The head and base commits the event that started the run names, and the head's
+    repository when it is not the base's (a fork)."""
     try:
         with open(env.get("GITHUB_EVENT_PATH", ""), encoding="utf-8") as f:
             pull_request = json.load(f)["pull_request"]
         head, base = pull_request["head"]["sha"], pull_request["base"]["sha"]
     except (OSError, ValueError, KeyError, TypeError):
-        return None, None
-    return (head if isinstance(head, str) else None), (base if isinstance(base, str) else None)
+        return None, None, None
+    try:
+        source_repo = pull_request["head"]["repo"]["full_name"]
+        target_repo = pull_request["base"]["repo"]["full_name"]
+    except (KeyError, TypeError):
+        source_repo = target_repo = None
+    fork = source_repo if isinstance(source_repo, str) and source_repo != target_repo else None
+    return (
+        head if isinstance(head, str) else None,
+        base if isinstance(base, str) else None,
+        fork,
+    )
 
 
 def _github(env: Mapping[str, str]) -> Build:
     source = env.get("GITHUB_HEAD_REF") or None
-    head, base = _github_pull_request(env) if source else (None, None)
+    head, base, fork = _github_pull_request(env) if source else (None, None, None)
     ref = env.get("GITHUB_REF", "")
     branch = _strip_heads(ref) if ref.startswith("refs/heads/") else None
     return Build(
@@ -60,7 +72,13 @@ def _github(env: Mapping[str, str]) -> Build:
         "with actions/checkout, set `fetch-depth: 0`",
         base,
         None if source else _tag_of(ref),
+        fork,
     )
+
+
+def _other(source: str | None, target: str | None) -> str | None:
+    """The source project, when it is another than the target's (a fork's)."""
+    return source if source and target and source != target else None
 
 
 def _gitlab(env: Mapping[str, str]) -> Build:
@@ -74,6 +92,10 @@ def _gitlab(env: Mapping[str, str]) -> Build:
         "set the job's `variables: GIT_DEPTH: 0`",
         env.get("CI_MERGE_REQUEST_TARGET_BRANCH_SHA") or None,
         None if source else env.get("CI_COMMIT_TAG") or None,
+        _other(
+            env.get("CI_MERGE_REQUEST_SOURCE_PROJECT_PATH"),
+            env.get("CI_MERGE_REQUEST_PROJECT_PATH") or env.get("CI_PROJECT_PATH"),
+        ),
     )
 
 

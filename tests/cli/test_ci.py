@@ -452,3 +452,40 @@ def test_gitlab_template_job(
     env["BRANCHFLOW_ARGS"] = "--format json"
     done = run_steps(job["script"], repo, env, action_venv)
     assert json.loads(done.stdout)["violations"][0]["rule"] == "BF101"
+
+
+@pytest.mark.parametrize("provider", ["github", "gitlab"])
+def test_a_pull_request_from_a_fork(provider: str, origin: Path, tmp_path: Path) -> None:
+    """A fork's branch is named as its owner pleases; it may go where forks.into says."""
+    repo = ci_checkout(origin, tmp_path / "c", "Feature/Bad_Name")
+    event = tmp_path / "event.json"
+    fork = {"full_name": "dave/project"}
+    ours = {"full_name": "team/project"}
+
+    def variables(target: str) -> dict[str, str]:
+        found = PROVIDERS[provider]("patch-1", target)
+        if provider == "github":
+            event.write_text(
+                json.dumps(
+                    {
+                        "pull_request": {
+                            "head": {"sha": "0" * 40, "repo": fork},
+                            "base": {"sha": "0" * 40, "repo": ours},
+                        }
+                    }
+                )
+            )
+            found["GITHUB_EVENT_PATH"] = str(event)
+        else:
+            found["CI_MERGE_REQUEST_SOURCE_PROJECT_PATH"] = "dave/project"
+            found["CI_MERGE_REQUEST_PROJECT_PATH"] = "team/project"
+        return found
+
+    done = run_ci_env(repo, variables("develop"))
+    assert done.returncode == 0, done.stderr
+    assert "dave/project:patch-1 (a fork) -> develop: ok" in done.stderr
+    done = run_ci_env(repo, variables("main"))
+    assert done.returncode == 1, done.stderr
+    assert "BF202" in done.stderr
+    assert "from a fork" in done.stderr
+    assert "BF101" not in done.stderr

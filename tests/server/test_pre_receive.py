@@ -430,3 +430,23 @@ def test_a_copy_pushed_under_another_name_does_not_block_the_branch(
     git(client, "merge", "-q", "--no-edit", "develop")
     done = push(client, "feature/victim")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_contribution_pulled_from_another_repository(client: Path, server_repo: Path) -> None:
+    """`git pull <their repository> patch-1` into develop: an outside contribution, whose
+    branch is named as its owner pleases; it may go into develop (forks.into), not main."""
+    fork = client.parent / "fork"
+    git(client.parent, "clone", "-q", str(server_repo), str(fork))
+    git(fork, "switch", "-q", "-c", "patch-1", "origin/develop")
+    commit(fork, "their fix")
+    git(client, "switch", "-q", "develop")
+    pulled = git(client, "pull", "-q", "--no-rebase", "--no-ff", "--no-edit", str(fork), "patch-1")
+    assert pulled.returncode == 0, pulled.stderr
+    assert git(client, "log", "-1", "--format=%s").stdout.startswith("Merge branch 'patch-1' of ")
+    done = push(client, "develop")
+    assert done.returncode == 0, done.stderr
+    git(client, "switch", "-q", "main")
+    git(client, "pull", "-q", "--no-rebase", "--no-ff", "--no-edit", str(fork), "patch-1")
+    done = push(client, "main")
+    assert done.returncode != 0
+    assert "from a fork" in done.stderr

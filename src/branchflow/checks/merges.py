@@ -51,8 +51,7 @@ def check_merge(
         if source.kind == "branch" and source.name == branch:
             continue  # the same branch from another clone or repository: a sync
         if from_fork(policy, source, refs):
-            if target.name not in policy.forks_into:
-                out.append(_fork_refused(policy, branch, target, source, fix))
+            out += check_fork(policy, branch, target, source, fix=fix)
             continue
         verdict = _judge_source(policy, source, target)
         if verdict is None:
@@ -86,18 +85,29 @@ def from_fork(policy: CompiledPolicy, source: MergeSource, refs: RefView) -> boo
     return policy.classify(source.name) is None and not refs.has_branch(source.name)
 
 
-def _fork_refused(
-    policy: CompiledPolicy, branch: str, target: BranchRule, source: MergeSource, fix: Hint | None
-) -> Violation:
+def check_fork(
+    policy: CompiledPolicy,
+    branch: str,
+    target: BranchRule,
+    source: MergeSource,
+    *,
+    fix: Hint | None = None,
+) -> list[Violation]:
+    """A pull request from a fork (``source.owner``'s branch) may go where ``forks.into``
+    says; its branch's name is the owner's business."""
+    if target.name in policy.forks_into:
+        return []
     where = or_list(list(policy.forks_into)) if policy.forks_into else "no branch type"
-    return violation(
-        "BF202",
-        branch,
-        f"merging {source.owner}/{source.name} (a pull request from a fork) into {branch} is "
-        f"not allowed; pull requests from forks go into {where} (policy key forks.into)",
-        hint=fix,
-        type_name=target.name,
-    )
+    return [
+        violation(
+            "BF202",
+            branch,
+            f"merging {source.owner}/{source.name} (a pull request from a fork) into {branch} is "
+            f"not allowed; pull requests from forks go into {where} (policy key forks.into)",
+            hint=fix,
+            type_name=target.name,
+        )
+    ]
 
 
 def _judge_source(

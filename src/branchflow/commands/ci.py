@@ -17,7 +17,7 @@ import os
 from typing import Any
 
 from branchflow.checks.hints import words
-from branchflow.checks.merges import check_merge
+from branchflow.checks.merges import check_fork, check_merge
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.tags import check_tag
 from branchflow.checks.violation import Violation, blocking, judge
@@ -26,7 +26,7 @@ from branchflow.commands.context import report_file, work_root
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError, UsageError
 from branchflow.formats import github_annotations, to_json, to_sarif
 from branchflow.hooks.session import RepoSession
-from branchflow.policy.compiled import Match
+from branchflow.policy.compiled import CompiledPolicy, Match
 from branchflow.providers import Build, detect
 from branchflow.repo.history import commit_at
 from branchflow.repo.inspect import open_repository
@@ -74,7 +74,9 @@ def judge_build(session: RepoSession, build: Build, target: str | None) -> list[
     branch = build.source or build.branch
     if branch is None:
         return judge_tag(session, build.tag) if build.tag else []
-    match, out = check_branch_name(session.policy, branch)
+    if build.fork and build.source and build.target:
+        return judge_fork(session.policy, build.fork, build.source, build.target)
+    match, out = check_branch_name(session.policy, branch, remote="origin", refs=session)
     if match is None or match.rule is None:
         return out
     if build.source and build.target:
@@ -90,6 +92,16 @@ def judge_build(session: RepoSession, build: Build, target: str | None) -> list[
     if build.source and target and tip and match.rule.documented_in:
         out += session.documented(branch, match.rule, tip, target, when="merged")
     return out
+
+
+def judge_fork(policy: CompiledPolicy, fork: str, source: str, target: str) -> list[Violation]:
+    """A pull request from another repository: its branch is named as that owner pleases
+    and started where they chose; where it may go is ``forks.into``."""
+    found = policy.classify(target)
+    if found is None or found.rule is None:
+        return []
+    owner = fork.partition("/")[0] or fork
+    return check_fork(policy, target, found.rule, MergeSource(source, "branch", owner=owner))
 
 
 def _judge_direction(
@@ -121,7 +133,8 @@ def judge_tag(session: RepoSession, tag: str) -> list[Violation]:
 
 def _what(build: Build) -> str | None:
     if build.source:
-        return f"{build.source} -> {build.target}" if build.target else build.source
+        source = f"{build.fork}:{build.source} (a fork)" if build.fork else build.source
+        return f"{source} -> {build.target}" if build.target else source
     if build.branch:
         return build.branch
     return f"tag {build.tag}" if build.tag else None

@@ -122,7 +122,8 @@ def parse_merge_message(message: str, remotes: tuple[str, ...] = ()) -> tuple[Me
     sources = []
     for found in _KINDS.finditer(first[len("Merge ") :]):
         kind, names = found.group(1), _QUOTED.findall(found.group(2))
-        owner = url_owner(found.group(3)) if found.group(3) else ""
+        url = found.group(3) or ""
+        owner = (url_owner(url) or url) if url else ""  # another repository's: its owner
         for name in names:
             if kind in ("remote-tracking branch", "remote branch"):
                 sources.append(_remote_branch(name, remotes))
