@@ -287,3 +287,21 @@ def test_a_ref_at_a_missing_object_is_a_clear_error(repo: Path) -> None:
         done.stderr
     )
     assert "Traceback" not in done.stderr
+
+
+def test_a_local_copy_behind_the_remote_audits_the_shared_history(
+    repo_with_develop: Path, tmp_path: Path
+) -> None:
+    """A clone that fetched but did not pull still audits what the server's develop holds."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo_with_develop), str(origin))
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(origin), str(clone))
+    git(clone, "switch", "-q", "develop")
+    assert "straight onto develop" not in audit(clone).stdout
+    commit(repo_with_develop, "straight onto develop")
+    git(repo_with_develop, "push", "-q", str(origin), "develop")
+    git(clone, "fetch", "-q")
+    after = audit(clone)
+    assert ("develop", "BF201") in rules_in(after)
+    assert "straight onto develop" in after.stdout

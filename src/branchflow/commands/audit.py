@@ -37,7 +37,7 @@ from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError, U
 from branchflow.formats import to_json, to_sarif
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import reflog_evidence
-from branchflow.repo.gitcmd import GitJob
+from branchflow.repo.gitcmd import GitJob, run_git
 from branchflow.repo.history_index import HistoryIndex
 from branchflow.repo.merge_message import (
     MergeSource,
@@ -200,11 +200,24 @@ class Auditor:
         self.commits_seen = 0
 
     def _one_tip_per_name(self) -> dict[str, BranchTip]:
-        """One tip per branch name: the local branch, else a remote-tracking one."""
+        """One tip per branch name: the local branch, else a remote-tracking one; for a
+        protected branch, the remote-tracking one when the local copy is behind it (a clone
+        that fetched but has not pulled still audits the shared history)."""
         chosen: dict[str, BranchTip] = {}
         for tip in sorted(self.known.tips, key=lambda t: t.remote is not None):
-            chosen.setdefault(tip.name, tip)
+            here = chosen.setdefault(tip.name, tip)
+            newer = here.remote is None and tip.remote is not None and here.target != tip.target
+            if (
+                newer
+                and self.known.is_protected(tip.name)
+                and self._behind(here.target, tip.target)
+            ):
+                chosen[tip.name] = tip
         return chosen
+
+    def _behind(self, local: str, remote: str) -> bool:
+        is_ancestor = ["merge-base", "--is-ancestor", local, remote]
+        return run_git(is_ancestor, self.cwd) is not None
 
     def run(self) -> list[Violation]:
         # The protected histories are read on this thread while git writes them; the
