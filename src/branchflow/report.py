@@ -17,9 +17,27 @@ if TYPE_CHECKING:
     from branchflow.checks.violation import Violation
 
 
+# Characters that would act on the reader's terminal instead of being read: C0 and C1
+# controls (escape sequences, carriage returns), and marks that reorder text (bidi).
+_CONTROLS = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    for c in (
+        *range(0x00, 0x09),
+        *range(0x0B, 0x20),  # not a newline: messages of several lines are ours
+        *range(0x7F, 0xA0),
+        0x200E,
+        0x200F,
+        *range(0x2028, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+
+
 def shown(name: str) -> str:
-    """A ref name as it can be printed: undecodable bytes appear as \\xNN escapes."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """Text from a repository (ref names, commit summaries) as it can be printed safely:
+    undecodable bytes and terminal controls appear as \\xNN escapes."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text.translate(_CONTROLS)
 
 
 def format_violation(v: Violation) -> str:

@@ -1,7 +1,7 @@
 """What branchflow shows (its text and its JSON), and running the hints in it.
 
 A hint is shown as its commands joined by ``&&``, each argument quoted for the shell,
-then, when words follow, ``; then <words>``. Running one means giving its commands to
+then, when words follow, ``  # then <words>``. Running one means giving its commands to
 ``sh -c`` exactly as shown.
 """
 
@@ -66,7 +66,7 @@ class Hint(NamedTuple):
 
 
 def split_hint(text: str) -> Hint:
-    commands, _, then = text.partition("; then ")
+    commands, _, then = text.partition("  # then ")
     return Hint(commands, then)
 
 
@@ -91,5 +91,5 @@ def json_hint(violation: dict[str, Any]) -> str:
     shows must be exactly that."""
     text = " && ".join(shlex.join(argv) for argv in violation["commands"])
     shown = violation["hint"]
-    assert shown == text or shown.startswith(f"{text}; then "), (shown, text)
+    assert shown == text or shown.startswith(f"{text}  # then "), (shown, text)
     return str(shown)

@@ -118,7 +118,7 @@ def test_pull_request_protection_refuses_any_push(flow_repo: Path) -> None:
     ) in pushed.stderr
     assert (
         "hint: git switch -c feature/my-change develop && git branch -f develop origin/develop "
-        "&& git push -u origin feature/my-change; then open a pull request from "
+        "&& git push -u origin feature/my-change  # then open a pull request from "
         "feature/my-change into develop\n" in pushed.stderr
     )
 

@@ -28,7 +28,7 @@ class Hint(NamedTuple):
     def __str__(self) -> str:
         shown = " && ".join(" ".join(shlex.quote(arg) for arg in argv) for argv in self.commands)
         if shown and self.then:
-            return f"{shown}; then {self.then}"
+            return f"{shown}  # then {self.then}"  # pasted whole, the words are a comment
         return shown or self.then
 
     @property

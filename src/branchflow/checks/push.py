@@ -212,7 +212,12 @@ def check_new_commits(
                 f"newest: {newest.id[:12]} {newest.summary}",
                 *landed_note(branch, rule, [landing(c) for c in landed]),
             ),
-            hint=_move_commits(policy, branch, rule, upstream, refs),
+            hint=_move_commits(policy, branch, rule, upstream, refs)
+            if len(landed) < len(direct)
+            else words(  # all written by a platform: its settings are the fix, not a clone
+                f"merge pull requests into {branch} with a merge commit, or let the policy "
+                f"take them: branches.{rule.name}.merge_methods"
+            ),
             type_name=rule.name,
         )
     )
@@ -255,8 +260,13 @@ def landed_note(branch: str, rule: BranchRule, methods: list[str]) -> tuple[str,
         return ()
     kinds = or_list(sorted(set(methods)))
     takes = or_list(list(rule.merge_methods)) if rule.merge_methods else "none"
+    count = (
+        "1 of them is a pull request"
+        if len(methods) == 1
+        else (f"{len(methods)} of them are pull requests")
+    )
     return (
-        f"{len(methods)} of them are pull requests merged by {kinds}; {branch} takes {takes} "
+        f"{count} merged by {kinds}; {branch} takes {takes} "
         f"(policy: branches.{rule.name}.merge_methods)",
     )
 
