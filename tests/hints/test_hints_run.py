@@ -308,14 +308,13 @@ def bf301_commit(repo: Path, flow: Flow, type_name: str) -> None:
 
 def bf301_same_commit(repo: Path, flow: Flow, type_name: str) -> None:
     """Cut from a branch at the same commit as the right base (another branch of the type,
-    with nothing of its own yet); one commit made with --no-verify, the next staged: the
-    hint must not leave the branch reading as cut from the wrong one."""
+    with nothing of its own yet): nothing tells the two apart, so nothing is refused (a new
+    repository's develop and main are one commit too)."""
     rule, name = flow.rule(type_name), topic(flow, type_name)
     sibling = f"{name}-base"
     cut(repo, sibling, flow.right_base(rule), commits=0)
     first = cut(repo, name, sibling)
     path = stage(repo, "work")
-    run_hint(repo, refused(commit_staged(repo), "BF301"))
     passes(commit_staged(repo))
     assert current_branch(repo) == name
     assert path in committed_whole(repo)
@@ -525,6 +524,8 @@ def bf503_place(repo: Path, flow: Flow, name: str) -> None:
         cut(repo, flow.default_branch, None)
     quiet(repo, "tag", name)
     run_hint(repo, refused(hooked(repo, "push", "origin", name), "BF503"))
+    # As the words say: the tag goes where the release lands on the tagged branch.
+    quiet(repo, "tag", name, f"origin/{tagged_branch(flow)}")
     passes(hooked(repo, "push", "origin", name))
 
 

@@ -167,9 +167,36 @@ def test_force_push_to_develop(flow_repo: Path) -> None:
         "branchflow: develop: BF402 force-push: this push rewrites develop, which is protected"
     ) in pushed.stderr
     assert (
-        "hint: git switch develop && git pull --rebase=merges origin develop; "
-        "then push without --force" in pushed.stderr
+        "hint: git switch develop && git pull --rebase=merges origin develop  "
+        "# then push without --force" in pushed.stderr
     )
+
+
+def test_a_push_behind_the_remote_is_left_to_git_unless_forced(
+    flow_repo: Path, tmp_path: Path
+) -> None:
+    """A teammate pushed to develop; this clone has not fetched. Without --force, git
+    refuses develop itself ("fetch first") and pushes the other refs; with it, the commits
+    this clone never saw would be erased: BF402."""
+    teammate = tmp_path / "teammate"
+    git(tmp_path, "clone", "-q", str(tmp_path / "origin.git"), str(teammate))
+    git(teammate, "switch", "-q", "develop")
+    git(teammate, "switch", "-q", "-c", "feature/theirs")
+    commit(teammate, "theirs")
+    git(teammate, "switch", "-q", "develop")
+    git(teammate, "merge", "-q", "--no-ff", "--no-edit", "feature/theirs")
+    git(teammate, "push", "-q", "--no-verify", "origin", "develop")
+    git(flow_repo, "switch", "-q", "-c", "feature/mine", "develop")
+    assert work(flow_repo, "mine").returncode == 0
+    git(flow_repo, "switch", "-q", "develop")
+    git(flow_repo, "merge", "-q", "--no-ff", "--no-edit", "feature/mine")
+    pushed = push(flow_repo, "develop", "feature/mine")
+    assert "BF402" not in pushed.stderr
+    assert "fetch first" in pushed.stderr  # git's own refusal of develop
+    assert remote_has(flow_repo, "refs/heads/feature/mine")
+    forced = push(flow_repo, "--force", "develop")
+    assert forced.returncode != 0
+    assert "BF402 force-push" in forced.stderr
 
 
 def test_push_deleting_develop(flow_repo: Path) -> None:

@@ -43,6 +43,8 @@ def check_base(
     types = {name: _type_of(policy, name) for name in evidence.candidates}
     if any(t in rule.from_ for t in types.values()):
         return []
+    if _same_commit(rule, evidence.candidates, refs):
+        return []  # made from develop while develop and main are one commit: from main too
     described = " or ".join(_described(name, types[name]) for name in evidence.candidates)
     return [
         violation(
@@ -85,6 +87,14 @@ def rebase_hint(
             then=f"push it again: git push --force-with-lease {here.split('/', 1)[0]} {branch}",
         )
     return hint(*moves)
+
+
+def _same_commit(rule: BranchRule, candidates: tuple[str, ...], refs: RefView) -> bool:
+    """Whether a base the evidence names is, right now, the very commit of a branch of an
+    allowed type (a new repository's develop and main): nothing tells them apart."""
+    allowed = {refs.tip_of(b) for b in filter(None, map(refs.branch_of_type, rule.from_))}
+    allowed.discard(None)
+    return any(refs.tip_of(name) in allowed for name in candidates)
 
 
 def _type_of(policy: CompiledPolicy, name: str) -> str | None:

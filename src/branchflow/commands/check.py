@@ -64,8 +64,13 @@ def run(args: argparse.Namespace) -> int:
         names = [branch]
     violations: list[Violation] = []
     for name in names:
+        exists = session is not None and session.any_tip(name) is not None
         match, found = check_branch_name(
-            policy, name, remote=_only_on_remote(session, name), refs=session or NO_REFS
+            policy,
+            name,
+            remote=_only_on_remote(session, name),
+            refs=session or NO_REFS,
+            creating=not exists,  # a name being considered: the fix is to choose another
         )
         if found and found[0].rule.id == "BF101" and _unrelated(session, name):
             match, found = check_branch_name(policy, name, unrelated=True)

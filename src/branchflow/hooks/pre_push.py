@@ -46,7 +46,9 @@ def run(options: HookOptions) -> int:
         updates = [_framework_update(session, remote)]
     else:
         updates = parse_push_lines(decode(sys.stdin.buffer.read()))
-    violations = judge(loaded.policy, judge_push(session, updates, remote))
+    from branchflow.repo.push_command import push_forced
+
+    violations = judge(loaded.policy, judge_push(session, updates, remote, forced=push_forced()))
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
 

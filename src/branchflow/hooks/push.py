@@ -63,10 +63,12 @@ def judge_push(
     remote: str | None,
     *,
     platform_merge: bool = False,
+    forced: bool | None = None,
 ) -> list[Violation]:
     """``remote``: the remote pushed to, on the pushing side; None on the receiving server,
     which has every branch itself. ``platform_merge``: the hosting platform is merging a
-    pull request, which is how a ``pull-request`` branch is meant to change."""
+    pull request, which is how a ``pull-request`` branch is meant to change. ``forced``:
+    whether the push was asked to force (None: not known)."""
     out: list[Violation] = []
     # Tags are judged against the branches as they will be once the push lands.
     after = {
@@ -77,7 +79,9 @@ def judge_push(
     receiving = _receiving_tips(session, remote)
     for update in updates:
         if update.remote_ref.startswith("refs/heads/"):
-            out += _judge_branch(session, update, remote, receiving, platform_merge=platform_merge)
+            out += _judge_branch(
+                session, update, remote, receiving, platform_merge=platform_merge, forced=forced
+            )
         elif update.remote_ref.startswith("refs/tags/") and not is_zero(update.new):
             out += _judge_tag(session, update, after)
     return out
@@ -99,6 +103,7 @@ def _judge_branch(
     receiving: list[BranchTip],
     *,
     platform_merge: bool,
+    forced: bool | None,
 ) -> list[Violation]:
     policy = session.policy
     branch = update.remote_ref[len("refs/heads/") :]
@@ -139,17 +144,16 @@ def _judge_branch(
     moved_on = creating  # the branch's history is not what the receiving side accepted
     if old is not None:
         if not has_commit(repo, old):
-            if remote is not None:
-                # The remote has moved on past what this clone knows: git itself refuses the
-                # push unless it is forced, and the server, which has those commits, judges
-                # a forced one.
+            if remote is not None and forced is False:
+                # The remote has moved on past what this clone knows, and the push is not
+                # forced: git itself refuses this ref ("fetch first") and pushes the others.
                 note(f"{branch}: the remote has commits this clone has not fetched (git fetch)")
                 return out
             return out + check_force_push(branch, rule, to, missing=True)
         if not contains(repo, update.new, old):
-            forced = check_force_push(branch, rule, to, missing=False)
-            if forced:
-                return out + forced
+            rewritten = check_force_push(branch, rule, to, missing=False)
+            if rewritten:
+                return out + rewritten
             moved_on = True
     out += _judge_new_commits(
         session, branch, rule, update, old=old, remote=remote, receiving=receiving
@@ -237,7 +241,10 @@ def _judge_new_commits(
         )
     ]
     # How the commands that undo a local mistake name the remote's state of the branch.
-    if remote is None:
+    if old is None:  # created by this push: before its first new commit
+        first = commits[-1] if commits else None
+        upstream = first.parents[0][:12] if first is not None and first.parents else branch
+    elif remote is None:
         upstream = f"origin/{branch}"  # on the server: the pusher's usual name for it
     elif remote in session.remotes:
         upstream = f"{remote}/{branch}"

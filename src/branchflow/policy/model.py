@@ -363,6 +363,16 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                     f"{name!r} is not a type name (a letter, then letters, digits, '-' or '_')",
                 )
             )
+        landed = [m for m in branch.merge_methods or () if m != "merge"]
+        if landed and branch.protected != "pull-request":
+            problems.append(
+                (
+                    ("branches", name, "merge_methods"),
+                    f"{' and '.join(landed)} merges leave commits a push could forge, so only a "
+                    "branch that takes no pushes may take them: set protected: pull-request "
+                    "(the platform merges), or keep merge_methods: [merge]",
+                )
+            )
         for field, edges in (("from", branch.from_), ("into", branch.into)):
             for i, target in enumerate(edges):
                 if target not in types:
