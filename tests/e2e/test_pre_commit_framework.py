@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, run_branchflow
-from tests.framework import use_framework
+from tests.framework import install_framework, use_framework
 
 pytestmark = pytest.mark.e2e
 
@@ -159,6 +159,29 @@ def test_native_hook_in_front_of_the_framework_passes_its_input_on(
     code, out = run(repo, "git", "push", "origin", "Bad_Name")
     assert code != 0
     assert "BF101 branch-name" in out
+
+
+def test_pre_commit_installed_again_after_branchflow(framework_flow_repo: Path) -> None:
+    """`pre-commit install` after `branchflow install` moves branchflow's hook aside as
+    `.legacy` and runs it first: pushes still work, every ref is still judged once, and
+    `branchflow install` again keeps that arrangement."""
+    repo = framework_flow_repo
+    assert run_branchflow(repo, "install").returncode == 0
+    install_framework(repo, build=False)
+    git(repo, "switch", "-q", "-c", "feature/again", "develop")
+    git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", "again")
+    code, out = run(repo, "git", "push", "origin", "feature/again")
+    assert code == 0, out
+    assert "migration mode" not in out
+    assert "shows branchflow only the first ref" not in out
+    again = run_branchflow(repo, "install")
+    assert again.returncode == 0, again.stderr
+    assert "pre-push.legacy (pre-commit's pre-push hook runs it first)" in again.stdout
+    git(repo, "-c", "core.hooksPath=/dev/null", "switch", "-q", "-c", "Bad_Name", "develop")
+    git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", "bad")
+    code, out = run(repo, "git", "push", "origin", "Bad_Name")
+    assert code != 0
+    assert out.count("BF101 branch-name") == 1, out
 
 
 def develop_moves_on(repo: Path) -> None:

@@ -15,7 +15,12 @@ import shutil
 import sys
 
 from branchflow.errors import ConfigError, RepoError
-from branchflow.repo.hookfiles import CHAINED_SUFFIX, hooks_dir, is_branchflow_hook
+from branchflow.repo.hookfiles import (
+    CHAINED_SUFFIX,
+    LEGACY_SUFFIX,
+    hooks_dir,
+    is_branchflow_hook,
+)
 from branchflow.repo.state import RepoLocation, locate
 from branchflow.resources import resource_dir
 
@@ -54,6 +59,11 @@ def install_hook(directory: str, hook: str, executable: str) -> str:
         f"BRANCHFLOW=${{BRANCHFLOW:-{shlex.quote(executable)}}}",
     )
     said = f"installed {path}"
+    legacy = path + LEGACY_SUFFIX
+    if os.path.lexists(path) and not is_branchflow_hook(path) and is_branchflow_hook(legacy):
+        # `pre-commit install` moved branchflow's hook aside and runs it first: keep it so.
+        _write_hook(legacy, content)
+        return f"updated {legacy} (pre-commit's {hook} hook runs it first)"
     if os.path.lexists(path):
         if is_branchflow_hook(path):
             said = f"updated {path}"
@@ -65,12 +75,16 @@ def install_hook(directory: str, hook: str, executable: str) -> str:
         else:
             os.rename(path, chained)
             said = f"installed {path}; the hook that was there runs first, as {chained}"
+    _write_hook(path, content)
+    return said
+
+
+def _write_hook(path: str, content: str) -> None:
     tmp = f"{path}.branchflow-tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(content)
     os.chmod(tmp, 0o755)
     os.replace(tmp, path)
-    return said
 
 
 def uninstall_hook(directory: str, hook: str) -> str:
