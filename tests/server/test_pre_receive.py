@@ -450,3 +450,44 @@ def test_a_contribution_pulled_from_another_repository(client: Path, server_repo
     done = push(client, "main")
     assert done.returncode != 0
     assert "from a fork" in done.stderr
+
+
+def test_creating_the_missing_default_branch_cannot_change_the_rules(
+    client: Path, server_repo: Path
+) -> None:
+    """HEAD names master, which does not exist: main's policy rules. Creating master with a
+    looser policy would put that one in charge of every later push: refused (BF002)."""
+    git(server_repo, "symbolic-ref", "HEAD", "refs/heads/master")
+    git(client, "switch", "-q", "-c", "feature/loose", "develop")
+    (client / ".branchflow.yaml").write_text(
+        "extends: gitflow\nbranches:\n  develop: {protected: false}\n"
+    )
+    git(client, "add", ".branchflow.yaml")
+    git(client, "commit", "-q", "-m", "loosen")
+    assert push(client, "feature/loose").returncode == 0
+    done = push(client, "feature/loose:refs/heads/master")
+    assert done.returncode != 0
+    assert "BF002" in done.stderr
+    assert "git symbolic-ref HEAD refs/heads/main" in done.stderr
+    assert not server_ref(server_repo, "refs/heads/master")
+    git(client, "switch", "-q", "-c", "same", "origin/main")
+    same = push(client, "same:refs/heads/master")  # main's own policy: nothing changes
+    assert same.returncode == 0, same.stderr
+
+
+def test_the_first_push_of_the_default_branch_brings_the_policy(tmp_path: Path) -> None:
+    """A branch pushed before the default branch existed does not stop the default branch's
+    first push from bringing the policy that judges it."""
+    bare = tmp_path / "srv.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    assert run_branchflow(bare, "install").returncode == 0
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "-q", str(bare), str(work))
+    commit(work, "initial", filename="README.md")
+    assert push(work, "HEAD:refs/heads/feature/early").returncode == 0
+    (work / ".branchflow.yaml").write_text("extends: ml-team\n")
+    git(work, "add", ".branchflow.yaml")
+    git(work, "commit", "-q", "-m", "policy")
+    done = push(work, "HEAD:refs/heads/main")
+    assert done.returncode == 0, done.stderr
+    assert "judged by the policy this push brings on main" in done.stderr

@@ -52,54 +52,71 @@ def _is_id(text: str) -> bool:
 FALLBACK_BRANCHES = ("main", "master")
 
 
+def _head(repo: pygit2.Repository) -> str:
+    try:
+        return str(repo.references["HEAD"].target)
+    except (KeyError, pygit2.GitError):
+        return "refs/heads/main"
+
+
+def _ruling_candidates(head: str) -> tuple[str, ...]:
+    return (head, *(f"refs/heads/{b}" for b in FALLBACK_BRANCHES if f"refs/heads/{b}" != head))
+
+
 def policy_branch(repo: pygit2.Repository, updates: list[RefUpdate]) -> tuple[str | None, str]:
     """The branch whose committed policy judges this push, and its commit: the default
     branch (HEAD) as it is before the push; where HEAD names a branch that does not exist,
-    main, then master. In an empty repository, the first push of that branch brings the
-    policy it is judged by. (None, ref) when no such branch has a commit."""
-    try:
-        head = str(repo.references["HEAD"].target)
-    except (KeyError, pygit2.GitError):
-        head = "refs/heads/main"
-    empty = not any(r.startswith("refs/heads/") for r in map(decode, repo.raw_listall_references()))
-    pushed = {u.remote_ref: u.new for u in updates if not is_zero(u.new)}
-    for ref in (head, *(f"refs/heads/{b}" for b in FALLBACK_BRANCHES if b != head[11:])):
-        if empty and ref in pushed:
-            return pushed[ref], ref
+    main, then master. Where none of them exists yet, nothing rules, and the first of them
+    this push creates brings the policy it is judged by. (None, ref) when there is none."""
+    head = _head(repo)
+    candidates = _ruling_candidates(head)
+    for ref in candidates:
         try:
             return str(repo.references[ref].peel(pygit2.Commit).id), ref
         except (KeyError, ValueError, pygit2.GitError):
             continue
+    pushed = {u.remote_ref: u.new for u in updates if not is_zero(u.new)}
+    for ref in candidates:
+        if ref in pushed:
+            return pushed[ref], ref
     return None, head
 
 
 def server_policy(
     repo: pygit2.Repository, config: str | None, preset: str | None, updates: list[RefUpdate]
-) -> tuple[CompiledPolicy, str]:
+) -> tuple[CompiledPolicy, str, str | None]:
     """The policy named on the server, else the one committed on the branch that rules
-    (``policy_branch``); and where it came from, when that needs saying (else "")."""
+    (``policy_branch``); where it came from, when that needs saying (else ""); and the ref
+    of this push that brings it, when nothing ruled before (else None)."""
     if config or preset or os.environ.get("BRANCHFLOW_CONFIG"):
-        return load_policy(None, config=config, preset=preset).policy, ""
+        return load_policy(None, config=config, preset=preset).policy, "", None
     tip, ref = policy_branch(repo, updates)
     branch = ref.removeprefix("refs/heads/")
     files = commit_files(repo, tip, branch) if tip else None
-    committed = load_committed_policy(files) if files is not None else None
+    brought = tip is not None and tip == next((u.new for u in updates if u.remote_ref == ref), None)
+    try:
+        committed = load_committed_policy(files) if files is not None else None
+    except (ConfigError, RepoError):
+        if not brought:
+            raise
+        committed = None  # the policy this push brings does not load: BF002 refuses it
     if committed is None or committed.file is None:
         policy = committed.policy if committed is not None else load_policy(None).policy
-        if tip is not None and _is_head(repo, ref):
-            return policy, ""  # the documented default, on the default branch
+        setting_up = ref if brought else None
+        if tip is not None and _is_head(repo, ref) and not brought:
+            return policy, "", None  # the documented default, on the default branch
         where = (
             f"no policy is committed on {branch}"
             if tip
             else f"neither the default branch nor {' or '.join(FALLBACK_BRANCHES)} exists yet"
         )
-        return policy, f"{where}; judged by {policy.label}"
+        return policy, f"{where}; judged by {policy.label}", setting_up
     said = ""
-    if tip == next((u.new for u in updates if u.remote_ref == ref), None):
-        said = f"the repository is empty: judged by the policy this push brings on {branch}"
+    if brought:
+        said = f"no policy rules here yet: judged by the policy this push brings on {branch}"
     elif not _is_head(repo, ref):
         said = f"the default branch does not exist: judged by the policy committed on {branch}"
-    return committed.policy, said
+    return committed.policy, said, ref if brought else None
 
 
 def _is_head(repo: pygit2.Repository, ref: str) -> bool:
@@ -109,24 +126,47 @@ def _is_head(repo: pygit2.Repository, ref: str) -> bool:
         return False
 
 
-def _pushed_policy(repo: pygit2.Repository, updates: list[RefUpdate], ref: str) -> list[Violation]:
+def _pushed_policy(
+    repo: pygit2.Repository, updates: list[RefUpdate], ruling: CompiledPolicy, ref: str
+) -> list[Violation]:
     """BF002: a push must not leave the branch whose policy rules (``ref``) with a policy
-    that does not load."""
+    that does not load; nor create the default branch (HEAD) while another one rules with a
+    policy of its own, which would then judge every later push."""
+    head = _head(repo)
     out = []
     for update in updates:
-        if update.remote_ref != ref or is_zero(update.new):
+        creates_head = update.remote_ref == head != ref and is_zero(update.old)
+        if update.remote_ref not in (ref, head) or is_zero(update.new):
             continue
+        if update.remote_ref != ref and not creates_head:
+            continue
+        branch = update.remote_ref.removeprefix("refs/heads/")
         files = commit_files(repo, update.new, update.new[:12])
         try:
-            if files is not None:
-                load_committed_policy(files)
+            pushed = load_committed_policy(files).policy if files is not None else None
         except (ConfigError, RepoError) as exc:
             out.append(
                 violation(
                     "BF002",
-                    update.remote_ref.removeprefix("refs/heads/"),
+                    branch,
                     f"the policy this push puts on the default branch does not load: {exc}",
                     hint=words("fix the policy file and push again"),
+                )
+            )
+            continue
+        if creates_head and (pushed is None or pushed.to_data()[1:] != ruling.to_data()[1:]):
+            ruler = ref.removeprefix("refs/heads/")
+            out.append(
+                violation(
+                    "BF002",
+                    branch,
+                    f"{branch} is the default branch (HEAD): creating it would put its policy "
+                    f"in charge of every later push, and it differs from {ruler}'s, which "
+                    "rules now",
+                    hint=words(
+                        f"create {branch} with {ruler}'s policy, or have an administrator point "
+                        f"HEAD at {ruler}: git symbolic-ref HEAD refs/heads/{ruler}"
+                    ),
                 )
             )
     return out
@@ -140,7 +180,7 @@ def judge_received(
     if location is None:
         raise RepoError("not inside a git repository")
     repo = open_repository(location)
-    policy, said = server_policy(repo, config, preset, updates)
+    policy, said, brought = server_policy(repo, config, preset, updates)
     if said:
         note(said)
     session = RepoSession(location, policy, repo)
@@ -160,8 +200,10 @@ def judge_received(
                     f"the pushed object {update.new[:12]} is not in the repository",
                 )
             )
-    out += _pushed_policy(repo, readable, policy_branch(repo, updates)[1])
-    out += judge_push(session, readable, None, platform_merge=platform_merge())
+    named = bool(config or preset or os.environ.get("BRANCHFLOW_CONFIG"))
+    if not named:  # a policy named on the server rules whatever is committed
+        out += _pushed_policy(repo, readable, policy, policy_branch(repo, updates)[1])
+    out += judge_push(session, readable, None, platform_merge=platform_merge(), setting_up=brought)
     out = judge(policy, out)
     print_violations(out)
     return out, policy.label

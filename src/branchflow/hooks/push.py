@@ -64,11 +64,14 @@ def judge_push(
     *,
     platform_merge: bool = False,
     forced: bool | None = None,
+    setting_up: str | None = None,
 ) -> list[Violation]:
     """``remote``: the remote pushed to, on the pushing side; None on the receiving server,
     which has every branch itself. ``platform_merge``: the hosting platform is merging a
     pull request, which is how a ``pull-request`` branch is meant to change. ``forced``:
-    whether the push was asked to force (None: not known)."""
+    whether the push was asked to force (None: not known). ``setting_up``: the ref that
+    brings the repository's first policy (nothing ruled before it): its creation is the
+    repository's setting up, as a first push to an empty repository is."""
     out: list[Violation] = []
     # Tags are judged against the branches as they will be once the push lands.
     after = {
@@ -77,10 +80,16 @@ def judge_push(
         if u.remote_ref.startswith("refs/heads/")
     }
     receiving = _receiving_tips(session, remote)
+    setup = [u for u in updates if u.remote_ref == setting_up and is_zero(u.old)]
     for update in updates:
         if update.remote_ref.startswith("refs/heads/"):
             out += _judge_branch(
-                session, update, remote, receiving, platform_merge=platform_merge, forced=forced
+                session,
+                update,
+                remote,
+                [] if update in setup else receiving,
+                platform_merge=platform_merge,
+                forced=forced,
             )
         elif update.remote_ref.startswith("refs/tags/") and not is_zero(update.new):
             out += _judge_tag(session, update, after)
