@@ -120,3 +120,17 @@ def test_config_and_preset_together_is_a_usage_error(
 def test_preset_option(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / ".branchflow.yaml").write_text("extends: solo\n")
     assert policy_label(capsys, "--preset", "conventional")[0] == "policy: preset 'conventional'"
+
+
+def test_a_broken_pyproject_beside_a_policy_file_does_not_matter(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project's pyproject.toml that is not TOML (or, in a commit, a link) is not the
+    policy's business when a policy file is there; alone, it is an error that says so."""
+    (repo / ".branchflow.yaml").write_text("extends: ml-team\n")
+    (repo / "pyproject.toml").write_text("[[[not toml\n")
+    label, _ = policy_label(capsys)
+    assert label == "policy: .branchflow.yaml extends preset 'ml-team'"
+    (repo / ".branchflow.yaml").unlink()
+    assert main(["explain"]) == 2
+    assert "pyproject.toml: not valid TOML" in capsys.readouterr().err

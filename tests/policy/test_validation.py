@@ -185,3 +185,25 @@ def test_nested_yaml_aliases_are_refused_quickly(
     code, err = check_policy(tmp_path, text, capsys)
     assert code == 2
     assert "the policy expands to more than 100000 values" in err
+
+
+def test_squash_merges_only_where_no_push_lands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A branch that takes pushes cannot tell a squash merge from a direct commit with the
+    same message: squash and rebase are for branches the platform merges into."""
+    code, err = check_policy(
+        tmp_path,
+        "extends: gitflow\nbranches:\n  develop:\n    merge_methods: [merge, squash]\n",
+        capsys,
+    )
+    assert code == 2
+    assert "branches.develop.merge_methods" in err
+    assert "protected: pull-request" in err
+    code, _ = check_policy(
+        tmp_path,
+        "extends: gitflow\nbranches:\n  develop:\n    protected: pull-request\n"
+        "    merge_methods: [merge, squash]\n",
+        capsys,
+    )
+    assert code == 0

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from typing import NamedTuple
 
-from branchflow.errors import ConfigError, UsageError
+from branchflow.errors import BranchflowError, ConfigError, UsageError
 from branchflow.policy.presets import DEFAULT_PRESET
 
 ROOT_FILES = (".branchflow.yaml", ".branchflow.yml", ".branchflow.toml")
@@ -68,8 +68,14 @@ def choose_root_file(
     the default preset), and a warning when several do. ``present`` and ``has_table`` answer
     for a name at the root, wherever the root is: a work tree, a commit."""
     found = [name for name in ROOT_FILES if present(name)]
-    if present(PYPROJECT) and has_table(PYPROJECT):
-        found.append(PYPROJECT)
+    try:
+        if present(PYPROJECT) and has_table(PYPROJECT):
+            found.append(PYPROJECT)
+    except BranchflowError:
+        if not found:
+            raise
+        # Beside a policy file, a pyproject.toml that cannot be read (a link, not TOML) is
+        # a project file like any other: it must not stop the policy from loading.
     if not found:
         return None, ()
     if len(found) == 1:
