@@ -139,7 +139,9 @@ def test_a_squash_merge_on_a_branch_that_takes_merge_commits_is_named() -> None:
         fast_forward_of=[],
     )
     assert [v.rule.id for v in found] == ["BF201"]
-    assert "pull requests merged by squash; develop takes merge" in "\n".join(found[0].details)
+    assert "1 of them is a pull request merged by squash; develop takes merge" in "\n".join(
+        found[0].details
+    )
 
 
 def test_a_squash_that_names_a_refused_source_is_refused() -> None:

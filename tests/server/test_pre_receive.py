@@ -491,3 +491,15 @@ def test_the_first_push_of_the_default_branch_brings_the_policy(tmp_path: Path) 
     done = push(work, "HEAD:refs/heads/main")
     assert done.returncode == 0, done.stderr
     assert "judged by the policy this push brings on main" in done.stderr
+
+
+def test_a_line_separator_inside_a_ref_name_is_part_of_the_name(
+    client: Path, server_repo: Path
+) -> None:
+    """U+2028 is a line break to Python's splitlines but an ordinary character to git: the
+    name judged is the whole name git will create."""
+    name = "feature/ok\u2028"
+    done = push(client, f"develop:refs/heads/{name}")
+    assert done.returncode != 0
+    assert "BF101" in done.stderr
+    assert not server_ref(server_repo, f"refs/heads/{name}")

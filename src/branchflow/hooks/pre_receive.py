@@ -36,7 +36,7 @@ from branchflow.report import note, print_violations, shown
 def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
     """``<old> <new> <ref>`` lines; anything else is reported, never trusted."""
     updates, bad = [], []
-    for line in decode(raw).splitlines():
+    for line in decode(raw).split("\n"):  # not splitlines: U+2028 may be in a ref name
         parts = line.split(" ", 2)
         if len(parts) == 3 and all(_is_id(p) for p in parts[:2]) and parts[2]:
             updates.append(RefUpdate("", parts[1], parts[2], parts[0]))

@@ -46,7 +46,7 @@ class RefUpdate(NamedTuple):
 def parse_push_lines(text: str) -> list[RefUpdate]:
     """git's pre-push stdin: ``<local ref> <local id> <remote ref> <remote id>`` per line."""
     updates = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines: U+2028 may be in a ref name
         parts = line.rsplit(" ", 3)
         if len(parts) == 4:
             updates.append(RefUpdate(*parts))

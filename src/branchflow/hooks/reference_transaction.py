@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def created_branches(text: str) -> list[tuple[str, str]]:
     """(branch, the commit it is created at) for each branch the transaction creates."""
     created = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines: U+2028 may be in a ref name
         parts = line.split(" ", 2)
         new_branch = len(parts) == 3 and parts[2].startswith("refs/heads/")
         if new_branch and not parts[0].strip("0") and parts[1].strip("0"):
