@@ -31,7 +31,8 @@ extends: {preset}
 #     description: An ML experiment; document its results in the branch.
 #     from: [develop]
 #     into: [develop]
-# exempt: ["dependabot/**", "renovate/**"]
+# exempt:                         # replaces the preset's list: keep what you still want
+#   [gh-pages, "dependabot/**", "renovate/**", "gh-readonly-queue/**", docs-site]
 """
 
 # The README shows these two verbatim (a test holds them together).
