@@ -14,6 +14,7 @@ from branchflow.checks.push import landed_note
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, plain_ref_before
+from branchflow.policy.patterns import is_own
 from branchflow.repo.merge_message import MergeSource
 
 DAY = 86_400
@@ -316,9 +317,11 @@ class HistoryScan:
         )
 
 
-# What a pattern's regex must not hold for it to be used inside a larger one: references to
-# its groups, conditionals, inline flags.
-_NOT_EMBEDDABLE = re.compile(r"\(\?P=|\(\?\(|\(\?[aiLmsux-]|\\[1-9]|\\g<")
+def _one_wildcard(regex: str) -> bool:
+    """An exempt glob's regex with at most one wildcard: linear inside a larger regex."""
+    return sum(regex.count(w) for w in ("*", "?")) <= 1 and "(" not in regex
+
+
 _GROUP_NAME = re.compile(r"(?<!\\)\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 
 
@@ -341,8 +344,8 @@ def surely_fine_regex(policy: CompiledPolicy, rule: BranchRule) -> str | None:
         for pattern in branch_type.patterns:
             (allowed if ok else refused).append(pattern.regex)
     exempt = [regex for _, regex in policy.exempt]
-    if any(_NOT_EMBEDDABLE.search(r) for r in (*allowed, *refused, *exempt)):
-        return None
+    if not all(map(is_own, (*allowed, *refused))) or not all(map(_one_wildcard, exempt)):
+        return None  # a policy's own regexes run on RE2 only (policy.patterns)
     parts = []
     if exempt:
         parts.append(f"(?:{'|'.join(_GROUP_NAME.sub('(?:', r) for r in exempt)})'")

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
+from branchflow.policy.patterns import compile_pattern
+
 Protection = str  # "" (not protected), "merges" or "pull-request"
 
 
@@ -67,7 +69,7 @@ class Match:
         rule: BranchRule | None,
         pattern: NamePattern | None,
         exempt_glob: str | None,
-        found: re.Match[str] | None = None,
+        found: Any = None,  # the regex match (re or RE2)
     ) -> None:
         self.rule = rule
         self.pattern = pattern
@@ -185,9 +187,6 @@ def _patterns(data: tuple[Any, ...]) -> tuple[NamePattern, ...]:
     return tuple(NamePattern(*p) for p in data)
 
 
-_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
-
-
 class _Classifier:
     """A policy's patterns compiled once, and sorted by the first character a name needs
     to match them, so a name is tried only against the patterns it could match (in policy
@@ -197,9 +196,9 @@ class _Classifier:
 
     def __init__(self, policy: CompiledPolicy) -> None:
         self.policy = policy
-        exempt = [(_literal_prefix(g), _compiled(regex), g) for g, regex in policy.exempt]
+        exempt = [(_literal_prefix(g), compile_pattern(regex), g) for g, regex in policy.exempt]
         patterns = [
-            (pattern.prefix, _compiled(pattern.regex), rule, pattern)
+            (pattern.prefix, compile_pattern(pattern.regex), rule, pattern)
             for rule in policy.branches
             for pattern in rule.patterns
         ]
@@ -310,17 +309,10 @@ def match_patterns(
     for pattern in patterns:
         if not name.startswith(pattern.prefix):
             continue  # cheaper than compiling a regex that cannot match
-        found = _compiled(pattern.regex).fullmatch(name)
+        found = compile_pattern(pattern.regex).fullmatch(name)
         if found:
             return pattern, {k: v for k, v in found.groupdict().items() if v is not None}
     return None
-
-
-def _compiled(regex: str) -> re.Pattern[str]:
-    found = _REGEX_CACHE.get(regex)
-    if found is None:
-        found = _REGEX_CACHE[regex] = re.compile(regex)
-    return found
 
 
 def glob_to_regex(glob: str) -> str:

@@ -23,6 +23,7 @@ from branchflow.policy.compiled import (
     TagPolicy,
     glob_to_regex,
 )
+from branchflow.policy.patterns import problem
 from branchflow.policy.refname import ref_format_problem
 from branchflow.policy.rules import RULES, find_rule
 from branchflow.policy.template import (
@@ -41,10 +42,9 @@ class StrictModel(BaseModel):
 
 
 def _regex_compiles(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"the regex {value!r} does not compile: {exc}") from None
+    found = problem(value)
+    if found:
+        raise ValueError(f"the regex {value!r} {found}")
     return value
 
 
@@ -353,6 +353,7 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                 )
             )
     problems += _rule_problems(("rules",), policy.rules)
+    problems += _exempt_problems(policy)
     table = policy.placeholder_table()
     for name, branch in types.items():
         problems += _rule_problems(("branches", name, "rules"), branch.rules)
@@ -388,10 +389,9 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                 loc: tuple[str | int, ...] = ("branches", name, "pattern")
                 if isinstance(branch.pattern, list):
                     loc += (i,)
-                try:
-                    compile_template(spec, table)
-                except TemplateError as exc:
-                    problems.append((loc, str(exc)))
+                found = _template_problem(spec, table)
+                if found:
+                    problems.append((loc, found))
     if policy.forks is not None:
         for i, target in enumerate(policy.forks.into):
             if target not in types:
@@ -412,10 +412,29 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                 )
         for spec in policy.tags.pattern_list():
             if isinstance(spec, str):
-                try:
-                    compile_template(spec, table)
-                except TemplateError as exc:
-                    problems.append((("tags", "pattern"), str(exc)))
+                found = _template_problem(spec, table)
+                if found:
+                    problems.append((("tags", "pattern"), found))
+    return problems
+
+
+def _template_problem(spec: str, table: dict[str, Placeholder]) -> str | None:
+    """Why a template cannot be used: it does not parse, or the regex it makes (with its
+    placeholders' regexes inside) is not one RE2 runs."""
+    try:
+        compiled = compile_template(spec, table)
+    except TemplateError as exc:
+        return str(exc)
+    found = problem(compiled.regex)
+    return f"the regex of template {spec!r} {found}" if found else None
+
+
+def _exempt_problems(policy: FlowPolicy) -> list[Problem]:
+    problems: list[Problem] = []
+    for i, glob in enumerate(policy.exempt):
+        found = problem(glob_to_regex(glob))
+        if found:
+            problems.append((("exempt", i), f"the regex of glob {glob!r} {found}"))
     return problems
 
 

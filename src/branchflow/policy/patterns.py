@@ -1,0 +1,133 @@
+"""The one place a policy's regular expressions are compiled and run.
+
+A policy's patterns are written by whoever can commit a policy file, and on a
+server that is any pusher; Python's ``re`` backtracks, so ``(a+)+b`` against a
+name of thirty ``a``s pins a core for minutes. Every regex a policy can shape
+(raw ``{regex: ...}`` patterns, placeholders of its own, exempt globs) therefore
+runs on RE2, whose matching time grows linearly with the name, and must be RE2
+syntax: no back-references, no look-arounds, repetition counts up to 1000. RE2
+is refused what it cannot run when the policy loads, with the reason.
+
+Regexes built only from branchflow's own pieces (literal text, optional parts,
+the built-in placeholders) run on ``re``, which is many times faster per match
+for short names and runs them in linear time too: they hold no repetition
+outside the built-in placeholders, which cannot overlap themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from branchflow.policy.template import BUILTIN_PLACEHOLDERS
+
+MAX_REGEX = 2_000  # characters; a policy's regex longer than this is refused
+_RE2_MEMORY = 8 << 20  # bytes RE2 may use for one compiled regex
+
+
+class PatternError(ValueError):
+    """A regex branchflow will not run; the message says why, in words."""
+
+
+class Matcher(Protocol):
+    def fullmatch(self, text: str) -> Any: ...
+
+
+def problem(regex: str) -> str | None:
+    """Why ``regex`` cannot be a policy's pattern, worded to follow "the regex ...": "does
+    not compile: ...", "cannot be used: RE2 cannot run it ..."; None when it can."""
+    try:
+        compile_pattern(regex)
+    except PatternError as exc:
+        return str(exc)
+    return None
+
+
+_CACHE: dict[str, Matcher] = {}
+
+
+def compile_pattern(regex: str) -> Matcher:
+    """The compiled regex, on the engine that runs it in linear time (see the module)."""
+    found = _CACHE.get(regex)
+    if found is None:
+        if len(_CACHE) > 4096:
+            _CACHE.clear()
+        found = _CACHE[regex] = re.compile(regex) if is_own(regex) else _re2(regex)
+    return found
+
+
+def fullmatcher(regex: str) -> Callable[[str], Any]:
+    return compile_pattern(regex).fullmatch
+
+
+_GROUP = r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>"
+_OWN_PIECES = re.compile(
+    "|".join(
+        [
+            *(
+                f"{_GROUP}{re.escape(p.regex)}\\)"
+                for p in sorted(BUILTIN_PLACEHOLDERS.values(), key=lambda p: -len(p.regex))
+            ),
+            r"\\.",  # an escaped literal character
+            r"\(\?:",  # an optional part opens
+            r"\)\?",  # and closes
+            r"[A-Za-z0-9/_-]",  # a literal character re.escape leaves alone
+        ]
+    )
+)
+
+
+def is_own(regex: str) -> bool:
+    """Whether ``regex`` is made only of branchflow's own pieces (see the module): literal
+    text, optional parts and built-in placeholders, as templates compile to."""
+    return len(regex) <= MAX_REGEX and _OWN_PIECES.sub("", regex) == ""
+
+
+def _re2(regex: str) -> Matcher:
+    if len(regex) > MAX_REGEX:
+        raise PatternError(f"is {len(regex):,} characters long (at most {MAX_REGEX:,})")
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - a dependency; only a broken install lacks it
+        raise PatternError(
+            "RE2 (the google-re2 package) is not installed, and branchflow runs a policy's "
+            "own regular expressions only on it; reinstall branchflow"
+        ) from None
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _RE2_MEMORY
+    try:
+        compiled = re2.compile(regex, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        syntax = _python_syntax_error(regex)
+        if syntax:
+            raise PatternError(f"does not compile: {syntax}") from None
+        raise PatternError(
+            f"cannot be used: RE2 cannot run it ({reason}); patterns are RE2 syntax, which "
+            "matches in linear time: no back-references (\\1, (?P=name)), no look-arounds "
+            "((?=...), (?!...)), \\z rather than \\Z, repetition counts up to 1000"
+        ) from None
+    names = re.findall(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>", regex)
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise PatternError(
+            f"cannot be used: the group name {twice[0]!r} is used twice (a placeholder of "
+            "the same name makes a group of that name: name the regex's groups otherwise, or "
+            "use (?:...))"
+        )
+    return compiled  # type: ignore[no-any-return]
+
+
+def _python_syntax_error(regex: str) -> str | None:
+    """Python's own words for a regex that is not one at all (unbalanced, a bad escape)."""
+    try:
+        re.compile(regex)
+    except re.error as exc:
+        return str(exc)
+    except (OverflowError, RecursionError):
+        return None  # a regex, but one RE2 refuses for its size or depth
+    return None

@@ -1,0 +1,76 @@
+"""Patterns that would backtrack without end on Python's ``re`` (``(a+)+b``, ``(a|aa)*c``)
+run on RE2 in linear time: neither the policy's examples, checked when it loads, nor a
+pushed name can pin a server core. What RE2 cannot run is refused with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.attack.conftest import land_policy, push, server_ref
+from tests.conftest import commit, git, run_branchflow
+
+EVIL = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac"  # 43 a's: 2**43 steps for re
+
+
+def spike_policy(regex: str, examples: str = "[]") -> str:
+    return (
+        "extends: gitflow\n"
+        "placeholders:\n"
+        f"  evil: {{regex: '{regex}', example: ab}}\n"
+        "branches:\n"
+        "  spike:\n"
+        "    pattern: spike/{evil}\n"
+        f"    examples: {examples}\n"
+        "    from: [develop]\n"
+        "    into: [develop]\n"
+    )
+
+
+@pytest.mark.parametrize("regex", ["(a+)+b", "(a|aa)*b", "(?:a*)*b"])
+def test_a_backtracking_pattern_cannot_pin_the_server(
+    client: Path, server_repo: Path, regex: str
+) -> None:
+    landed = land_policy(client, {".branchflow.yaml": spike_policy(regex)})
+    assert landed.returncode == 0, landed.stderr
+    git(client, "switch", "-q", "-c", f"spike/{EVIL}", "origin/develop")
+    commit(client, "spike")
+    done = push(client, f"spike/{EVIL}")
+    assert done.returncode != 0
+    assert f"spike/{EVIL}: BF101 branch-name: matches no branch type" in done.stderr
+    assert server_ref(server_repo, f"refs/heads/spike/{EVIL}") == ""
+    git(client, "switch", "-q", "-c", "spike/aaab", "origin/develop")
+    commit(client, "a good one")
+    assert push(client, "spike/aaab").returncode == 0
+
+
+def test_a_backtracking_example_is_checked_in_linear_time(client: Path, server_repo: Path) -> None:
+    """The examples are classified when the pushed policy is validated (BF002), even when
+    the push is refused anyway."""
+    policy = spike_policy("(a+)+b", f"['spike/{EVIL}']")
+    before = server_ref(server_repo, "refs/heads/main")
+    done = land_policy(client, {".branchflow.yaml": policy})
+    assert done.returncode != 0
+    assert f"example 'spike/{EVIL}' is not a 'spike' branch" in done.stderr
+    assert server_ref(server_repo, "refs/heads/main") == before
+
+
+@pytest.mark.parametrize(
+    ("regex", "says"),
+    [
+        (r"(a)\1", "RE2 cannot run it (invalid escape sequence: \\1)"),
+        ("(?=a)a", "RE2 cannot run it (invalid perl operator: (?=)"),
+        ("a{1,1001}", "RE2 cannot run it (invalid repetition size: {1,1001})"),
+        ("(?P<evil>a)", "the group name 'evil' is used twice"),
+        ("(a", "does not compile: missing ), unterminated subpattern at position 0"),
+    ],
+)
+def test_what_re2_cannot_run_is_refused_when_the_policy_loads(
+    tmp_path: Path, regex: str, says: str
+) -> None:
+    (tmp_path / "policy.yaml").write_text(spike_policy(regex))
+    done = run_branchflow(tmp_path, "explain", "--config", "policy.yaml")
+    assert done.returncode == 2, done.stderr
+    assert "internal error" not in done.stderr
+    assert says in done.stderr
