@@ -27,9 +27,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     # because explain does, not because the pipe closed).
     output = UnheardOutput()
     try:
+        if args[:1] in (["pre-receive"], ["update"]):  # a pusher decides what they work on
+            return _bounded(args)
         return _run(args)
     finally:
         output.restore()
+
+
+def _bounded(args: list[str]) -> int:
+    try:
+        from branchflow.deadline import within_time_limit
+
+        return within_time_limit(lambda: _run(args), "this push")
+    except BranchflowError as exc:
+        print(f"branchflow: error: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 def _run(args: list[str]) -> int:
