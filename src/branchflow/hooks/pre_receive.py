@@ -24,6 +24,7 @@ from branchflow.checks.violation import Violation, blocking, judge, violation
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.hooks.push import RefUpdate, is_zero, judge_push
 from branchflow.hooks.session import RepoSession
+from branchflow.policy import cache
 from branchflow.policy.committed import load_committed_policy
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.load import load_policy
@@ -96,10 +97,12 @@ def server_policy(
     brought = tip is not None and tip == next((u.new for u in updates if u.remote_ref == ref), None)
     try:
         committed = load_committed_policy(files) if files is not None else None
-    except (ConfigError, RepoError):
+    except (ConfigError, RepoError) as exc:
         if not brought:
-            raise
+            return _last_loaded(repo, ref, branch, exc)
         committed = None  # the policy this push brings does not load: BF002 refuses it
+    if committed is not None and not brought:
+        _remember(repo, ref, committed.policy, f"{branch} at {tip[:12]}")
     if committed is None or committed.file is None:
         policy = committed.policy if committed is not None else load_policy(None).policy
         setting_up = ref if brought else None
@@ -117,6 +120,42 @@ def server_policy(
     elif not _is_head(repo, ref):
         said = f"the default branch does not exist: judged by the policy committed on {branch}"
     return committed.policy, said, ref if brought else None
+
+
+def _last_loaded(
+    repo: pygit2.Repository, ref: str, branch: str, problem: Exception
+) -> tuple[CompiledPolicy, str, str | None]:
+    """While the policy committed on the ruling branch does not load, the last one that
+    loaded from it here rules (else the default), so that no push, and so no repair, is
+    refused for a policy nobody can load (BF002 keeps a push from breaking it)."""
+    entry = cache.lookup(cache.last_loaded_key(_place(repo), ref))
+    policy = None
+    if entry is not None:
+        try:
+            policy = CompiledPolicy.from_data(entry.policy)
+            source = f"the last policy that loaded from {entry.warnings[0]}"
+        except (TypeError, ValueError, IndexError):
+            policy = None  # a malformed entry is a miss
+    if policy is None:
+        policy = load_policy(None).policy
+        source = f"the default, {policy.label}"
+    said = (
+        f"the policy committed on {branch} does not load; until a push repairs it, pushes "
+        f"are judged by {source}:\n  {problem}"
+    )
+    return policy, said, None
+
+
+def _remember(repo: pygit2.Repository, ref: str, policy: CompiledPolicy, where: str) -> None:
+    key = cache.last_loaded_key(_place(repo), ref)
+    data = policy.to_data()
+    entry = cache.lookup(key)
+    if entry is None or entry.policy != data or entry.warnings != (where,):
+        cache.store(cache.CacheEntry(key, (), data, (where,), {}))
+
+
+def _place(repo: pygit2.Repository) -> str:
+    return os.path.realpath(repo.path)
 
 
 def _is_head(repo: pygit2.Repository, ref: str) -> bool:

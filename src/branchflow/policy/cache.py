@@ -79,6 +79,13 @@ def cache_dir() -> str | None:
     return os.path.join(base, "branchflow")
 
 
+def last_loaded_key(repository: str, ref: str) -> str:
+    """The key under which a server remembers the last policy that loaded from ``ref`` of
+    the repository at ``repository`` (its fallback while a broken one is committed)."""
+    parts = (_FORMAT, __version__, sys.implementation.cache_tag, "last-loaded", repository, ref)
+    return "\0".join(str(p) for p in parts)
+
+
 def read_bytes(path: str) -> bytes | None:
     try:
         with open(path, "rb") as f:
