@@ -52,7 +52,7 @@ def land_policy(
     git(client, "commit", "-q", "-m", f"policy {version}")
     git(client, "switch", "-q", "-C", "main", "origin/main")
     git(client, "merge", "-q", "--no-ff", "--no-edit", f"release/v{version}")
-    return push(client, "main")
+    return push(client, f"release/v{version}", "main")  # the server sees what it merged
 
 
 @pytest.fixture(params=["git-daemon", "file"])

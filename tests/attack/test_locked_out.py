@@ -67,12 +67,15 @@ def test_the_last_policy_that_loaded_rules_until_the_repair(
     commit(client, "a fix that keeps the broken policy")
     git(client, "switch", "-q", "-C", "main", "origin/main")
     git(client, "merge", "-q", "--no-ff", "--no-edit", "hotfix/v1.1.1")
-    kept = push(client, "main")
+    kept = push(client, "hotfix/v1.1.1", "main")
     assert kept.returncode != 0
     assert "BF002" in kept.stderr
+    git(client, "switch", "-q", "hotfix/v1.1.1")
     (client / ".branchflow.yaml").write_text(TRUNK_NAMES)
-    git(client, "commit", "-q", "-a", "--amend", "--no-edit")
-    repaired = push(client, "main")
+    git(client, "commit", "-q", "-a", "-m", "repair the policy")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "hotfix/v1.1.1")
+    repaired = push(client, "hotfix/v1.1.1", "main")
     assert repaired.returncode == 0, repaired.stderr
     assert (
         server_ref(server_repo, "refs/heads/main")

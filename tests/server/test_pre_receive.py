@@ -103,7 +103,7 @@ def test_release_flow_is_accepted(client: Path, server_repo: Path) -> None:
     git(client, "tag", "v1.0.0")
     git(client, "switch", "-q", "develop")
     git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
-    done = push(client, "main", "develop", "v1.0.0")
+    done = push(client, "release/v1.0.0", "main", "develop", "v1.0.0")
     assert done.returncode == 0, done.stderr
 
 
@@ -113,7 +113,7 @@ def test_release_tagged_as_the_git_flow_tools_tag_it(client: Path, server_repo: 
     git(client, "switch", "-q", "-C", "main", "origin/main")
     git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
     git(client, "tag", "1.1.0")
-    done = push(client, "main", "1.1.0")
+    done = push(client, "release/v1.0.0", "main", "1.1.0")
     assert done.returncode != 0
     assert (
         "remote: branchflow: 1.1.0: BF502 tag-version: the tag's version 1.1.0 differs from "
@@ -121,7 +121,7 @@ def test_release_tagged_as_the_git_flow_tools_tag_it(client: Path, server_repo: 
     ) in done.stderr
     git(client, "tag", "-d", "1.1.0")
     git(client, "tag", "1.0.0")  # release/v1.0.0's version, as `git flow release finish` tags
-    done = push(client, "main", "1.0.0")
+    done = push(client, "release/v1.0.0", "main", "1.0.0")
     assert done.returncode == 0, done.stderr
     assert server_ref(server_repo, "refs/tags/1.0.0")
 
@@ -399,12 +399,12 @@ def test_a_sync_merge_is_judged_by_what_it_merged(client: Path, server_repo: Pat
         commit(repo, name)
         git(repo, "switch", "-q", "develop")
         git(repo, "merge", "-q", "--no-ff", "--no-edit", name)
-    assert push(other, "develop").returncode == 0
+    assert push(other, "feature/theirs", "develop").returncode == 0
     pulled = git(client, "pull", "-q", "--no-rebase", "--no-edit", "origin", "develop")
     assert pulled.returncode == 0, pulled.stderr
     message = git(client, "log", "-1", "--format=%s").stdout
     assert message.startswith("Merge branch 'develop' of ")
-    done = push(client, "develop")
+    done = push(client, "feature/ours", "develop")
     assert done.returncode == 0, done.stderr
 
 

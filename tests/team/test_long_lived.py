@@ -22,12 +22,12 @@ def test_a_merge_into_develop_taken_from_the_remote(team: Team, preset: str) -> 
     assert merged.returncode == 0, merged.stderr
     before = team.on_server("develop")
 
-    done = team.push("bob", "origin", "develop")
+    done = team.push("bob", "origin", "feature/y", "develop")  # the merged branch with it
     if preset == "ml-team":
         assert done.returncode != 0
         assert rules_for(done.stderr, "develop") == {"BF204"}, done.stderr
         assert team.on_server("develop") == before
-        done = team.push("bob", "--no-verify", "origin", "develop")
+        done = team.push("bob", "--no-verify", "origin", "feature/y", "develop")
         assert done.returncode != 0
         assert rules_for(done.stderr, "develop") == {"BF204"}, done.stderr
         assert team.on_server("develop") == before

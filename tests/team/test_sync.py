@@ -37,7 +37,7 @@ def merge_own_feature(team: Team, name: str, feature: str) -> None:
 def test_develop_synced_with_itself_is_pushed(team: Team, how: str) -> None:
     merge_own_feature(team, "alice", "feature/a")
     merge_own_feature(team, "bob", "feature/b")
-    done = team.push("bob", "origin", "develop")
+    done = team.push("bob", "origin", "feature/b", "develop")  # the server sees what lands
     assert done.returncode == 0, f"bob's push of develop was refused:\n{done.stderr}"
     team.assert_nothing_lost()
 
@@ -48,7 +48,7 @@ def test_develop_synced_with_itself_is_pushed(team: Team, how: str) -> None:
     assert synced.returncode == 0, f"alice's sync of develop was refused:\n{synced.stderr}"
     sync = team.ok("alice", "rev-parse", "HEAD").strip()
     assert team.ok("alice", "log", "-1", "--format=%s").startswith(subject)
-    done = team.push("alice", "origin", "develop")
+    done = team.push("alice", "origin", "feature/a", "develop")
     assert done.returncode == 0, f"alice's push after the sync was refused:\n{done.stderr}"
     assert team.on_server("develop") == sync
     team.assert_nothing_lost()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint
 from branchflow.checks.protection import or_list, route
 from branchflow.checks.violation import Violation, violation
+from branchflow.facts import NewCommit
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.merge_message import MergeSource
 
@@ -47,7 +48,9 @@ def check_merge(
             )
         ]
     out = []
-    for source in sources:
+    for given in sources:
+        # a branch the server has not got: judged by its name, then for being absent (BF206)
+        source = given._replace(kind="branch", on=()) if given.kind == "claimed" else given
         if source.kind == "branch" and source.name == branch:
             continue  # the same branch from another clone or repository: a sync
         if from_fork(policy, source, refs):
@@ -55,6 +58,8 @@ def check_merge(
             continue
         verdict = _judge_source(policy, source, target)
         if verdict is None:
+            if given.kind == "claimed":
+                out.append(_unverified(branch, target, given))
             continue
         source_type, what = verdict
         if source_type is None and not protected:
@@ -71,6 +76,42 @@ def check_merge(
             )
         )
     return out
+
+
+def _unverified(branch: str, target: BranchRule, source: MergeSource) -> Violation:
+    """BF206: the server has no branch by the name a merge gives, holding what it merged."""
+    merged = source.on[0]
+    return violation(
+        "BF206",
+        branch,
+        f"the merge into {branch} says it merged {source.name}, but no branch {source.name} "
+        f"here holds {merged[:12]}: push the branch with the merge, so that what lands on "
+        f"{branch} is on a branch the server has seen",
+        hint=hint(git("push", "origin", f"{merged}:refs/heads/{source.name}", branch)),
+        type_name=target.name,
+    )
+
+
+def check_merge_content(
+    branch: str, target: BranchRule, commit: NewCommit, *, fix: Hint | None = None
+) -> list[Violation]:
+    """BF205: a merge into a protected branch brings what it merged and nothing of its own
+    (outside the conflicts it resolved): else changes reach the branch that no branch of an
+    allowed type ever held."""
+    if not commit.own_changes or not target.protection:
+        return []
+    shown = ", ".join(commit.own_changes)
+    return [
+        violation(
+            "BF205",
+            branch,
+            f"the merge {commit.id[:12]} ({commit.summary}) changes {shown} beyond what git's "
+            "own merge of its parents gives, outside any conflict: make those changes on the "
+            "merged branch, and merge again",
+            hint=fix,
+            type_name=target.name,
+        )
+    ]
 
 
 def from_fork(policy: CompiledPolicy, source: MergeSource, refs: RefView) -> bool:

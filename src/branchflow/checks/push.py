@@ -15,7 +15,7 @@ from branchflow.checks.hints import (
     words,
     work_place,
 )
-from branchflow.checks.merges import check_merge
+from branchflow.checks.merges import check_merge, check_merge_content
 from branchflow.checks.protection import kind_note, or_list, route
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import NewCommit
@@ -194,6 +194,7 @@ def check_new_commits(
                 v._replace(details=(*v.details, f"merge commit {commit.id[:12]}: {commit.summary}"))
                 for v in check_merge(policy, branch, rule, commit.sources, fix=undo, refs=refs)
             ]
+            out += check_merge_content(branch, rule, commit, fix=undo)
         elif how in rule.merge_methods:
             out += check_landed_source(policy, branch, rule, commit, refs=refs)
         else:

@@ -102,7 +102,7 @@ def server_policy(
             return _last_loaded(repo, ref, branch, exc)
         committed = None  # the policy this push brings does not load: BF002 refuses it
     if committed is not None and not brought:
-        _remember(repo, ref, committed.policy, f"{branch} at {tip[:12]}")
+        _remember(repo, ref, committed.policy, f"{branch} at {(tip or '')[:12]}")
     if committed is None or committed.file is None:
         policy = committed.policy if committed is not None else load_policy(None).policy
         setting_up = ref if brought else None
@@ -129,13 +129,11 @@ def _last_loaded(
     loaded from it here rules (else the default), so that no push, and so no repair, is
     refused for a policy nobody can load (BF002 keeps a push from breaking it)."""
     entry = cache.lookup(cache.last_loaded_key(_place(repo), ref))
-    policy = None
-    if entry is not None:
-        try:
-            policy = CompiledPolicy.from_data(entry.policy)
-            source = f"the last policy that loaded from {entry.warnings[0]}"
-        except (TypeError, ValueError, IndexError):
-            policy = None  # a malformed entry is a miss
+    policy = CompiledPolicy.from_cache(entry.policy) if entry is not None else None
+    if entry is not None and policy is not None and entry.warnings:
+        source = f"the last policy that loaded from {entry.warnings[0]}"
+    else:
+        policy = None
     if policy is None:
         policy = load_policy(None).policy
         source = f"the default, {policy.label}"

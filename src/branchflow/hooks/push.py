@@ -11,6 +11,7 @@ from typing import NamedTuple
 import pygit2
 
 from branchflow.checks.hints import git, hint
+from branchflow.checks.merges import from_fork
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.push import (
     check_deletion,
@@ -27,6 +28,7 @@ from branchflow.repo.history import (
     branches_at,
     contains,
     has_commit,
+    merge_own_changes,
     new_first_parent_commits,
 )
 from branchflow.repo.merge_message import MergeSource
@@ -90,6 +92,7 @@ def judge_push(
                 [] if update in setup else receiving,
                 platform_merge=platform_merge,
                 forced=forced,
+                pushed=after,
             )
         elif update.remote_ref.startswith("refs/tags/") and not is_zero(update.new):
             out += _judge_tag(session, update, after)
@@ -113,6 +116,7 @@ def _judge_branch(
     *,
     platform_merge: bool,
     forced: bool | None,
+    pushed: dict[str, str],
 ) -> list[Violation]:
     policy = session.policy
     branch = update.remote_ref[len("refs/heads/") :]
@@ -165,7 +169,7 @@ def _judge_branch(
                 return out + rewritten
             moved_on = True
     out += _judge_new_commits(
-        session, branch, rule, update, old=old, remote=remote, receiving=receiving
+        session, branch, rule, update, old=old, remote=remote, receiving=receiving, pushed=pushed
     )
     if (rule.from_ or rule.documented_in) and not rule.long_lived:
         # Where a branch starts was judged when it was created (or last rewritten): a push
@@ -234,6 +238,7 @@ def _judge_new_commits(
     old: str | None,
     remote: str | None,
     receiving: list[BranchTip],
+    pushed: dict[str, str],
 ) -> list[Violation]:
     known = _known_to_remote(session, branch, old, remote)
     if old is not None and not rule.protection:
@@ -249,6 +254,8 @@ def _judge_new_commits(
             session.remotes,
         )
     ]
+    if rule.protection:
+        commits = [_verified(session, branch, c, remote, pushed) for c in commits]
     # How the commands that undo a local mistake name the remote's state of the branch.
     if old is None:  # created by this push: before its first new commit
         first = commits[-1] if commits else None
@@ -288,6 +295,48 @@ def _synced(
     if old is not None and all(contains(session.repo, old, p) for p in merged):
         return sources
     return tuple(MergeSource(p, "commit") for p in merged)
+
+
+def _verified(
+    session: RepoSession,
+    branch: str,
+    commit: NewCommit,
+    remote: str | None,
+    pushed: dict[str, str],
+) -> NewCommit:
+    """A merge into a protected branch is taken for what it holds, not what it says: what it
+    carries beyond git's own merge of its parents is found (BF205); and on the server, a
+    branch its message names must be there, before the push or in it, holding the merged
+    commit; one that is not is "claimed" (BF202), not believed."""
+    if len(commit.parents) < 2:
+        return commit
+    repo = session.repo
+    commit = commit._replace(own_changes=merge_own_changes(repo, commit.id))
+    if remote is not None:
+        return commit  # a clone's view of the remote's branches may be out of date
+    held = tuple(_held(session, s, branch, commit.parents[1:], pushed) for s in commit.sources)
+    return commit._replace(sources=held)
+
+
+def _held(
+    session: RepoSession,
+    source: MergeSource,
+    branch: str,
+    merged: tuple[str, ...],
+    pushed: dict[str, str],
+) -> MergeSource:
+    """``source`` when the server has the branch it names holding a merged commit (after
+    the push, or before it when the push deletes it); else the claim, as "claimed"."""
+    if source.kind != "branch" or source.name == branch:
+        return source  # a sync was checked by _synced
+    if from_fork(session.policy, source, session):
+        return source  # another repository's branch: forks.into says where it may go
+    tip = pushed.get(source.name)
+    if tip is None or is_zero(tip):
+        tip = session.tip_of(source.name)
+    if tip is not None and any(contains(session.repo, tip, p) for p in merged):
+        return source
+    return MergeSource(source.name, "claimed", (merged[0],))
 
 
 def _known_to_remote(

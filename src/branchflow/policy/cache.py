@@ -21,6 +21,7 @@ import sys
 import zlib
 
 from branchflow import __version__
+from branchflow.readfile import UnreadableFile, read_regular
 
 TYPE_CHECKING = False  # mypy treats the name as true; `typing` is not imported at run time
 if TYPE_CHECKING:
@@ -70,13 +71,20 @@ def content_key(digest: str) -> str:
 
 
 def cache_dir() -> str | None:
+    """Where entries live: an absolute directory only (a relative one would follow the
+    working directory into repositories); None when there is none, and nothing is cached."""
     if os.environ.get("BRANCHFLOW_NO_CACHE"):
         return None
     explicit = os.environ.get("BRANCHFLOW_CACHE_DIR")
     if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "branchflow")
+        return explicit if os.path.isabs(explicit) else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative value is to be ignored
+        return os.path.join(xdg, "branchflow")
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home):  # no HOME and no passwd entry: "~" stays "~"
+        return None
+    return os.path.join(home, ".cache", "branchflow")
 
 
 def last_loaded_key(repository: str, ref: str) -> str:
@@ -87,9 +95,12 @@ def last_loaded_key(repository: str, ref: str) -> str:
 
 
 def read_bytes(path: str) -> bytes | None:
+    """A deciding file's bytes (None: absent); what is not a regular file of a policy's
+    size is never read, and stands for itself by what it is."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return read_regular(path)
+    except UnreadableFile as exc:
+        return b"\0" + str(exc).encode()
     except OSError:
         return None
 
@@ -114,13 +125,20 @@ def lookup(key: str) -> CacheEntry | None:
         return None
     try:
         stored_key, inputs, policy, warnings, verdicts = marshal.loads(raw)
-    except (ValueError, TypeError, EOFError):
-        return None  # a truncated or foreign entry is a miss, never an error
-    if stored_key != key:
-        return None  # another key with the same checksum
-    for input_path, content in inputs:
-        if read_bytes(input_path) != content:
+        if stored_key != key:
+            return None  # another key with the same checksum
+        if not (
+            isinstance(policy, tuple)
+            and isinstance(warnings, tuple)
+            and all(isinstance(w, str) for w in warnings)
+            and isinstance(verdicts, dict)
+        ):
             return None
+        for input_path, content in inputs:
+            if read_bytes(input_path) != content:
+                return None
+    except (ValueError, TypeError, EOFError):
+        return None  # a truncated, foreign or malformed entry is a miss, never an error
     return CacheEntry(key, inputs, policy, warnings, verdicts)
 
 
@@ -132,18 +150,23 @@ def store(entry: CacheEntry) -> None:
     if len(verdicts) > MAX_VERDICTS:
         verdicts = dict(list(verdicts.items())[-MAX_VERDICTS:])
     payload = (entry.key, entry.inputs, entry.policy, tuple(entry.warnings), verdicts)
-    tmp = f"{path}.{os.getpid()}.tmp"
+    tmp = None
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as f:
+        import tempfile  # only when storing: not on the fast path
+
+        directory = os.path.dirname(path)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=directory)  # never a shared name
+        with os.fdopen(fd, "wb") as f:
             f.write(marshal.dumps(payload))
         os.replace(tmp, path)
     except (OSError, ValueError):
         # A read-only home (CI, a git server's hook user) only costs speed.
-        try:  # noqa: SIM105 - contextlib costs 5 ms to import on the hook path
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            try:  # noqa: SIM105 - contextlib costs 5 ms to import on the hook path
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def remember(entry: CacheEntry, branch: str, verdict: str) -> None:

@@ -107,8 +107,9 @@ def _compiled(layers: list[Layer], warnings: tuple[str, ...], inputs: Inputs) ->
     """Validated once per content: the key covers every byte read and every label shown."""
     key = cache.content_key(_digest(layers, inputs))
     entry = cache.lookup(key)
-    if entry is not None:
-        return CompiledPolicy.from_data(entry.policy)
+    cached = CompiledPolicy.from_cache(entry.policy) if entry is not None else None
+    if cached is not None:
+        return cached
     policy = compile_layers(layers)
     cache.store(cache.CacheEntry(key, (), policy.to_data(), warnings, {}))
     return policy

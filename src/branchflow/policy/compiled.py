@@ -167,6 +167,20 @@ class CompiledPolicy(NamedTuple):
             forks_into,
         )
 
+    @classmethod
+    def from_cache(cls, data: tuple[Any, ...]) -> CompiledPolicy | None:
+        """``from_data`` for what a cache entry holds: None when it is not a policy's data
+        (an entry of another shape is a miss, never an error)."""
+        try:
+            policy = cls.from_data(data)
+            for rule in policy.branches:
+                for pattern in rule.patterns:
+                    if not (isinstance(pattern.regex, str) and isinstance(pattern.prefix, str)):
+                        return None
+        except (TypeError, ValueError, AttributeError):
+            return None
+        return policy
+
     def severity(self, rule_id: str, type_name: str | None, default: str) -> str:
         """A rule's severity: the type's setting, else the policy's, else the default."""
         rule = self.rule(type_name) if type_name else None

@@ -53,12 +53,26 @@ def discover(
     if root is None:
         return Discovery(None, DEFAULT_PRESET, False, candidates, ())
     name, warnings = choose_root_file(
-        lambda name: os.path.isfile(os.path.join(root, name)),
-        lambda name: has_tool_table(os.path.join(root, name)),
+        lambda name: os.path.lexists(os.path.join(root, name)),
+        lambda name: has_tool_table(_inside(root, name)),
     )
     if name is None:
         return Discovery(None, DEFAULT_PRESET, False, candidates, ())
-    return Discovery(os.path.join(root, name), None, name == PYPROJECT, candidates, warnings)
+    return Discovery(_inside(root, name), None, name == PYPROJECT, candidates, warnings)
+
+
+def _inside(root: str, name: str) -> str:
+    """The path of the root file ``name``; one that is a link to a place outside the
+    repository is refused (a clone must not make branchflow read the machine's files)."""
+    path = os.path.join(root, name)
+    if os.path.islink(path):
+        real, top = os.path.realpath(path), os.path.realpath(root)
+        if os.path.commonpath([real, top]) != top:
+            raise ConfigError(
+                f"{name}: is a symbolic link to {real}, outside the repository; a policy "
+                "file must be a file of the repository"
+            )
+    return path
 
 
 def choose_root_file(
@@ -88,7 +102,7 @@ def choose_root_file(
 
 
 def _explicit(path: str, given_by: str) -> Discovery:
-    if not os.path.isfile(path):
+    if not os.path.exists(path):
         raise ConfigError(f"the policy file {path!r} given by {given_by} does not exist")
     is_pyproject = os.path.basename(path) == PYPROJECT
     if is_pyproject and not has_tool_table(path):

@@ -22,6 +22,7 @@ import yaml
 
 from branchflow.errors import ConfigError
 from branchflow.policy.presets import preset_names, preset_path
+from branchflow.readfile import UnreadableFile, read_regular
 
 Loc = tuple[str | int, ...]
 
@@ -43,8 +44,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 def read_file(path: str, label: str) -> bytes:
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return read_regular(path)
+    except UnreadableFile as exc:
+        raise ConfigError(f"{label}: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{label}: cannot be read: {exc.strerror}") from None
 
@@ -60,23 +62,49 @@ def parse_toml(raw: bytes, label: str) -> dict[str, Any]:
         raise ConfigError(f"{label}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{label}: not valid TOML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting without end
+        raise ConfigError(f"{label}: not a policy branchflow reads: {_limit(exc)}") from None
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+def _limit(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(exc):
+        return f"a number longer than {sys.get_int_max_str_digits():,} digits"
+    return str(exc)
+
+
+# libyaml's parser where PyYAML was built with it (many times faster on a large file)
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last),
+    and a key that is not a plain scalar (a list or mapping as a key)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise ConfigError(
+                    f"{self.name}:{line}: YAML merge keys ('<<') are not read here: write the "
+                    "keys out, or put the shared part in a file this one extends"
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ConfigError(
+                    f"{self.name}:{line}: a key must be a word, not a "
+                    f"{'list' if isinstance(key_node, yaml.SequenceNode) else 'mapping'}"
+                )
+            key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise ConfigError(
                     f"{self.name}:{line}: the key {key!r} is given twice in one mapping "
                     f"(first on line {seen[key]}); keep one"
                 )
             seen[key] = line
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 # YAML 1.2 booleans only: in YAML 1.1 the keys `on`, `no`, `off` and `y` are
@@ -100,18 +128,22 @@ def parse_yaml(raw: bytes, label: str) -> tuple[dict[str, Any], str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{label}: not UTF-8 text") from None
-    loader = _UniqueKeyLoader(text)
-    loader.name = label
+    loader = None
     try:
+        loader = _UniqueKeyLoader(text)
+        loader.name = label
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else label
         raise ConfigError(f"{where}: not valid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{label}: not valid YAML: {exc}") from None
+        raise ConfigError(f"{label}: not valid YAML: {_one_line(exc)}") from None
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{label}: not a policy branchflow reads: {_limit(exc)}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None:
         data = {}
     if _too_large(data):
@@ -128,6 +160,10 @@ def parse_yaml(raw: bytes, label: str) -> tuple[dict[str, Any], str]:
 
 
 _MAX_NODES = 100_000
+
+
+def _one_line(exc: yaml.YAMLError) -> str:
+    return " ".join(str(exc).replace('in "<unicode string>",', "at").split())
 
 
 def _too_large(data: Any) -> bool:

@@ -30,7 +30,9 @@ def load_policy(
     key = cache.policy_key(root, config, preset, env_config)
     entry = cache.lookup(key)
     if entry is not None:
-        return LoadedPolicy(CompiledPolicy.from_data(entry.policy), entry.warnings, entry)
+        cached = CompiledPolicy.from_cache(entry.policy)
+        if cached is not None:
+            return LoadedPolicy(cached, entry.warnings, entry)
     policy, warnings, inputs = build_policy(
         root, config=config, preset=preset, env_config=env_config
     )
@@ -80,7 +82,8 @@ def compile_layers(layers: list[Layer]) -> CompiledPolicy:
         lines = describe(exc, data, origin)
         noun = "problem" if len(lines) == 1 else "problems"
         raise ConfigError(
-            f"the policy has {len(lines)} {noun}:\n" + "\n".join(f"  {line}" for line in lines)
+            f"{layers[-1].label}: the policy has {len(lines)} {noun}:\n"
+            + "\n".join(f"  {line}" for line in lines)
         ) from None
     return model.to_compiled(" extends ".join(layer.label for layer in reversed(layers)))
 

@@ -384,8 +384,12 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                             f"(types: {', '.join(names)})",
                         )
                     )
+        if not branch.pattern_list():
+            problems.append((("branches", name, "pattern"), "give at least one pattern"))
         for i, spec in enumerate(branch.pattern_list()):
-            if isinstance(spec, str):
+            if spec == "":
+                problems.append((("branches", name, "pattern"), "an empty pattern names nothing"))
+            elif isinstance(spec, str):
                 loc: tuple[str | int, ...] = ("branches", name, "pattern")
                 if isinstance(branch.pattern, list):
                     loc += (i,)
@@ -410,6 +414,8 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                         f"no branch type is named {target!r}{_did_you_mean(target, names)}",
                     )
                 )
+        if not policy.tags.pattern_list():
+            problems.append((("tags", "pattern"), "give at least one pattern"))
         for spec in policy.tags.pattern_list():
             if isinstance(spec, str):
                 found = _template_problem(spec, table)
@@ -432,6 +438,9 @@ def _template_problem(spec: str, table: dict[str, Placeholder]) -> str | None:
 def _exempt_problems(policy: FlowPolicy) -> list[Problem]:
     problems: list[Problem] = []
     for i, glob in enumerate(policy.exempt):
+        if any(c < " " or c == "\x7f" for c in glob):
+            problems.append((("exempt", i), f"{glob!r} holds a control character: no name can"))
+            continue
         found = problem(glob_to_regex(glob))
         if found:
             problems.append((("exempt", i), f"the regex of glob {glob!r} {found}"))

@@ -69,7 +69,7 @@ _OWN_PIECES = re.compile(
                 f"{_GROUP}{re.escape(p.regex)}\\)"
                 for p in sorted(BUILTIN_PLACEHOLDERS.values(), key=lambda p: -len(p.regex))
             ),
-            r"\\.",  # an escaped literal character
+            r"\\[^A-Za-z0-9]",  # an escaped literal character (re.escape leaves letters be)
             r"\(\?:",  # an optional part opens
             r"\)\?",  # and closes
             r"[A-Za-z0-9/_-]",  # a literal character re.escape leaves alone

@@ -49,6 +49,17 @@ RULES: dict[str, Rule] = {
         Rule(
             "BF204", "pull-request-only", "no local pushes to a branch protected by pull requests"
         ),
+        Rule(
+            "BF205",
+            "merge-content",
+            "a merge into a protected branch carries what it merged, no changes of its own",
+        ),
+        Rule(
+            "BF206",
+            "merged-branch",
+            "on the server, a branch a merge names is there (or in the push) and holds what it "
+            "merged",
+        ),
         Rule("BF301", "branch-base", "a branch is created from a type its 'from' edges allow"),
         Rule("BF302", "base-unknown", "where a branch was created from can be told", "warn"),
         Rule("BF401", "protected-delete", "long-lived and protected branches are not deleted"),

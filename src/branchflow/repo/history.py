@@ -93,6 +93,39 @@ def changed_paths(repo: pygit2.Repository, base: str, tip: str) -> set[str]:
     return paths
 
 
+def merge_own_changes(repo: pygit2.Repository, commit_id: str, limit: int = 5) -> tuple[str, ...]:
+    """Paths (at most ``limit``) where a two-parent merge differs from the merge git makes of
+    its parents itself, outside the paths that merge leaves in conflict: what the merge
+    commit carries of its own ("an evil merge"). Empty when it carries only what it merged,
+    and for what cannot be told (octopus merges, missing objects)."""
+    commit = commit_at(repo, commit_id)
+    if commit is None or len(commit.parent_ids) != 2:
+        return ()
+    try:
+        index = repo.merge_commits(commit.parent_ids[0], commit.parent_ids[1])
+        conflicts = index.conflicts
+        conflicted = (
+            {next(e for e in entries if e is not None).path for entries in conflicts}
+            if conflicts is not None
+            else set()
+        )
+        for path in conflicted:  # resolved by hand: the merge's own version counts
+            del index.conflicts[path]
+            try:
+                entry = commit.tree[path]
+            except KeyError:
+                continue  # the resolution removed it
+            index.add(pygit2.IndexEntry(path, entry.id, entry.filemode))
+        clean = index.write_tree(repo)
+        if clean == commit.tree_id:
+            return ()
+        diff = repo[clean].peel(pygit2.Tree).diff_to_tree(commit.tree)
+    except (pygit2.GitError, KeyError, ValueError):
+        return ()
+    paths = sorted({d.new_file.path for d in diff.deltas} | {d.old_file.path for d in diff.deltas})
+    return tuple(paths[:limit])
+
+
 def merge_base(repo: pygit2.Repository, a: str, b: str) -> str | None:
     try:
         found = repo.merge_base(a, b)

@@ -32,8 +32,10 @@ from typing import NamedTuple
 
 class MergeSource(NamedTuple):
     name: str  # a branch name without its remote ("feature/x"), a tag, a commit id, "#12"
-    kind: str  # "branch", "tag", "commit", or "pull-request" (a merge naming no source)
-    on: tuple[str, ...] = ()  # for a tag: the long-lived branches that hold its commit
+    # "branch", "tag", "commit", "pull-request" (a merge naming no source), or "claimed": a
+    # branch the message names that the receiving side has not got, holding the merged commit
+    kind: str
+    on: tuple[str, ...] = ()  # a tag: the long-lived branches that hold it; claimed: the commit
     owner: str = ""  # who the branch belonged to, when the message says it came from elsewhere
 
 

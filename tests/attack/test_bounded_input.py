@@ -1,0 +1,94 @@
+"""A cloned repository decides what its policy file is. A link to /dev/zero or
+/dev/urandom, a FIFO nobody writes, a directory, a link out of the repository or a
+gigabyte of YAML is named for what it is, in a message (exit 2), and never read: every
+command and hook answers at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BRANCHFLOW, commit, git
+
+TIMEOUT = 60
+
+
+def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [BRANCHFLOW, *args], cwd=repo, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("name", [".branchflow.yaml", ".branchflow.yml", "pyproject.toml"])
+def test_a_policy_linked_to_a_device(repo: Path, name: str, target: str) -> None:
+    os.symlink(target, repo / name)
+    for args in (("check",), ("explain",), ("hook", "pre-commit")):
+        done = run(repo, *args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert f"{name}: is a symbolic link to {target}, outside the repository" in done.stderr
+        assert "internal error" not in done.stderr
+
+
+def test_a_device_given_as_the_policy(repo: Path) -> None:
+    done = run(repo, "check", "--config", "/dev/zero")
+    assert done.returncode == 2
+    assert "/dev/zero: is a character device, not a regular file" in done.stderr
+
+
+def test_a_fifo_policy_is_not_waited_for(repo: Path) -> None:
+    os.mkfifo(repo / ".branchflow.yaml")
+    done = run(repo, "check")
+    assert done.returncode == 2
+    assert ".branchflow.yaml: is a FIFO (named pipe), not a regular file" in done.stderr
+
+
+def test_a_directory_named_like_a_policy(repo: Path) -> None:
+    (repo / ".branchflow.yaml").mkdir()
+    done = run(repo, "check")
+    assert done.returncode == 2
+    assert ".branchflow.yaml: is a directory, not a regular file" in done.stderr
+
+
+def test_a_policy_linked_out_of_the_repository(repo: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("extends: gitflow\n")  # loads fine: reading it would be the bug
+    os.symlink(secret, repo / ".branchflow.yaml")
+    done = run(repo, "check")
+    assert done.returncode == 2
+    assert ".branchflow.yaml: is a symbolic link to " in done.stderr
+    assert "outside the repository" in done.stderr
+
+
+def test_a_policy_linked_inside_the_repository_is_read(repo: Path) -> None:
+    (repo / "policy").mkdir()
+    (repo / "policy" / "flow.yaml").write_text("extends: trunk\n")
+    os.symlink("policy/flow.yaml", repo / ".branchflow.yaml")
+    done = run(repo, "explain")
+    assert done.returncode == 0, done.stderr
+    assert "trunk" in done.stdout
+
+
+def test_a_policy_larger_than_the_cap(repo: Path) -> None:
+    (repo / ".branchflow.yaml").write_bytes(b"extends: gitflow\n" + b"# pad\n" * 400_000)
+    done = run(repo, "check")
+    assert done.returncode == 2
+    assert ".branchflow.yaml: is larger than 1,048,576 bytes" in done.stderr
+
+
+def test_a_fifo_in_place_of_a_remembered_policy_does_not_hang_a_commit(
+    repo_with_develop: Path,
+) -> None:
+    """The pre-commit hook's cache compares the candidate files it was built from: a
+    candidate that is a device is never read for that either."""
+    repo = repo_with_develop
+    git(repo, "switch", "-q", "-c", "feature/x", "develop")
+    commit(repo, "before")
+    assert run(repo, "hook", "pre-commit").returncode == 0  # remembered: no pyproject.toml
+    os.mkfifo(repo / "pyproject.toml")
+    done = run(repo, "hook", "pre-commit")
+    assert done.returncode == 2
+    assert "pyproject.toml: is a FIFO (named pipe), not a regular file" in done.stderr

@@ -1,0 +1,115 @@
+"""A merge is verified, not read. On the server, a merge into a protected branch that names
+a branch must have that branch there (before the push, or in it) holding what it merged
+(BF206); and a merge must not carry changes of its own beyond git's own merge of its
+parents, outside the conflicts it resolved (BF205)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.attack.conftest import push, server_ref
+from tests.conftest import commit, git
+
+
+def forge(client: Path, message: str, *, extra: str | None = None) -> None:
+    """On main: a two-parent commit whose message says ``message``; its other parent is
+    work no branch of the server has held. ``extra``: a file the merge itself adds."""
+    git(client, "switch", "-q", "-c", "never-pushed", "origin/main")
+    commit(client, "work nobody saw", filename="smuggled.txt")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-commit", "never-pushed")
+    if extra is not None:
+        (client / extra).write_text("more\n")
+        git(client, "add", extra)
+    git(client, "commit", "-q", "--no-verify", "-m", message)
+
+
+def test_a_merge_of_a_hotfix_the_server_never_had_is_refused(
+    client: Path, server_repo: Path
+) -> None:
+    before = server_ref(server_repo, "refs/heads/main")
+    forge(client, "Merge branch 'hotfix/v1.0.1'")
+    done = push(client, "main")
+    assert done.returncode != 0
+    assert (
+        "main: BF206 merged-branch: the merge into main says it merged hotfix/v1.0.1, but no "
+        "branch hotfix/v1.0.1 here holds"
+    ) in done.stderr
+    assert server_ref(server_repo, "refs/heads/main") == before
+    # The hint pushes the branch with the merge: then the server has seen what lands.
+    hint = next(line for line in done.stderr.splitlines() if "hint: git push origin" in line)
+    command = hint.split("hint: ", 1)[1].strip().split()
+    pushed = git(client, *command[1:], check=False)
+    assert pushed.returncode == 0, pushed.stderr
+    assert (
+        server_ref(server_repo, "refs/heads/main")
+        == git(client, "rev-parse", "HEAD").stdout.strip()
+    )
+
+
+def test_a_merge_naming_a_branch_that_holds_something_else_is_refused(
+    client: Path, server_repo: Path
+) -> None:
+    git(client, "switch", "-q", "-c", "hotfix/v1.0.1", "origin/main")
+    commit(client, "the real hotfix")
+    assert push(client, "hotfix/v1.0.1").returncode == 0
+    forge(client, "Merge branch 'hotfix/v1.0.1'")
+    done = push(client, "main")
+    assert done.returncode != 0
+    assert "BF206 merged-branch" in done.stderr
+
+
+def test_a_merge_that_carries_changes_of_its_own_is_refused(
+    client: Path, server_repo: Path
+) -> None:
+    git(client, "switch", "-q", "-c", "hotfix/v1.0.1", "origin/main")
+    commit(client, "the real hotfix", filename="fix.txt")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-commit", "hotfix/v1.0.1")
+    (client / "backdoor.txt").write_text("evil\n")
+    git(client, "add", "backdoor.txt")
+    git(client, "commit", "-q", "--no-verify", "-m", "Merge branch 'hotfix/v1.0.1'")
+    done = push(client, "hotfix/v1.0.1", "main")
+    assert done.returncode != 0
+    assert "main: BF205 merge-content: the merge " in done.stderr
+    assert "changes backdoor.txt beyond what git's own merge of its parents gives" in done.stderr
+    assert (
+        server_ref(server_repo, "refs/heads/main")
+        != git(client, "rev-parse", "HEAD").stdout.strip()
+    )
+
+
+def test_a_merge_that_resolves_a_conflict_is_accepted(client: Path, server_repo: Path) -> None:
+    """A conflict resolved by hand is the merge's to decide; the paths in conflict may
+    hold anything, the others only what git's merge gives."""
+    git(client, "switch", "-q", "-c", "hotfix/v1.0.1", "origin/main")
+    (client / "README.md").write_text("hotfix's words\n")
+    git(client, "commit", "-q", "-a", "-m", "hotfix edits README")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "origin/develop")
+    (client / "README.md").write_text("release's words\n")
+    git(client, "commit", "-q", "-a", "-m", "release edits README")
+    assert push(client, "release/v1.1.0").returncode == 0
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    assert git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0").returncode == 0
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "hotfix/v1.0.1", check=False)
+    (client / "README.md").write_text("both, resolved\n")
+    git(client, "add", "README.md")
+    git(client, "commit", "-q", "--no-verify", "--no-edit")
+    done = push(client, "hotfix/v1.0.1", "main")
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_git_flow_finish_pushes_every_branch_it_merged(client: Path, server_repo: Path) -> None:
+    """A release finished locally lands when its branch is pushed with main and develop;
+    deleting it from the server later is allowed."""
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "origin/develop")
+    commit(client, "bump")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0")
+    git(client, "tag", "v1.1.0")
+    git(client, "switch", "-q", "develop")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0")
+    done = push(client, "release/v1.1.0", "main", "develop", "v1.1.0")
+    assert done.returncode == 0, done.stderr
+    assert push(client, "--delete", "release/v1.1.0").returncode == 0
