@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import git, run_branchflow
+from tests.conftest import commit, git, run_branchflow, seed_origin
 
 
 def current(repo: Path) -> str:
@@ -94,3 +94,21 @@ def test_several_candidate_bases_ask_for_from(repo: Path) -> None:
     done = run_branchflow(repo, "start", "hotfix", "y")
     assert done.returncode == 2
     assert "several support branches could be the base (support/1.x, support/2.x)" in done.stderr
+
+
+def test_start_from_a_main_that_was_not_pulled_uses_the_remotes(
+    tmp_path: Path,
+) -> None:
+    """A local main behind origin/main would start a release without the last ones: the
+    release starts where the remote's main is."""
+    bare, seed = tmp_path / "origin.git", tmp_path / "seed"
+    seed_origin(bare, seed)
+    mine = tmp_path / "mine"
+    git(tmp_path, "clone", "-q", str(bare), str(mine))  # local main at the first commit
+    git(seed, "switch", "-q", "main")
+    commit(seed, "released since")
+    git(seed, "push", "-q", "origin", "main")
+    git(mine, "fetch", "-q", "origin")
+    done = run_branchflow(mine, "start", "hotfix", "1.0.1")
+    assert done.returncode == 0, done.stderr
+    assert git(mine, "rev-parse", "HEAD").stdout == git(mine, "rev-parse", "origin/main").stdout

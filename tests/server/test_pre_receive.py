@@ -503,3 +503,28 @@ def test_a_line_separator_inside_a_ref_name_is_part_of_the_name(
     assert done.returncode != 0
     assert "BF101" in done.stderr
     assert not server_ref(server_repo, f"refs/heads/{name}")
+
+
+def _hint(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if "hint: " in line).split("hint: ", 1)[1]
+
+
+def test_the_server_names_branches_as_a_fresh_clone_has_them(
+    server_repo: Path, tmp_path: Path
+) -> None:
+    """A clone that never checked out develop has only origin/develop: the server's hint
+    names the branches so, and it runs there as shown."""
+    fresh = tmp_path / "fresh"
+    git(tmp_path, "clone", "-q", f"file://{server_repo}", str(fresh))
+    git(fresh, "switch", "-q", "-c", "hotfix/v1.0.1", "origin/develop")
+    commit(fresh, "a fix, cut from the wrong branch")
+    done = push(fresh, "HEAD")
+    assert done.returncode != 0
+    hint = _hint(done.stderr)
+    assert "git rebase --onto origin/main origin/develop hotfix/v1.0.1" in hint, hint
+    ran = subprocess.run(
+        ["bash", "-c", hint], cwd=fresh, capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    done = push(fresh, "HEAD")
+    assert done.returncode == 0, done.stderr

@@ -18,6 +18,7 @@ from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, ConfigError, RepoError
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, NamePattern, match_patterns
+from branchflow.repo.refs import BranchTip
 
 
 def branch_name(policy: CompiledPolicy, rule: BranchRule, wanted: str) -> str | None:
@@ -60,9 +61,10 @@ def choose_base(session: RepoSession, rule: BranchRule, given: str | None) -> st
     for base_type in rule.from_:
         of_type = [t for t in session.tips if _of(policy, t.name, base_type)]
         for remote in (False, True):
-            found = sorted({t.shown for t in of_type if (t.remote is not None) == remote})
+            tips = [t for t in of_type if (t.remote is not None) == remote]
+            found = sorted({t.shown for t in tips})
             if len(found) == 1:
-                return found[0]
+                return _caught_up(session, tips[0])
             if len(found) > 1:
                 raise ConfigError(
                     f"several {base_type} branches could be the base ({', '.join(found)}); "
@@ -72,6 +74,17 @@ def choose_base(session: RepoSession, rule: BranchRule, given: str | None) -> st
         f"no {' or '.join(rule.from_)} branch here or on a remote to start {rule.name} from; "
         "create one first"
     )
+
+
+def _caught_up(session: RepoSession, tip: BranchTip) -> str:
+    """The branch, or its remote-tracking branch where the local one is behind it (a main
+    that was not pulled would start a release without the last ones)."""
+    if tip.remote is None:
+        for tracking in session.tips:
+            same = tracking.name == tip.name and tracking.remote is not None
+            if same and session.behind(tip, tracking):
+                return tracking.shown
+    return tip.shown
 
 
 def _of(policy: CompiledPolicy, name: str, type_name: str) -> bool:

@@ -221,6 +221,7 @@ def judge_received(
     if said:
         note(said)
     session = RepoSession(location, policy, repo)
+    session.pusher_remote = "origin"  # hints name the server's branches as the pusher does
     out: list[Violation] = [
         violation("BF001", shown(line[:80]), "a line of the push is not '<old> <new> <ref>'")
         for line in bad

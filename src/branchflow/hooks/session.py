@@ -42,6 +42,11 @@ class RepoSession(Branches):
     def read_tips(self) -> list[BranchTip]:
         return branch_tips(self.repo, self.location)
 
+    def behind(self, local: BranchTip, tracking: BranchTip) -> bool:
+        return local.target != tracking.target and contains(
+            self.repo, tracking.target, local.target
+        )
+
     @functools.cached_property
     def remotes(self) -> tuple[str, ...]:
         return remote_names(self.repo)

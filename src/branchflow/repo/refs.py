@@ -205,9 +205,23 @@ class Branches:
         self._protected_prefixes = tuple(
             p.prefix for rule in policy.branches if rule.protection for p in rule.patterns
         )
+        # On a server, whose branches the pusher knows as remote-tracking ones: the remote's
+        # name in the pusher's clone ("origin"), for the commands in hints
+        self.pusher_remote: str | None = None
 
     def read_tips(self) -> list[BranchTip]:
         return []
+
+    def behind(self, local: BranchTip, tracking: BranchTip) -> bool:
+        """Whether a local branch is strictly behind its remote-tracking branch (answered
+        where the repository can be read)."""
+        return False
+
+    def shown(self, tip: BranchTip) -> str:
+        """How the person the hints are for names the branch: develop, origin/develop."""
+        if tip.remote is None and self.pusher_remote:
+            return f"{self.pusher_remote}/{tip.name}"
+        return tip.shown
 
     def read_owners(self) -> frozenset[str]:
         return frozenset()
@@ -280,6 +294,14 @@ class Branches:
                 if tip.name.startswith(prefixes) and self.type_of(tip.name) is rule:
                     found = tip
                     break
+        if found is not None and found.remote is None:
+            # a local main that was not pulled: a hint starting from it would miss the
+            # releases the remote has; its remote-tracking branch is where to start
+            tracking = next(
+                (t for t in self.tips if t.name == found.name and t.remote is not None), None
+            )
+            if tracking is not None and self.behind(found, tracking):
+                found = tracking
         self._existing[type_name] = found
         return found
 
@@ -291,16 +313,18 @@ class Branches:
 
     def shown_name(self, name: str) -> str | None:
         found = next((t for t in self.tips if t.name == name), None)
-        return found.shown if found is not None else None
+        return self.shown(found) if found is not None else None
 
     def tip_of(self, name: str) -> str | None:
         """The commit of a branch named as git does (develop, origin/develop)."""
-        return self.any_tip(name) or next((t.target for t in self.tips if t.shown == name), None)
+        return self.any_tip(name) or next(
+            (t.target for t in self.tips if self.shown(t) == name or t.shown == name), None
+        )
 
     def branch_of_type(self, type_name: str) -> str | None:
         found = self.existing(type_name)
-        return found.shown if found is not None else None
+        return self.shown(found) if found is not None else None
 
     def existing_names(self, type_names: tuple[str, ...]) -> dict[str, str]:
         found = {name: self.existing(name) for name in type_names}
-        return {name: tip.shown for name, tip in found.items() if tip is not None}
+        return {name: self.shown(tip) for name, tip in found.items() if tip is not None}
