@@ -23,7 +23,7 @@ def _only_on_remote(session: RepoSession | None, name: str) -> str | None:
     """The remote of a branch that exists only as a remote-tracking branch, else None."""
     if session is None:
         return None
-    tips = [t for t in session.tips if t.name == name]
+    tips = session.named(name)
     if not tips or any(t.remote is None for t in tips):
         return None
     return sorted(t.remote for t in tips if t.remote)[0]
@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         from branchflow.repo.inspect import branch_names
 
         names += branch_names(session.repo)
+        session.index_every_branch()
     elif not names:
         if context.location is None:
             raise RepoError("not inside a git repository; name the branches to check")

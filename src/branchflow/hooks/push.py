@@ -25,7 +25,6 @@ from branchflow.facts import NewCommit
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, Match
 from branchflow.repo.history import (
-    branches_at,
     contains,
     has_commit,
     merge_own_changes,
@@ -219,14 +218,8 @@ def _created_at_parent(
 ) -> bool:
     """Whether ``new`` is already on a branch of the receiving side that a branch of this
     type may be created from (any branch, when the type has no ``from`` edges)."""
-    for tip in receiving:
-        if rule.from_:
-            found = session.type_of(tip.name)
-            if found is None or found.name not in rule.from_:
-                continue
-        if contains(session.repo, tip.target, new):
-            return True
-    return False
+    parents = session.of_types(rule.from_, receiving) if rule.from_ else receiving
+    return any(contains(session.repo, tip.target, new) for tip in parents)
 
 
 def _judge_new_commits(
@@ -268,7 +261,7 @@ def _judge_new_commits(
         upstream = (old or "")[:12]
     fast_forward_of = [
         name
-        for name in branches_at(session.tips, update.new, branch)
+        for name in sorted(set(session.tips_at.get(update.new, ())) - {branch})
         if (other := session.type_of(name)) is not None and other.name != rule.name
     ]
     return check_new_commits(
@@ -350,7 +343,7 @@ def _known_to_remote(
     tracking = [t.target for t in session.tips if remote is not None and t.remote == remote]
     if tracking:
         return tracking
-    return [t.target for t in session.tips if t.name != branch and session.is_long_lived(t.name)]
+    return [t.target for t in session.graph_context.long_lived if t.name != branch]
 
 
 def _judge_topic(

@@ -11,13 +11,17 @@ from branchflow.checks.base import check_base
 from branchflow.checks.docs import check_documented
 from branchflow.checks.violation import Violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, Match
-from branchflow.repo.base import infer_base
+from branchflow.repo.base import GraphContext, infer_base
 from branchflow.repo.evidence import BaseEvidence
 from branchflow.repo.history import changed_paths, contains, merge_base
 from branchflow.repo.inspect import branch_tips, open_repository, remote_names
 from branchflow.repo.merge_message import MergeSource, repository_owners
 from branchflow.repo.refs import Branches, BranchTip
 from branchflow.repo.state import RepoLocation, decode
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from branchflow.repo.history_index import HistoryIndex
 
 
 class RepoSession(Branches):
@@ -32,6 +36,19 @@ class RepoSession(Branches):
         super().__init__(policy)
         self.location = location
         self._repo = repo
+        self._index: HistoryIndex | None = None
+        self._of_types: dict[tuple[tuple[str, ...], int], list[BranchTip]] = {}
+
+    def index_every_branch(self) -> None:
+        """Answer the graph's part of base questions from one walk of the whole history
+        (``repo.history_index``): for questions about every branch, whose cost would
+        otherwise grow with the number of branches squared."""
+        from branchflow.repo.history_index import HistoryIndex
+
+        shallow = os.path.isfile(os.path.join(self.location.common_dir, "shallow"))
+        self._index = HistoryIndex(
+            self.location.git_dir, self.tips, self.is_long_lived, shallow=shallow
+        )
 
     @property
     def repo(self) -> pygit2.Repository:
@@ -72,7 +89,30 @@ class RepoSession(Branches):
             remotes=self.remotes,
             reflog_of=reflog_of,
             arriving=arriving,
+            graph=self._index.evidence if self._index is not None and not arriving else None,
+            context=self.graph_context,
         )
+
+    @functools.cached_property
+    def graph_context(self) -> GraphContext:
+        return GraphContext(self.repo, self.tips, self.is_long_lived)
+
+    @functools.cached_property
+    def tips_at(self) -> dict[str, list[str]]:
+        """Commit -> the names of the branches whose tip it is."""
+        found: dict[str, list[str]] = {}
+        for tip in self.tips:
+            found.setdefault(tip.target, []).append(tip.name)
+        return found
+
+    def of_types(self, type_names: tuple[str, ...], tips: list[BranchTip]) -> list[BranchTip]:
+        """Those of ``tips`` whose branch is of one of the types (remembered per question)."""
+        key = (type_names, id(tips))
+        found = self._of_types.get(key)
+        if found is None:
+            found = [t for t in tips if (r := self.type_of(t.name)) and r.name in type_names]
+            self._of_types[key] = found
+        return found
 
     def check_base(
         self,

@@ -43,17 +43,26 @@ def infer_base(
     remotes: tuple[str, ...] = (),
     reflog_of: str | None = "",
     arriving: bool = False,
+    graph: Callable[[str, str], BaseEvidence] | None = None,
+    context: GraphContext | None = None,
 ) -> BaseEvidence:
     """``reflog_of``: the local branch whose reflog speaks for ``branch`` ("": the branch
     itself; None: none does, as for a push of a remote-tracking ref or a commit);
-    ``arriving``: a push is creating the branch, after every branch already there."""
+    ``arriving``: a push is creating the branch, after every branch already there;
+    ``graph``: the graph's answer for (branch, tip) from a walk made once for every branch
+    (``repo.history_index``), instead of walking for this one; ``context``: the ``tips``
+    sorted once for many questions (``GraphContext``)."""
     if reflog_of is not None:
         found = reflog_evidence(
             location, reflog_of or branch, tip, remotes, lambda t, c: contains(repo, t, c)
         )
         if found is not None:
             return found
-    found = _from_graph(repo, branch, tip, tips, is_long_lived, arriving=arriving)
+    if graph is not None:
+        found = graph(branch, tip)
+    else:
+        context = context or GraphContext(repo, tips, is_long_lived)
+        found = _from_graph(repo, branch, tip, context, arriving=arriving)
     if found.source != "none":
         return found
     upstream = _from_upstream(repo, branch)
@@ -75,19 +84,47 @@ def _first_parents(repo: pygit2.Repository, tip: str) -> Iterable[tuple[int, str
         depth += 1
 
 
+class GraphContext:
+    """A repository's branches sorted once for the graph's questions about many branches
+    (a push of thousands of refs): each question then costs what the branch's own line
+    costs, not what the number of branches does."""
+
+    def __init__(
+        self, repo: pygit2.Repository, tips: list[BranchTip], is_long_lived: Callable[[str], bool]
+    ) -> None:
+        self.repo = repo
+        self.tips = tips
+        self.long_lived = [t for t in tips if is_long_lived(t.name)]
+        self.topics = [t for t in tips if not is_long_lived(t.name)]
+        self.topic_tips: dict[str, set[str]] = {}
+        for other in self.topics:
+            self.topic_tips.setdefault(other.target, set()).add(other.name)
+        self._by_time: list[tuple[int, BranchTip]] | None = None
+
+    def topics_by_time(self) -> list[tuple[int, BranchTip]]:
+        """Topic tips with their commit times, newest first (ties in the tips' order)."""
+        if self._by_time is None:
+            timed = []
+            for other in self.topics:
+                commit = commit_at(self.repo, other.target)
+                if commit is not None:
+                    timed.append((commit.commit_time, other))
+            timed.sort(key=lambda pair: pair[0], reverse=True)
+            self._by_time = timed
+        return self._by_time
+
+
 def _from_graph(
     repo: pygit2.Repository,
     branch: str,
     tip: str,
-    tips: list[BranchTip],
-    is_long_lived: Callable[[str], bool],
+    context: GraphContext,
     *,
     arriving: bool = False,
 ) -> BaseEvidence:
-    others = [t for t in tips if t.name != branch]
     bases: dict[str, set[str]] = {}  # commit -> long-lived names whose merge base it is
-    for other in others:
-        if not is_long_lived(other.name):
+    for other in context.long_lived:
+        if other.name == branch:
             continue
         try:
             base = repo.merge_base(tip, other.target)
@@ -95,10 +132,7 @@ def _from_graph(
             base = None
         if base is not None:
             bases.setdefault(str(base), set()).add(other.name)
-    topic_tips: dict[str, set[str]] = {}
-    for other in others:
-        if not is_long_lived(other.name):
-            topic_tips.setdefault(other.target, set()).add(other.name)
+    topic_tips = context.topic_tips
     held = _Holders(repo, bases)
     chain: dict[str, int] = {}
     shallow = False
@@ -116,20 +150,22 @@ def _from_graph(
             fork = depth, commit, long_lived
             break
         # Another topic branch's tip at our own tip says nothing of direction: skip depth 0.
-        if topic is None and depth > 0 and commit in topic_tips:
+        if topic is None and depth > 0 and topic_tips.get(commit, set()) - {branch}:
             topic = depth, commit
     if fork is None and topic is None:
         if shallow or repo.is_shallow:
             return BaseEvidence((), "shallow", "the clone is shallow: the fork point is not here")
         return BaseEvidence((), "none", f"no other branch shares history with {branch}")
     depth = fork[0] if fork is not None else len(chain)
-    moved = _moved_topic(repo, tip, others, is_long_lived, chain=chain, fork_depth=depth)
+    moved = _moved_topic(repo, branch, tip, context, chain=chain, fork_depth=depth)
     if moved is not None:
         return moved
     names: list[str] = []
     if fork is not None:
         _, commit, long_lived = fork
-        preferred = [n for n in long_lived if _on_first_parent_chain(repo, others, n, commit)]
+        preferred = [
+            n for n in long_lived if _on_first_parent_chain(repo, context.long_lived, n, commit)
+        ]
         names = preferred or long_lived
     if topic is not None:
         # A topic branch whose tip is on the line came before it, or is a copy of part of
@@ -137,7 +173,7 @@ def _from_graph(
         # creates it) the other one was there first: its base. Otherwise the graph cannot
         # tell, and it is one candidate beside where the line leaves the long-lived ones.
         depth, commit = topic
-        topics = sorted(topic_tips[commit])
+        topics = sorted(topic_tips[commit] - {branch})
         names = topics if arriving or not names else [*topics, *names]
     return fork_evidence(branch, names, commit, depth)
 
@@ -172,9 +208,9 @@ class _Holders:
 
 def _moved_topic(
     repo: pygit2.Repository,
+    branch: str,
     tip: str,
-    others: list[BranchTip],
-    is_long_lived: Callable[[str], bool],
+    context: GraphContext,
     *,
     chain: dict[str, int],
     fork_depth: int,
@@ -187,16 +223,14 @@ def _moved_topic(
     if oldest_own is None:
         return None
     since = oldest_own.commit_time
-    recent = []
-    for other in others:
-        if is_long_lived(other.name) or other.target in chain:
-            continue
-        other_tip = commit_at(repo, other.target)
-        if other_tip is not None and other_tip.commit_time >= since:
-            recent.append((other_tip.commit_time, other))
-    recent.sort(key=lambda pair: pair[0], reverse=True)
+    recent: list[BranchTip] = []
+    for time, other in context.topics_by_time():
+        if time < since or len(recent) >= TOPIC_PROBES:
+            break
+        if other.name != branch and other.target not in chain:
+            recent.append(other)
     best: tuple[int, list[str]] | None = None
-    for _, other in recent[:TOPIC_PROBES]:
+    for other in recent:
         try:
             base = repo.merge_base(tip, other.target)
         except (pygit2.GitError, ValueError, KeyError):

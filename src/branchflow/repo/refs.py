@@ -198,7 +198,7 @@ class Branches:
         self._tag_names = tag_names
         self._types: dict[str, BranchRule | None] = {}
         self._existing: dict[str, BranchTip | None] = {}
-        self._names: set[str] | None = None
+        self._by_name: dict[str, list[BranchTip]] | None = None
         self._long_lived_prefixes = tuple(
             p.prefix for rule in policy.branches if rule.long_lived for p in rule.patterns
         )
@@ -274,13 +274,23 @@ class Branches:
         rule = self.type_of(name)
         return rule is not None and bool(rule.protection)
 
+    def named(self, name: str) -> list[BranchTip]:
+        """The branches called ``name``: the local one first, then remote-tracking ones
+        (looked up, not searched: a repository may have tens of thousands)."""
+        if self._by_name is None:
+            index: dict[str, list[BranchTip]] = {}
+            for tip in self.tips:
+                index.setdefault(tip.name, []).append(tip)
+            self._by_name = index
+        return self._by_name.get(name, [])
+
     def local_tip(self, branch: str) -> str | None:
-        ref = f"refs/heads/{branch}"
-        return next((t.target for t in self.tips if t.ref == ref), None)
+        return next((t.target for t in self.named(branch) if t.remote is None), None)
 
     def any_tip(self, branch: str) -> str | None:
         """The branch's commit, local or remote-tracking."""
-        return next((t.target for t in self.tips if t.name == branch), None)
+        found = self.named(branch)
+        return found[0].target if found else None
 
     def existing(self, type_name: str) -> BranchTip | None:
         """A branch of the type that exists (local preferred), for the commands in hints."""
@@ -297,9 +307,7 @@ class Branches:
         if found is not None and found.remote is None:
             # a local main that was not pulled: a hint starting from it would miss the
             # releases the remote has; its remote-tracking branch is where to start
-            tracking = next(
-                (t for t in self.tips if t.name == found.name and t.remote is not None), None
-            )
+            tracking = next((t for t in self.named(found.name) if t.remote is not None), None)
             if tracking is not None and self.behind(found, tracking):
                 found = tracking
         self._existing[type_name] = found
@@ -307,19 +315,18 @@ class Branches:
 
     def has_branch(self, name: str) -> bool:
         """Whether a local or remote-tracking branch has this name (hints avoid it)."""
-        if self._names is None:
-            self._names = {t.name for t in self.tips}
-        return name in self._names
+        return bool(self.named(name))
 
     def shown_name(self, name: str) -> str | None:
-        found = next((t for t in self.tips if t.name == name), None)
-        return self.shown(found) if found is not None else None
+        found = self.named(name)
+        return self.shown(found[0]) if found else None
 
     def tip_of(self, name: str) -> str | None:
         """The commit of a branch named as git does (develop, origin/develop)."""
-        return self.any_tip(name) or next(
-            (t.target for t in self.tips if self.shown(t) == name or t.shown == name), None
-        )
+        found = self.any_tip(name)
+        if found is not None or "/" not in name:
+            return found
+        return next((t.target for t in self.tips if self.shown(t) == name or t.shown == name), None)
 
     def branch_of_type(self, type_name: str) -> str | None:
         found = self.existing(type_name)
