@@ -59,6 +59,9 @@ def within_time_limit(work: Callable[[], int], what: str) -> int:
                 stream.flush()
             os._exit(code)
     _own_group(pid)  # as well, so that no kill can come before the child has its group
+    for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        # Whoever ends this process (a platform's own timeout) ends the judging with it.
+        signal.signal(ending, lambda number, _frame: _ended(pid, number))
     status = _wait(pid, seconds)
     if status is None:
         _end(pid)
@@ -77,6 +80,11 @@ def within_time_limit(work: Callable[[], int], what: str) -> int:
         )
         return EXIT_INTERNAL
     return code
+
+
+def _ended(pid: int, number: int) -> None:
+    _end(pid)
+    os._exit(128 + number)
 
 
 def _own_group(pid: int) -> None:

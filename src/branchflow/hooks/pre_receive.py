@@ -228,7 +228,17 @@ def judge_received(
     ]
     readable = []
     for update in updates:
-        if is_zero(update.new) or _readable(repo, update.new):
+        if update.remote_ref.startswith("refs/remotes/") and not is_zero(update.new):
+            out.append(
+                violation(
+                    "BF001",
+                    update.remote_ref,
+                    "a server's repository keeps branches under refs/heads/ and tags under "
+                    "refs/tags/; refs/remotes/ belongs to clones",
+                    hint=words("push branches under refs/heads/: git push origin <branch>"),
+                )
+            )
+        elif is_zero(update.new) or _readable(repo, update.new):
             readable.append(update)
         else:
             out.append(

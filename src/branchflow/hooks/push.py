@@ -25,6 +25,7 @@ from branchflow.facts import NewCommit
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, Match
 from branchflow.repo.history import (
+    PUSH_WALK_LIMIT,
     contains,
     has_commit,
     merge_own_changes,
@@ -248,6 +249,16 @@ def _judge_new_commits(
         )
     ]
     if rule.protection:
+        if len(commits) >= PUSH_WALK_LIMIT:
+            return [
+                violation(
+                    "BF001",
+                    branch,
+                    f"the push adds {PUSH_WALK_LIMIT:,} or more first-parent commits to "
+                    f"{branch}, more than branchflow judges in one push; push in parts",
+                    type_name=rule.name,
+                )
+            ]
         commits = [_verified(session, branch, c, remote, pushed) for c in commits]
     # How the commands that undo a local mistake name the remote's state of the branch.
     if old is None:  # created by this push: before its first new commit
@@ -307,8 +318,23 @@ def _verified(
     commit = commit._replace(own_changes=merge_own_changes(repo, commit.id))
     if remote is not None:
         return commit  # a clone's view of the remote's branches may be out of date
-    held = tuple(_held(session, s, branch, commit.parents[1:], pushed) for s in commit.sources)
+    merged = commit.parents[1:]
+    held = tuple(_held(session, s, branch, merged, pushed) for s in commit.sources)
+    if len(merged) > 1 and not all(
+        any(_holds(session, s.name, p, pushed) for s in held if s.kind == "branch") for p in merged
+    ):
+        # an octopus merge: every merged commit must be on a branch it names
+        held = tuple(
+            MergeSource(s.name, "claimed", (merged[0],)) if s.kind == "branch" else s for s in held
+        )
     return commit._replace(sources=held)
+
+
+def _holds(session: RepoSession, name: str, commit: str, pushed: dict[str, str]) -> bool:
+    tip = pushed.get(name)
+    if tip is None or is_zero(tip):
+        tip = session.tip_of(name)
+    return tip is not None and contains(session.repo, tip, commit)
 
 
 def _held(
@@ -320,14 +346,16 @@ def _held(
 ) -> MergeSource:
     """``source`` when the server has the branch it names holding a merged commit (after
     the push, or before it when the push deletes it); else the claim, as "claimed"."""
+    if source.kind == "tag":  # believed only when the tag is here, at what was merged
+        tagged = session.tag_commit(source.name)
+        if tagged is not None and tagged in merged:
+            return source
+        return MergeSource(merged[0], "commit")
     if source.kind != "branch" or source.name == branch:
         return source  # a sync was checked by _synced
     if from_fork(session.policy, source, session):
         return source  # another repository's branch: forks.into says where it may go
-    tip = pushed.get(source.name)
-    if tip is None or is_zero(tip):
-        tip = session.tip_of(source.name)
-    if tip is not None and any(contains(session.repo, tip, p) for p in merged):
+    if any(_holds(session, source.name, p, pushed) for p in merged):
         return source
     return MergeSource(source.name, "claimed", (merged[0],))
 

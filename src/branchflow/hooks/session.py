@@ -57,7 +57,10 @@ class RepoSession(Branches):
         return self._repo
 
     def read_tips(self) -> list[BranchTip]:
-        return branch_tips(self.repo, self.location)
+        tips = branch_tips(self.repo, self.location)
+        if self.pusher_remote:  # a server: its branches are refs/heads; refs/remotes are not
+            return [t for t in tips if t.remote is None]
+        return tips
 
     def behind(self, local: BranchTip, tracking: BranchTip) -> bool:
         return local.target != tracking.target and contains(

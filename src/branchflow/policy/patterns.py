@@ -81,7 +81,11 @@ _OWN_PIECES = re.compile(
 def is_own(regex: str) -> bool:
     """Whether ``regex`` is made only of branchflow's own pieces (see the module): literal
     text, optional parts and built-in placeholders, as templates compile to."""
-    return len(regex) <= MAX_REGEX and _OWN_PIECES.sub("", regex) == ""
+    return (
+        len(regex) <= MAX_REGEX
+        and regex.count("(?P<") <= 1  # two placeholders side by side may split a name many ways
+        and _OWN_PIECES.sub("", regex) == ""
+    )
 
 
 def _re2(regex: str) -> Matcher:
@@ -119,7 +123,24 @@ def _re2(regex: str) -> Matcher:
             "the same name makes a group of that name: name the regex's groups otherwise, or "
             "use (?:...))"
         )
-    return compiled  # type: ignore[no-any-return]
+    return _Re2Matcher(compiled)
+
+
+class _Re2Matcher:
+    """RE2 matches UTF-8 text; a name that is not UTF-8 (git allows any bytes) has its
+    undecodable bytes stand as '?', which git allows in no name: no template's text matches it."""
+
+    __slots__ = ("_compiled",)
+
+    def __init__(self, compiled: Any) -> None:
+        self._compiled = compiled
+
+    def fullmatch(self, text: str) -> Any:
+        try:
+            return self._compiled.fullmatch(text)
+        except UnicodeEncodeError:
+            clean = text.encode("utf-8", "replace").decode("utf-8")
+            return self._compiled.fullmatch(clean)
 
 
 def _python_syntax_error(regex: str) -> str | None:

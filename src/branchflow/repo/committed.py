@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygit2
 
 from branchflow.errors import RepoError
+from branchflow.readfile import MAX_POLICY_BYTES
 
 
 class CommitFiles:
@@ -30,8 +31,14 @@ class CommitFiles:
                 f"{self.name}:{path}: is a symbolic link; commit the file itself, not a link to it"
             )
         try:
-            if found.type != pygit2.enums.ObjectType.BLOB:
+            if not isinstance(found, pygit2.Blob):
                 return None  # a folder or a submodule: no file by that name
+            size = found.size
+            if size > MAX_POLICY_BYTES:
+                raise RepoError(
+                    f"{self.name}:{path}: is larger than {MAX_POLICY_BYTES:,} bytes ({size:,}); "
+                    "a policy file is at most that"
+                )
             data: bytes = found.read_raw()
         except (KeyError, pygit2.GitError) as exc:
             raise RepoError(f"{self.name}:{path}: cannot be read from git: {exc}") from None

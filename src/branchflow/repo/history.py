@@ -99,8 +99,10 @@ def merge_own_changes(repo: pygit2.Repository, commit_id: str, limit: int = 5) -
     commit carries of its own ("an evil merge"). Empty when it carries only what it merged,
     and for what cannot be told (octopus merges, missing objects)."""
     commit = commit_at(repo, commit_id)
-    if commit is None or len(commit.parent_ids) != 2:
+    if commit is None or len(commit.parent_ids) < 2:
         return ()
+    if len(commit.parent_ids) > 2:
+        return _octopus_own_changes(repo, commit, limit)
     try:
         index = repo.merge_commits(commit.parent_ids[0], commit.parent_ids[1])
         conflicts = index.conflicts
@@ -122,6 +124,34 @@ def merge_own_changes(repo: pygit2.Repository, commit_id: str, limit: int = 5) -
         diff = repo[clean].peel(pygit2.Tree).diff_to_tree(commit.tree)
     except (pygit2.GitError, KeyError, ValueError):
         return ()
+    paths = sorted({d.new_file.path for d in diff.deltas} | {d.old_file.path for d in diff.deltas})
+    return tuple(paths[:limit])
+
+
+UNVERIFIABLE = "(every path: an octopus merge whose parents do not merge cleanly)"
+
+
+def _octopus_own_changes(
+    repo: pygit2.Repository, commit: pygit2.Commit, limit: int
+) -> tuple[str, ...]:
+    """As ``merge_own_changes``, for a merge of three or more parents: git merges them one
+    by one into the first, and refuses when any conflicts, so a clean result is the only
+    one its merge can have made."""
+    try:
+        first = commit.parents[0]
+        tree = first.tree
+        for other in commit.parents[1:]:
+            base_id = repo.merge_base(first.id, other.id)
+            base = repo[base_id].peel(pygit2.Tree) if base_id is not None else None
+            index = repo.merge_trees(base, tree, other.tree)
+            if index.conflicts is not None:
+                return (UNVERIFIABLE,)
+            tree = repo[index.write_tree(repo)].peel(pygit2.Tree)
+        if tree.id == commit.tree_id:
+            return ()
+        diff = tree.diff_to_tree(commit.tree)
+    except (pygit2.GitError, KeyError, ValueError):
+        return (UNVERIFIABLE,)
     paths = sorted({d.new_file.path for d in diff.deltas} | {d.old_file.path for d in diff.deltas})
     return tuple(paths[:limit])
 
