@@ -343,7 +343,9 @@ def surely_fine_regex(policy: CompiledPolicy, rule: BranchRule) -> str | None:
         ok = policy.merge_allowed(branch_type.name, rule.name)
         for pattern in branch_type.patterns:
             (allowed if ok else refused).append(pattern.regex)
-    exempt = [regex for _, regex in policy.exempt]
+    # exempt branches go where outside contributions go (checks.merges)
+    exempt_ok = not rule.protection or rule.name in policy.forks_into
+    exempt = [regex for _, regex in policy.exempt] if exempt_ok else []
     if not all(map(is_own, (*allowed, *refused))) or not all(map(_one_wildcard, exempt)):
         return None  # a policy's own regexes run on RE2 only (policy.patterns)
     parts = []

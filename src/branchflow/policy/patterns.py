@@ -9,9 +9,10 @@ syntax: no back-references, no look-arounds, repetition counts up to 1000. RE2
 is refused what it cannot run when the policy loads, with the reason.
 
 Regexes built only from branchflow's own pieces (literal text, optional parts,
-the built-in placeholders) run on ``re``, which is many times faster per match
-for short names and runs them in linear time too: they hold no repetition
-outside the built-in placeholders, which cannot overlap themselves.
+at most two of the built-in placeholders) run on ``re``, which is many times
+faster per match for short names: they hold no repetition outside the built-in
+placeholders, which cannot overlap themselves, and two of them split one name
+component (under 256 bytes) in at most quadratically many ways.
 """
 
 from __future__ import annotations
@@ -83,7 +84,10 @@ def is_own(regex: str) -> bool:
     text, optional parts and built-in placeholders, as templates compile to."""
     return (
         len(regex) <= MAX_REGEX
-        and regex.count("(?P<") <= 1  # two placeholders side by side may split a name many ways
+        # Placeholders side by side may split a name in many ways; none of the built-in ones
+        # spans a '/', so two in one name of components git keeps under 256 bytes cost at
+        # most 256 squared steps, and more than two go to RE2.
+        and regex.count("(?P<") <= 2
         and _OWN_PIECES.sub("", regex) == ""
     )
 
