@@ -100,6 +100,53 @@ class GraphContext:
         for other in self.topics:
             self.topic_tips.setdefault(other.target, set()).add(other.name)
         self._by_time: list[tuple[int, BranchTip]] | None = None
+        self._held: dict[str, list[str]] = {}  # commit -> long-lived branches holding it
+        self._newest: int | None = None
+
+    def holders(self, tip: str) -> Callable[[str], list[str]]:
+        """For the commits of ``tip``'s line: the long-lived branches that hold each. Which
+        branches hold a commit does not depend on whose line it is on, so answers are kept
+        for the other branches of a push; a commit newer than every long-lived tip (give or
+        take the clocks' skew) is held by none, which costs no merge base at all."""
+        repo, memo = self.repo, self._held
+        found: _Holders | None = None
+
+        def held(commit_id: str) -> list[str]:
+            nonlocal found
+            names = memo.get(commit_id)
+            if names is None:
+                commit = commit_at(repo, commit_id)
+                if commit is not None and commit.commit_time > self.newest() + _Holders.SKEW:
+                    names = []
+                else:
+                    if found is None:
+                        found = _Holders(repo, self._bases(tip))
+                    names = found(commit_id)
+                memo[commit_id] = names
+            return names
+
+        return held
+
+    def _bases(self, tip: str) -> dict[str, set[str]]:
+        """Commit -> the long-lived branches whose merge base with ``tip`` it is."""
+        bases: dict[str, set[str]] = {}
+        for other in self.long_lived:
+            try:
+                base = self.repo.merge_base(tip, other.target)
+            except (pygit2.GitError, ValueError, KeyError):
+                base = None
+            if base is not None:
+                bases.setdefault(str(base), set()).add(other.name)
+        return bases
+
+    def newest(self) -> int:
+        """The commit time of the newest long-lived tip."""
+        if self._newest is None:
+            times = [
+                c.commit_time for t in self.long_lived if (c := commit_at(self.repo, t.target))
+            ]
+            self._newest = max(times, default=0)
+        return self._newest
 
     def topics_by_time(self) -> list[tuple[int, BranchTip]]:
         """Topic tips with their commit times, newest first (ties in the tips' order)."""
@@ -122,18 +169,8 @@ def _from_graph(
     *,
     arriving: bool = False,
 ) -> BaseEvidence:
-    bases: dict[str, set[str]] = {}  # commit -> long-lived names whose merge base it is
-    for other in context.long_lived:
-        if other.name == branch:
-            continue
-        try:
-            base = repo.merge_base(tip, other.target)
-        except (pygit2.GitError, ValueError, KeyError):
-            base = None
-        if base is not None:
-            bases.setdefault(str(base), set()).add(other.name)
     topic_tips = context.topic_tips
-    held = _Holders(repo, bases)
+    held = context.holders(tip)
     chain: dict[str, int] = {}
     shallow = False
     fork: tuple[int, str, list[str]] | None = None
@@ -145,7 +182,7 @@ def _from_graph(
         chain[commit] = depth
         # The first commit of the line that a long-lived branch holds is where it forks
         # (after a merge of develop into it, develop's merge base is no longer on the line).
-        long_lived = held(commit)
+        long_lived = [name for name in held(commit) if name != branch]
         if long_lived:
             fork = depth, commit, long_lived
             break
@@ -217,8 +254,8 @@ def _moved_topic(
 ) -> BaseEvidence | None:
     """A topic branch that shares commits above the long-lived fork: created from it, which
     has moved on since (so its tip is no longer on the chain)."""
-    if fork_depth == 0:
-        return None
+    if fork_depth <= 1:
+        return None  # no commit strictly between the tip and the fork to share
     oldest_own = commit_at(repo, next(c for c, d in chain.items() if d == fork_depth - 1))
     if oldest_own is None:
         return None
