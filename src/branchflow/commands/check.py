@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
     if args.all:
         if session is None:
             raise RepoError("not inside a git repository; --all checks its branches")
-        from branchflow.repo.inspect import branch_names
+        from branchflow.repo.inspect import branch_names, verified_tips
 
-        names += branch_names(session.repo)
+        names += branch_names(verified_tips(session.repo, session.tips))
         session.index_every_branch()
     elif not names:
         if context.location is None:

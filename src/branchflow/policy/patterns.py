@@ -79,9 +79,18 @@ _OWN_PIECES = re.compile(
 )
 
 
+_GLOB_WILDCARD = re.compile(r"\(\?:\.\*/\)\?|\.\*|\[\^/\]\*")
+_GLOB_ONE = re.compile(r"\[\^/\]")
+
+
 def is_own(regex: str) -> bool:
     """Whether ``regex`` is made only of branchflow's own pieces (see the module): literal
-    text, optional parts and built-in placeholders, as templates compile to."""
+    text, optional parts and built-in placeholders, as templates compile to; or an exempt
+    glob's literal text around a single wildcard (one repetition: linear)."""
+    wildcards = len(_GLOB_WILDCARD.findall(regex))
+    if wildcards or _GLOB_ONE.search(regex):
+        rest = _GLOB_ONE.sub("", _GLOB_WILDCARD.sub("", regex))
+        return wildcards <= 1 and len(regex) <= MAX_REGEX and _OWN_PIECES.sub("", rest) == ""
     return (
         len(regex) <= MAX_REGEX
         # Placeholders side by side may split a name in many ways; none of the built-in ones

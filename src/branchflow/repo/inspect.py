@@ -112,10 +112,15 @@ def _file_refs(location: RepoLocation) -> dict[str, str] | None:
     if os.path.isdir(os.path.join(common, "reftable")):
         return None
     refs: dict[str, str] = {}
-    for line in _read(os.path.join(common, "packed-refs")).splitlines():
-        if line[:1] in ("#", "^") or " " not in line:
+    for number, line in enumerate(_read(os.path.join(common, "packed-refs")).split("\n"), 1):
+        if line[:1] in ("#", "^") or not line:
             continue
         target, _, ref = line.partition(" ")
+        if not ref or len(target) not in (40, 64) or not set(target) <= _HEX:
+            raise RepoError(
+                f"packed-refs, line {number}: {line[:60]!r} is not '<object id> <ref>'; git "
+                "cannot read this repository's refs either (git show-ref)"
+            )
         if ref.startswith(("refs/heads/", "refs/remotes/")):
             refs[ref] = target
     for top in ("refs/heads", "refs/remotes"):
@@ -133,7 +138,11 @@ def _file_refs(location: RepoLocation) -> dict[str, str] | None:
 
 def _pygit2_refs(repo: pygit2.Repository) -> dict[str, str]:
     refs = {}
-    for raw in repo.raw_listall_references():
+    try:
+        names = repo.raw_listall_references()
+    except pygit2.GitError as exc:
+        raise RepoError(f"the repository's refs cannot be read: {exc}") from None
+    for raw in names:
         ref = decode(raw)
         if not ref.startswith(("refs/heads/", "refs/remotes/")) or ref.endswith("/HEAD"):
             continue
@@ -144,12 +153,37 @@ def _pygit2_refs(repo: pygit2.Repository) -> dict[str, str]:
     return refs
 
 
-def branch_names(repo: pygit2.Repository) -> list[str]:
+def branch_names(tips: list[BranchTip]) -> list[str]:
     """Local branches, then remote-tracking ones not also local (without the remote name)."""
-    tips = branch_tips(repo)
     local = sorted(t.name for t in tips if t.remote is None)
     tracking = sorted({t.name for t in tips if t.remote is not None} - set(local))
     return local + tracking
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def verified_tips(repo: pygit2.Repository, tips: list[BranchTip]) -> list[BranchTip]:
+    """``tips``, each checked to point at a commit the repository has: a damaged ref or a
+    missing object is an error that says which, never a branch quietly left out."""
+    for tip in tips:
+        if len(tip.target) not in (40, 64) or not set(tip.target) <= _HEX:
+            raise RepoError(
+                f"{tip.ref}: holds {tip.target[:40]!r}, which is no object id (a damaged ref; "
+                "git show-ref --verify says more)"
+            )
+        try:
+            repo[tip.target].peel(pygit2.Commit)
+        except (KeyError, ValueError):
+            raise RepoError(
+                f"{tip.ref} points at {tip.target[:12]}, a commit the repository does not have "
+                "(missing or corrupt objects; git fsck says more)"
+            ) from None
+        except pygit2.GitError as exc:
+            raise RepoError(
+                f"{tip.ref}: its commit {tip.target[:12]} cannot be read: {exc}"
+            ) from None
+    return tips
 
 
 def merge_sources_from_environment(
