@@ -21,8 +21,6 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from branchflow.policy.template import BUILTIN_PLACEHOLDERS
-
 MAX_REGEX = 2_000  # characters; a policy's regex longer than this is refused
 _RE2_MEMORY = 8 << 20  # bytes RE2 may use for one compiled regex
 
@@ -62,43 +60,78 @@ def fullmatcher(regex: str) -> Callable[[str], Any]:
     return compile_pattern(regex).fullmatch
 
 
-_GROUP = r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>"
-_OWN_PIECES = re.compile(
-    "|".join(
-        [
-            *(
-                f"{_GROUP}{re.escape(p.regex)}\\)"
-                for p in sorted(BUILTIN_PLACEHOLDERS.values(), key=lambda p: -len(p.regex))
-            ),
-            r"\\[^A-Za-z0-9]",  # an escaped literal character (re.escape leaves letters be)
-            r"\(\?:",  # an optional part opens
-            r"\)\?",  # and closes
-            r"[A-Za-z0-9/_-]",  # a literal character re.escape leaves alone
-        ]
-    )
-)
+_GLOB_WILDCARDS = ("(?:.*/)?", ".*", "[^/]*")  # what glob_to_regex makes of **/, **, *
+_GLOB_ONE = "[^/]"  # and of ?
+_LITERAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-")
+_BODIES: list[str] = []
 
 
-_GLOB_WILDCARD = re.compile(r"\(\?:\.\*/\)\?|\.\*|\[\^/\]\*")
-_GLOB_ONE = re.compile(r"\[\^/\]")
+def _plain(text: str) -> bool:
+    """Whether ``text`` is only literal characters (as re.escape writes them) and the
+    brackets of optional parts, ``(?:`` and ``)?``. String work, not a regex: this module
+    is imported on every hook's path, and compiling regexes costs milliseconds there."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n and not text[i + 1].isalnum():
+            i += 2
+        elif text.startswith("(?:", i):
+            i += 3
+        elif text.startswith(")?", i):
+            i += 2
+        elif ch in _LITERAL:
+            i += 1
+        else:
+            return False
+    return True
+
+
+def _bodies() -> list[str]:
+    """The built-in placeholders' regexes, longest first (imported when first needed)."""
+    if not _BODIES:
+        from branchflow.policy.template import BUILTIN_PLACEHOLDERS
+
+        _BODIES.extend(sorted({p.regex for p in BUILTIN_PLACEHOLDERS.values()}, key=len)[::-1])
+    return _BODIES
+
+
+def _without_placeholders(regex: str) -> str | None:
+    """``regex`` with its built-in placeholder groups taken out; None when it has a group
+    of another kind."""
+    out, rest = [], regex
+    while (start := rest.find("(?P<")) >= 0:
+        close = rest.find(">", start)
+        if close < 0:
+            return None
+        out.append(rest[:start])
+        after = rest[close + 1 :]
+        body = next((b for b in _bodies() if after.startswith(b + ")")), None)
+        if body is None:
+            return None
+        rest = after[len(body) + 1 :]
+    out.append(rest)
+    return "".join(out)
 
 
 def is_own(regex: str) -> bool:
     """Whether ``regex`` is made only of branchflow's own pieces (see the module): literal
-    text, optional parts and built-in placeholders, as templates compile to; or an exempt
-    glob's literal text around a single wildcard (one repetition: linear)."""
-    wildcards = len(_GLOB_WILDCARD.findall(regex))
-    if wildcards or _GLOB_ONE.search(regex):
-        rest = _GLOB_ONE.sub("", _GLOB_WILDCARD.sub("", regex))
-        return wildcards <= 1 and len(regex) <= MAX_REGEX and _OWN_PIECES.sub("", rest) == ""
-    return (
-        len(regex) <= MAX_REGEX
-        # Placeholders side by side may split a name in many ways; none of the built-in ones
-        # spans a '/', so two in one name of components git keeps under 256 bytes cost at
-        # most 256 squared steps, and more than two go to RE2.
-        and regex.count("(?P<") <= 2
-        and _OWN_PIECES.sub("", regex) == ""
-    )
+    text, optional parts and at most two built-in placeholders, as templates compile to;
+    or an exempt glob's literal text around a single wildcard (one repetition: linear)."""
+    if len(regex) > MAX_REGEX:
+        return False
+    if any(w in regex for w in _GLOB_WILDCARDS) or _GLOB_ONE in regex:
+        rest, wildcards = regex, 0
+        for wildcard in _GLOB_WILDCARDS:
+            wildcards += rest.count(wildcard)
+            rest = rest.replace(wildcard, "")
+        return wildcards <= 1 and _plain(rest.replace(_GLOB_ONE, ""))
+    # Placeholders side by side may split a name in many ways; none of the built-in ones
+    # spans a '/', so two in one name of components git keeps under 256 bytes cost at
+    # most 256 squared steps, and more than two go to RE2.
+    if regex.count("(?P<") > 2:
+        return False
+    literal = _without_placeholders(regex)
+    return literal is not None and _plain(literal)
 
 
 def _re2(regex: str) -> Matcher:
