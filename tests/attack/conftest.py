@@ -10,29 +10,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import git
-from tests.server.conftest import clone, daemon_url, server_repo
+from tests.server.conftest import client, daemon_url, push, server_ref, server_repo
 
-__all__ = ["daemon_url", "server_repo"]
-
-TIMEOUT = 120  # seconds; a push that takes longer has been made to run without bound
-
-
-def push(repo: Path, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "push", "origin", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def server_ref(server: Path, ref: str) -> str:
-    return git(server, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()
+__all__ = ["client", "daemon_url", "push", "server_ref", "server_repo"]
 
 
 def land_policy(
@@ -53,13 +34,3 @@ def land_policy(
     git(client, "switch", "-q", "-C", "main", "origin/main")
     git(client, "merge", "-q", "--no-ff", "--no-edit", f"release/v{version}")
     return push(client, f"release/v{version}", "main")  # the server sees what it merged
-
-
-@pytest.fixture(params=["git-daemon", "file"])
-def client(request: pytest.FixtureRequest, server_repo: Path, tmp_path: Path) -> Path:
-    """A clone of the server, over git:// (a real daemon) or file://; no client hooks."""
-    if request.param == "git-daemon":
-        url = request.getfixturevalue("daemon_url")
-    else:
-        url = f"file://{server_repo}"
-    return clone(url, tmp_path / "client")

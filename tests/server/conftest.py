@@ -3,6 +3,7 @@ file:// and by `git daemon --enable=receive-pack` on 127.0.0.1 (started and stop
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,3 +35,32 @@ def clone(url: str, dest: Path) -> Path:
     git(dest.parent, "clone", "-q", url, str(dest))
     git(dest, "switch", "-q", "develop")
     return dest
+
+
+PUSH_TIMEOUT = 120  # seconds; a push that takes longer has been made to run without bound
+
+
+def push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``git push origin ARGS``, as a person runs it; never waits without end."""
+    return subprocess.run(
+        ["git", "push", "origin", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=PUSH_TIMEOUT,
+        check=False,
+    )
+
+
+def server_ref(server: Path, ref: str) -> str:
+    return git(server, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()
+
+
+@pytest.fixture(params=["git-daemon", "file"])
+def client(request: pytest.FixtureRequest, server_repo: Path, tmp_path: Path) -> Path:
+    """A clone of the server, over git:// (a real daemon) or file://; no client hooks."""
+    if request.param == "git-daemon":
+        url = request.getfixturevalue("daemon_url")
+    else:
+        url = f"file://{server_repo}"
+    return clone(url, tmp_path / "client")

@@ -10,27 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import commit, git, run_branchflow, run_unheard
-from tests.server.conftest import clone
+from tests.server.conftest import clone, push, server_ref
 
 ZERO = "0" * 40
-
-
-def push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return git(repo, "push", "origin", *args, check=False)
-
-
-def server_ref(server: Path, ref: str) -> str:
-    return git(server, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()
-
-
-@pytest.fixture(params=["git-daemon", "file"])
-def client(request: pytest.FixtureRequest, server_repo: Path, tmp_path: Path) -> Path:
-    """A clone of the server, over git:// (a real daemon) or file://; no client hooks."""
-    if request.param == "git-daemon":
-        url = request.getfixturevalue("daemon_url")
-    else:
-        url = f"file://{server_repo}"
-    return clone(url, tmp_path / "client")
 
 
 def test_good_feature_push_is_accepted(client: Path, server_repo: Path) -> None:
