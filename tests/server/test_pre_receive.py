@@ -473,6 +473,9 @@ def test_the_first_push_of_the_default_branch_brings_the_policy(tmp_path: Path) 
     done = push(work, "HEAD:refs/heads/main")
     assert done.returncode == 0, done.stderr
     assert "judged by the policy this push brings on main" in done.stderr
+    # ml-team's main, develop and test take pull requests only: a plain server has none
+    assert "main, develop, test branches take changes only through pull requests" in (done.stderr)
+    assert "no push will change them once they exist" in done.stderr
 
 
 def test_a_line_separator_inside_a_ref_name_is_part_of_the_name(

@@ -220,6 +220,8 @@ def judge_received(
     policy, said, brought = server_policy(repo, config, preset, updates)
     if said:
         note(said)
+    if brought is not None and not _on_a_platform():
+        _warn_pull_request_only(policy)
     session = RepoSession(location, policy, repo)
     session.pusher_remote = "origin"  # hints name the server's branches as the pusher does
     out: list[Violation] = [
@@ -255,6 +257,25 @@ def judge_received(
     out = judge(policy, out)
     print_violations(out)
     return out, policy.label
+
+
+def _on_a_platform() -> bool:
+    """Whether a hosting platform runs the hook (it sets its variables on every push):
+    GitLab (GL_*), Gitea and Forgejo (GITEA_*)."""
+    return any(key.startswith(("GL_", "GITEA_")) for key in os.environ)
+
+
+def _warn_pull_request_only(policy: CompiledPolicy) -> None:
+    """Setting up a repository on a plain git server with branches that take changes only
+    through pull requests: nothing can ever change them here; say so while it is cheap."""
+    only = [r.name for r in policy.branches if r.protection == "pull-request"]
+    if only:
+        note(
+            f"{', '.join(only)} branches take changes only through pull requests, and this "
+            "server shows no hosting platform to merge them: no push will change them once "
+            "they exist. On a plain git server give them protected: merges (README, A new "
+            "repository, with a team)"
+        )
 
 
 def platform_merge() -> bool:
