@@ -317,11 +317,6 @@ class HistoryScan:
         )
 
 
-def _one_wildcard(regex: str) -> bool:
-    """An exempt glob's regex with at most one wildcard: linear inside a larger regex."""
-    return sum(regex.count(w) for w in ("*", "?")) <= 1 and "(" not in regex
-
-
 _GROUP_NAME = re.compile(r"(?<!\\)\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 
 
@@ -346,7 +341,7 @@ def surely_fine_regex(policy: CompiledPolicy, rule: BranchRule) -> str | None:
     # exempt branches go where outside contributions go (checks.merges)
     exempt_ok = not rule.protection or rule.name in policy.forks_into
     exempt = [regex for _, regex in policy.exempt] if exempt_ok else []
-    if not all(map(is_own, (*allowed, *refused))) or not all(map(_one_wildcard, exempt)):
+    if not all(map(is_own, (*allowed, *refused, *exempt))):
         return None  # a policy's own regexes run on RE2 only (policy.patterns)
     parts = []
     if exempt:

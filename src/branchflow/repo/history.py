@@ -7,7 +7,6 @@ import pygit2
 from branchflow.facts import NewCommit
 from branchflow.repo.inspect import refs_at
 from branchflow.repo.merge_message import MergeSource, parse_merge_message, squash_source
-from branchflow.repo.refs import BranchTip
 
 PUSH_WALK_LIMIT = 10_000  # first-parent commits of one update examined at most
 
@@ -70,11 +69,6 @@ def new_first_parent_commits(
         summary = message.split("\n", 1)[0]
         out.append(NewCommit(str(commit.id), parents, summary, sources, squashed, committer))
     return out
-
-
-def branches_at(tips: list[BranchTip], commit_id: str, exclude: str) -> list[str]:
-    """Names of branches (other than ``exclude``) whose tip is ``commit_id``."""
-    return sorted({t.name for t in tips if t.target == commit_id and t.name != exclude})
 
 
 def changed_paths(repo: pygit2.Repository, base: str, tip: str) -> set[str]:
