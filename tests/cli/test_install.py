@@ -94,11 +94,11 @@ def test_chains_with_pre_commit_framework_hook(repo: Path) -> None:
 def test_refuses_to_overwrite_when_both_exist(repo: Path) -> None:
     hooks(repo).mkdir(exist_ok=True)
     for name in ("pre-push", "pre-push.branchflow-chained"):
-        (hooks(repo) / name).write_text("#!/bin/sh\nexit 0\n")
+        (hooks(repo) / name).write_text(f"#!/bin/sh\n# {name}\nexit 0\n")
     done = run_branchflow(repo, "install")
     assert done.returncode == 2
     assert "is not branchflow's and" in done.stderr
-    assert (hooks(repo) / "pre-push").read_text() == "#!/bin/sh\nexit 0\n"
+    assert (hooks(repo) / "pre-push").read_text() == "#!/bin/sh\n# pre-push\nexit 0\n"
 
 
 def test_uninstall_leaves_foreign_hooks_alone(repo: Path) -> None:

@@ -1,9 +1,19 @@
 """``branchflow install`` / ``uninstall``: native git hooks, for every ref and without pre-commit.
 
 The hooks go where git looks for them (``core.hooksPath`` honoured, one place
-for all worktrees). A hook already there that is not branchflow's is kept,
-renamed ``<hook>.branchflow-chained``, and run first with the same arguments
-and input; ``uninstall`` puts it back. Nothing is overwritten silently.
+for all worktrees). Nothing is overwritten or lost:
+
+- a hook some version of branchflow wrote, byte for byte, is replaced;
+- anyone else's hook is kept as ``<hook>.branchflow-chained`` and run first with the
+  same arguments and input; pre-commit's own script likewise;
+- an edited copy of branchflow's hook is kept aside as ``<hook>.branchflow-edited``;
+- ``uninstall`` puts back whatever ``install`` moved.
+
+Each change is a plan of steps that are each atomic (a hard link or copy under a new
+name, a rename over a name, an unlink), ordered so that a process killed between any
+two of them leaves every hook runnable and the next ``install`` or ``uninstall``
+finishes the job: the hook being replaced is copied to its new name before anything
+takes its place, and a copy equal to the original is recognised as such.
 """
 
 from __future__ import annotations
@@ -12,14 +22,21 @@ import argparse
 import os
 import shlex
 import shutil
+import stat
 import sys
+import tempfile
+from dataclasses import dataclass
+from typing import Literal
 
 from branchflow.errors import ConfigError, RepoError
 from branchflow.repo.hookfiles import (
     CHAINED_SUFFIX,
+    EDITED_SUFFIX,
     LEGACY_SUFFIX,
+    TEMP_PREFIX,
+    classify,
     hooks_dir,
-    is_branchflow_hook,
+    same_file,
 )
 from branchflow.repo.state import RepoLocation, locate
 from branchflow.resources import resource_dir
@@ -51,54 +68,212 @@ def branchflow_executable() -> str:
     return shutil.which("branchflow") or "branchflow"
 
 
-def install_hook(directory: str, hook: str, executable: str) -> str:
-    path = os.path.join(directory, hook)
-    chained = path + CHAINED_SUFFIX
-    content = template(hook).replace(
+def rendered(hook: str, executable: str) -> bytes:
+    return template(hook).replace(
         "BRANCHFLOW=${BRANCHFLOW:-branchflow}",
         f"BRANCHFLOW=${{BRANCHFLOW:-{shlex.quote(executable)}}}",
-    )
-    said = f"installed {path}"
+    ).encode()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One atomic change in the hooks directory."""
+
+    op: Literal["write", "keep", "move", "remove"]
+    path: str  # what is written, kept under, moved to, or removed
+    source: str = ""  # keep, move: the name it comes from
+    content: bytes = b""  # write
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[Step, ...]
+    said: str
+
+
+def _usable(path: str) -> None:
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise ConfigError(f"{path} is not a file; move it away and run install again")
+
+
+def plan_install(directory: str, hook: str, content: bytes) -> Plan:
+    path = os.path.join(directory, hook)
     legacy = path + LEGACY_SUFFIX
-    if os.path.lexists(path) and not is_branchflow_hook(path) and is_branchflow_hook(legacy):
+    kind = classify(path, hook)
+    if kind == "framework" and classify(legacy, hook) in ("released", "edited"):
         # `pre-commit install` moved branchflow's hook aside and runs it first: keep it so.
-        _write_hook(legacy, content)
-        return f"updated {legacy} (pre-commit's {hook} hook runs it first)"
-    if os.path.lexists(path):
-        if is_branchflow_hook(path):
-            said = f"updated {path}"
-        elif os.path.lexists(chained):
+        target, where = legacy, f" (pre-commit's {hook} hook runs it first)"
+        kind = classify(legacy, hook)
+    else:
+        target, where = path, ""
+    _usable(target)
+    write = Step("write", target, content=content)
+    if kind == "absent":
+        return Plan((write,), f"installed {target}{where}")
+    if kind == "released":
+        return Plan((write,), f"updated {target}{where}")
+    if kind == "edited":
+        aside = target + EDITED_SUFFIX
+        if os.path.lexists(aside) and not same_file(target, aside):
             raise ConfigError(
-                f"{path} is not branchflow's and {chained} exists too; move one of them away "
-                "and run install again"
+                f"{target} is an edited copy of branchflow's hook and {aside} exists too; "
+                "move one of them away and run install again"
             )
+        return Plan(
+            (Step("keep", aside, source=target), write),
+            f"installed {target}{where}; the edited copy that was there is kept as {aside} "
+            "(uninstall puts it back)",
+        )
+    chained = path + CHAINED_SUFFIX
+    if os.path.lexists(chained) and not same_file(path, chained):
+        raise ConfigError(
+            f"{path} is not branchflow's and {chained} exists too; move one of them away "
+            "and run install again"
+        )
+    return Plan(
+        (Step("keep", chained, source=path), write),
+        f"installed {path}; the hook that was there runs first, as {chained}",
+    )
+
+
+def plan_uninstall(directory: str, hook: str) -> Plan:
+    path = os.path.join(directory, hook)
+    chained = path + CHAINED_SUFFIX
+    kind = classify(path, hook)
+    if kind == "framework" and classify(path + LEGACY_SUFFIX, hook) in ("released", "edited"):
+        target = path + LEGACY_SUFFIX
+        kind = classify(target, hook)
+    elif kind == "absent":
+        if os.path.lexists(chained):  # left so by an install that an older branchflow began
+            return Plan(
+                (Step("move", path, source=chained),),
+                f"restored {path} from {chained}",
+            )
+        return Plan((), f"{path}: not installed")
+    elif kind in ("foreign", "framework"):
+        return Plan((), f"{path}: not branchflow's; left alone")
+    else:
+        target = path
+    aside = target + EDITED_SUFFIX
+    if kind == "edited":
+        return Plan((), f"{target}: an edited copy of branchflow's hook; left alone "
+                        "(remove it by hand if it is not wanted)")
+    if os.path.lexists(aside):
+        return Plan(
+            (Step("move", target, source=aside),),
+            f"removed branchflow's {hook}; put back the edited copy it had kept as {aside}",
+        )
+    if os.path.lexists(chained):
+        if target != path and classify(chained, hook) == "framework":
+            # pre-commit was installed again over ours: it is in place already.
+            return Plan(
+                (Step("remove", chained), Step("remove", target)),
+                f"removed branchflow's {hook}; pre-commit's hook stays",
+            )
+        return Plan(
+            (Step("move", target, source=chained),),
+            f"removed branchflow's {hook}; restored the hook it had chained",
+        )
+    return Plan((Step("remove", target),), f"removed {target}")
+
+
+def _write(path: str, content: bytes) -> None:
+    directory, name = os.path.split(path)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f"{TEMP_PREFIX}{name}-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fchmod(f.fileno(), 0o755)
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _keep(source: str, path: str) -> None:
+    """``path`` becomes a second name for what ``source`` holds; ``source`` stays."""
+    if os.path.lexists(path):
+        if same_file(source, path):
+            return  # an interrupted install got this far
+        raise ConfigError(f"{path} exists; move it away and run install again")
+    try:
+        os.link(source, path, follow_symlinks=False)
+        return
+    except FileExistsError as error:
+        raise ConfigError(f"{path} appeared meanwhile; run install again") from error
+    except OSError:
+        pass  # a file system without hard links: a copy, put in place by one rename
+    directory, name = os.path.split(path)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f"{TEMP_PREFIX}{name}-")
+    os.close(fd)
+    try:
+        if os.path.islink(source):
+            os.unlink(tmp)
+            os.symlink(os.readlink(source), tmp)
         else:
-            os.rename(path, chained)
-            said = f"installed {path}; the hook that was there runs first, as {chained}"
-    _write_hook(path, content)
-    return said
+            shutil.copy2(source, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        raise
 
 
-def _write_hook(path: str, content: str) -> None:
-    tmp = f"{path}.branchflow-tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(content)
-    os.chmod(tmp, 0o755)
-    os.replace(tmp, path)
+def apply(step: Step) -> None:
+    if step.op == "write":
+        _write(step.path, step.content)
+    elif step.op == "keep":
+        _keep(step.source, step.path)
+    elif step.op == "move":
+        os.replace(step.source, step.path)
+    else:
+        try:
+            os.unlink(step.path)
+        except FileNotFoundError:
+            pass
+
+
+def _sweep(directory: str) -> None:
+    """Half-written files a killed install left behind; git never runs them."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(TEMP_PREFIX):
+            try:
+                os.unlink(os.path.join(directory, name))
+            except OSError:
+                pass
+
+
+def carry_out(plan: Plan) -> str:
+    for step in plan.steps:
+        try:
+            apply(step)
+        except OSError as error:
+            raise RepoError(
+                f"cannot change {error.filename or step.path}: {error.strerror or error}; "
+                "nothing is lost: run the command again when that is fixed"
+            ) from error
+    return plan.said
+
+
+def install_hook(directory: str, hook: str, executable: str) -> str:
+    return carry_out(plan_install(directory, hook, rendered(hook, executable)))
 
 
 def uninstall_hook(directory: str, hook: str) -> str:
-    path = os.path.join(directory, hook)
-    chained = path + CHAINED_SUFFIX
-    if not os.path.lexists(path):
-        return f"{path}: not installed"
-    if not is_branchflow_hook(path):
-        return f"{path}: not branchflow's; left alone"
-    os.unlink(path)
-    if os.path.lexists(chained):
-        os.rename(chained, path)
-        return f"removed branchflow's {hook}; restored the hook it had chained"
-    return f"removed {path}"
+    return carry_out(plan_uninstall(directory, hook))
 
 
 def _repository() -> RepoLocation:
@@ -123,7 +298,13 @@ def run_install(args: argparse.Namespace) -> int:
     location = _repository()
     bare = location.work_tree is None
     directory = hooks_dir(location)
-    os.makedirs(directory, exist_ok=True)
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as error:
+        raise RepoError(f"cannot make the hooks directory {directory}: {error.strerror}") from error
+    if not os.path.isdir(directory):
+        raise RepoError(f"git's hooks directory {directory} is not a directory")
+    _sweep(directory)
     executable = branchflow_executable()
     for hook in _chosen(args, DEFAULT_SERVER_HOOKS if bare else DEFAULT_HOOKS, bare):
         print(install_hook(directory, hook, executable))
@@ -133,7 +314,9 @@ def run_install(args: argparse.Namespace) -> int:
 def run_uninstall(args: argparse.Namespace) -> int:
     location = _repository()
     directory = hooks_dir(location)
+    _sweep(directory)
     for hook in _chosen(args, NATIVE_HOOKS, location.work_tree is None):
-        if args.hook or os.path.lexists(os.path.join(directory, hook)):
+        path = os.path.join(directory, hook)
+        if args.hook or os.path.lexists(path) or os.path.lexists(path + CHAINED_SUFFIX):
             print(uninstall_hook(directory, hook))
     return 0
