@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import git, run_branchflow
+from tests.conftest import commit, git, run_branchflow
 
 HEAVY = {
     "typing",
@@ -70,3 +70,24 @@ def test_first_check_does_the_full_work(repo_with_develop: Path) -> None:
     code, modules = loaded_modules(repo)
     assert code == "0"
     assert {"re", "pydantic", "yaml"} <= modules
+
+
+def test_without_a_reflog_nothing_is_remembered(repo_with_develop: Path) -> None:
+    """Nothing tells a branch created again at a bad base from the one checked before."""
+    repo = repo_with_develop
+    git(repo, "config", "core.logAllRefUpdates", "false")
+    for log in (repo / ".git" / "logs").rglob("*"):
+        if log.is_file():
+            log.unlink()
+    git(repo, "switch", "-q", "-c", "feature/again", "develop")
+    assert run_branchflow(repo, "hook", "pre-commit").returncode == 0
+    code, modules = loaded_modules(repo)
+    assert code == "0"
+    assert "branchflow.checks.names" in modules  # judged again, not read from the cache
+    git(repo, "switch", "-q", "main")
+    git(repo, "branch", "-D", "feature/again")
+    commit(repo, "a hotfix's worth on main")
+    git(repo, "switch", "-q", "-c", "feature/again", "main")
+    again = run_branchflow(repo, "hook", "pre-commit")
+    assert again.returncode == 1
+    assert "BF301" in again.stderr, again.stderr

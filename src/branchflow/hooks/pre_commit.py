@@ -32,8 +32,11 @@ if TYPE_CHECKING:
     from branchflow.hooks.options import HookOptions
 
 
-def verdict_ok(location: RepoLocation, branch: str) -> str:
-    return f"ok {creation_id(location, branch)}"
+def verdict_ok(location: RepoLocation, branch: str) -> str | None:
+    """What is remembered of a branch found in order; None (nothing remembered) without
+    a reflog, where nothing tells a branch deleted and created again from the old one."""
+    created = creation_id(location, branch)
+    return f"ok {created}" if created else None
 
 
 def run(options: HookOptions) -> int:
@@ -46,8 +49,11 @@ def run(options: HookOptions) -> int:
     if head.branch is not None and head.operation is None and not options.verbose:
         key = cache.policy_key(location.work_tree, options.config, options.preset, _env())
         entry = cache.lookup(key)
-        if entry is not None and entry.verdicts.get(head.branch) == verdict_ok(
-            location, head.branch
+        remembered = entry.verdicts.get(head.branch) if entry is not None else None
+        if (
+            entry is not None
+            and remembered is not None
+            and remembered == verdict_ok(location, head.branch)
         ):
             for warning in entry.warnings:
                 note(f"warning: {warning}")
@@ -103,8 +109,9 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
     if blocking(violations):
         return EXIT_VIOLATION
     protected = match is not None and match.rule is not None and bool(match.rule.protection)
-    if not protected and not unborn and head.operation is None:
-        cache.remember(loaded.entry, branch, verdict_ok(location, branch))
+    verdict = verdict_ok(location, branch)
+    if not protected and not unborn and head.operation is None and verdict is not None:
+        cache.remember(loaded.entry, branch, verdict)
     if options.verbose and match is not None:
         note(f"{branch}: ok, {match.describe()}")
         if evidence is not None:
