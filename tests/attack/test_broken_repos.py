@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.attack.conftest import push, server_ref
 from tests.conftest import commit, git, run_branchflow
 
 
@@ -57,3 +58,30 @@ def test_a_truncated_pack(flow: Path) -> None:
         done = run_branchflow(flow, *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert "internal error" not in done.stderr
+
+
+def test_a_branch_pushed_at_a_tree_or_a_tag_object(client: Path, server_repo: Path) -> None:
+    """git refuses to write them itself, after the hook: the hook must say why, not guess
+    at a shallow clone."""
+    tree = git(client, "rev-parse", "origin/develop^{tree}").stdout.strip()
+    git(client, "tag", "-a", "-m", "annotated", "v-ann", "origin/develop")
+    for source, what in ((tree, "a tree"), ("v-ann", "a tag object")):
+        done = push(client, f"{source}:refs/heads/feature/odd")
+        assert done.returncode != 0
+        assert "BF001 push-input: the push sets feature/odd to" in done.stderr
+        assert f", {what}; a branch holds commits" in done.stderr
+        assert "shallow" not in done.stderr
+        assert server_ref(server_repo, "refs/heads/feature/odd") == ""
+
+
+def test_a_merge_whose_trees_cannot_be_read_is_not_taken_for_clean(flow_repo: Path) -> None:
+    git(flow_repo, "switch", "-q", "-c", "feature/y", "develop")
+    commit(flow_repo, "only on the feature", filename="y.txt")
+    tree = git(flow_repo, "rev-parse", "HEAD^{tree}").stdout.strip()
+    git(flow_repo, "switch", "-q", "develop")
+    git(flow_repo, "merge", "-q", "--no-ff", "--no-edit", "feature/y")
+    (flow_repo / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+    done = git(flow_repo, "push", "origin", "develop", check=False)
+    assert done.returncode != 0
+    assert "cannot verify the merge" in done.stderr
+    assert "internal error" not in done.stderr

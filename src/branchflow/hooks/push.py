@@ -30,6 +30,7 @@ from branchflow.repo.history import (
     has_commit,
     merge_own_changes,
     new_first_parent_commits,
+    object_kind,
 )
 from branchflow.repo.merge_message import MergeSource
 from branchflow.repo.reflog import ZERO_IDS
@@ -127,6 +128,18 @@ def _judge_branch(
             return []
         local_copy = _deletable_copy(session, branch, remote)
         return check_deletion(branch, match.rule, local_copy=local_copy)
+    kind = object_kind(session.repo, update.new)
+    if kind != "commit":
+        what = {"tree": "a tree", "blob": "a file", "tag": "a tag object"}.get(
+            kind or "", "an object the repository does not have"
+        )
+        return [
+            violation(
+                "BF001",
+                branch,
+                f"the push sets {branch} to {update.new[:12]}, {what}; a branch holds commits",
+            )
+        ]
     to = remote or "origin"
     local = _local_name(update, branch)
     match, out = check_branch_name(policy, branch, refs=session, pushed=(to, local))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygit2
 
+from branchflow.errors import RepoError
 from branchflow.facts import NewCommit
 from branchflow.repo.inspect import refs_at
 from branchflow.repo.merge_message import MergeSource, parse_merge_message, squash_source
@@ -18,6 +19,21 @@ def commit_at(repo: pygit2.Repository, commit_id: str) -> pygit2.Commit | None:
     except (KeyError, ValueError):
         return None
     return found if isinstance(found, pygit2.Commit) else None
+
+
+def object_kind(repo: pygit2.Repository, object_id: str) -> str | None:
+    """"commit", "tree", "blob" or "tag" (an annotated tag object), or None when the
+    repository does not have it."""
+    try:
+        found = repo[object_id]
+    except (KeyError, ValueError):
+        return None
+    return {
+        pygit2.Commit: "commit",
+        pygit2.Tree: "tree",
+        pygit2.Blob: "blob",
+        pygit2.Tag: "tag",
+    }.get(type(found))
 
 
 def has_commit(repo: pygit2.Repository, commit_id: str) -> bool:
@@ -78,8 +94,8 @@ def changed_paths(repo: pygit2.Repository, base: str, tip: str) -> set[str]:
         return set()
     try:
         diff = before.tree.diff_to_tree(after.tree)
-    except pygit2.GitError:
-        return set()
+    except (pygit2.GitError, KeyError) as error:
+        raise RepoError(f"cannot compare {base[:12]} with {tip[:12]}: {error}") from error
     paths = set()
     for delta in diff.deltas:
         paths.add(delta.new_file.path)
@@ -90,8 +106,8 @@ def changed_paths(repo: pygit2.Repository, base: str, tip: str) -> set[str]:
 def merge_own_changes(repo: pygit2.Repository, commit_id: str, limit: int = 5) -> tuple[str, ...]:
     """Paths (at most ``limit``) where a two-parent merge differs from the merge git makes of
     its parents itself, outside the paths that merge leaves in conflict: what the merge
-    commit carries of its own ("an evil merge"). Empty when it carries only what it merged,
-    and for what cannot be told (octopus merges, missing objects)."""
+    commit carries of its own ("an evil merge"). Empty when it carries only what it merged.
+    A merge whose trees cannot be read is an error (see ``_unreadable``)."""
     commit = commit_at(repo, commit_id)
     if commit is None or len(commit.parent_ids) < 2:
         return ()
@@ -116,10 +132,18 @@ def merge_own_changes(repo: pygit2.Repository, commit_id: str, limit: int = 5) -
         if clean == commit.tree_id:
             return ()
         diff = repo[clean].peel(pygit2.Tree).diff_to_tree(commit.tree)
-    except (pygit2.GitError, KeyError, ValueError):
-        return ()
+    except (pygit2.GitError, KeyError, ValueError) as error:
+        return _unreadable(repo, commit_id, error)
     paths = sorted({d.new_file.path for d in diff.deltas} | {d.old_file.path for d in diff.deltas})
     return tuple(paths[:limit])
+
+
+def _unreadable(repo: pygit2.Repository, commit_id: str, error: Exception) -> tuple[str, ...]:
+    """A merge whose parents' trees cannot be read is not taken for a clean one: an error,
+    except in a shallow clone, whose missing history the server has and judges."""
+    if repo.is_shallow:
+        return ()
+    raise RepoError(f"cannot verify the merge {commit_id[:12]}: {error}") from error
 
 
 UNVERIFIABLE = "(every path: an octopus merge whose parents do not merge cleanly)"
@@ -144,8 +168,8 @@ def _octopus_own_changes(
         if tree.id == commit.tree_id:
             return ()
         diff = tree.diff_to_tree(commit.tree)
-    except (pygit2.GitError, KeyError, ValueError):
-        return (UNVERIFIABLE,)
+    except (pygit2.GitError, KeyError, ValueError) as error:
+        return _unreadable(repo, str(commit.id), error)
     paths = sorted({d.new_file.path for d in diff.deltas} | {d.old_file.path for d in diff.deltas})
     return tuple(paths[:limit])
 
