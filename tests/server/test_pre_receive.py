@@ -163,6 +163,51 @@ def test_a_pushed_policy_reads_nothing_outside_its_commit(
     assert "root:" not in done.stderr
 
 
+@pytest.mark.parametrize("target", ["{outside}", "../outside.yaml", "/etc/passwd", "loop"])
+def test_a_pushed_policy_link_is_followed_only_inside_its_commit(
+    client: Path, server_repo: Path, target: str
+) -> None:
+    outside = server_repo.parent / "outside.yaml"
+    outside.write_text("extends: gitflow\n")  # loads fine: reading it would be the bug
+    value = target.replace("{outside}", str(outside))
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "develop")
+    (client / "loop").symlink_to(".branchflow.yaml")
+    (client / ".branchflow.yaml").symlink_to(value)
+    git(client, "add", "loop", ".branchflow.yaml")
+    git(client, "commit", "-q", "-m", "policy linked elsewhere")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0")
+    done = push(client, "release/v1.1.0", "main")
+    assert done.returncode != 0
+    assert "BF002 policy-file" in done.stderr
+    assert ":.branchflow.yaml: " in done.stderr
+    assert "commit the file itself" in done.stderr
+    said = [line for line in done.stderr.splitlines() if line.startswith("remote:")]
+    assert not [line for line in said if str(server_repo.parent) in line]
+
+
+def test_a_pushed_policy_linked_inside_its_commit_rules(client: Path, server_repo: Path) -> None:
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "develop")
+    (client / "policy").mkdir()
+    (client / "policy" / "flow.yaml").write_text(
+        "extends: gitflow\nbranches:\n  feature:\n    pattern: 'feat/{slug}'\n"
+    )
+    (client / ".branchflow.yaml").symlink_to("policy/flow.yaml")
+    git(client, "add", "policy", ".branchflow.yaml")
+    git(client, "commit", "-q", "-m", "policy in its folder")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0")
+    assert push(client, "release/v1.1.0", "main").returncode == 0
+    git(client, "switch", "-q", "-c", "feature/old-name", "origin/develop")
+    commit(client, "old name")
+    refused = push(client, "feature/old-name")
+    assert refused.returncode != 0
+    assert "BF101" in refused.stderr
+    git(client, "switch", "-q", "-c", "feat/new-name", "origin/develop")
+    commit(client, "new name")
+    assert push(client, "feat/new-name").returncode == 0
+
+
 def test_policy_from_the_server_environment(
     server_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

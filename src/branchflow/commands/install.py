@@ -19,6 +19,7 @@ takes its place, and a copy equal to the original is recognised as such.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
 import shutil
@@ -69,10 +70,14 @@ def branchflow_executable() -> str:
 
 
 def rendered(hook: str, executable: str) -> bytes:
-    return template(hook).replace(
-        "BRANCHFLOW=${BRANCHFLOW:-branchflow}",
-        f"BRANCHFLOW=${{BRANCHFLOW:-{shlex.quote(executable)}}}",
-    ).encode()
+    return (
+        template(hook)
+        .replace(
+            "BRANCHFLOW=${BRANCHFLOW:-branchflow}",
+            f"BRANCHFLOW=${{BRANCHFLOW:-{shlex.quote(executable)}}}",
+        )
+        .encode()
+    )
 
 
 @dataclass(frozen=True)
@@ -160,8 +165,11 @@ def plan_uninstall(directory: str, hook: str) -> Plan:
         target = path
     aside = target + EDITED_SUFFIX
     if kind == "edited":
-        return Plan((), f"{target}: an edited copy of branchflow's hook; left alone "
-                        "(remove it by hand if it is not wanted)")
+        return Plan(
+            (),
+            f"{target}: an edited copy of branchflow's hook; left alone "
+            "(remove it by hand if it is not wanted)",
+        )
     if os.path.lexists(aside):
         return Plan(
             (Step("move", target, source=aside),),
@@ -192,10 +200,8 @@ def _write(path: str, content: bytes) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -236,10 +242,8 @@ def apply(step: Step) -> None:
     elif step.op == "move":
         os.replace(step.source, step.path)
     else:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(step.path)
-        except FileNotFoundError:
-            pass
 
 
 def _sweep(directory: str) -> None:
@@ -250,10 +254,8 @@ def _sweep(directory: str) -> None:
         return
     for name in names:
         if name.startswith(TEMP_PREFIX):
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(os.path.join(directory, name))
-            except OSError:
-                pass
 
 
 def carry_out(plan: Plan) -> str:

@@ -7,6 +7,9 @@ import pygit2
 from branchflow.errors import RepoError
 from branchflow.readfile import MAX_POLICY_BYTES
 
+MAX_LINKS = 8  # symbolic links followed on the way to one file, as a checkout would
+MAX_LINK_BYTES = 4096  # a link's target is a path, at most PATH_MAX
+
 
 class CommitFiles:
     """The files of one commit's tree, read in memory; nothing is written anywhere."""
@@ -18,18 +21,14 @@ class CommitFiles:
 
     def read(self, path: str) -> bytes | None:
         """The bytes of the regular file at ``path`` (normalised, from the tree's root), or None
-        when there is none. A symbolic link is refused, never followed; an object the
-        repository lacks is an error, not an absence."""
+        when there is none. A symbolic link is followed inside the tree, at most
+        ``MAX_LINKS`` of them, as a checkout would; one that leaves the tree is refused. An
+        object the repository lacks is an error, not an absence."""
         if any(part in ("", ".", "..") for part in path.split("/")):
             return None
-        try:
-            found = self._tree[path]
-        except (KeyError, ValueError):
+        found = self._resolve(path)
+        if found is None:
             return None
-        if found.filemode == pygit2.enums.FileMode.LINK:
-            raise RepoError(
-                f"{self.name}:{path}: is a symbolic link; commit the file itself, not a link to it"
-            )
         try:
             if not isinstance(found, pygit2.Blob):
                 return None  # a folder or a submodule: no file by that name
@@ -43,6 +42,59 @@ class CommitFiles:
         except (KeyError, pygit2.GitError) as exc:
             raise RepoError(f"{self.name}:{path}: cannot be read from git: {exc}") from None
         return data
+
+    def _resolve(self, path: str) -> pygit2.Object | None:
+        """The tree entry ``path`` names once every symbolic link on the way is followed."""
+        pending = path.split("/")
+        done: list[str] = []
+        links = 0
+        while pending:
+            part = pending.pop(0)
+            if part in ("", "."):
+                continue
+            if part == "..":
+                if not done:
+                    raise RepoError(
+                        f"{self.name}:{path}: a symbolic link on the way leads out of the "
+                        "repository; commit the file itself"
+                    )
+                done.pop()
+                continue
+            try:
+                entry = self._tree["/".join([*done, part])]
+            except (KeyError, ValueError):
+                return None
+            if entry.filemode != pygit2.enums.FileMode.LINK:
+                done.append(part)
+                continue
+            links += 1
+            if links > MAX_LINKS:
+                raise RepoError(
+                    f"{self.name}:{path}: more than {MAX_LINKS} symbolic links on the way; "
+                    "commit the file itself"
+                )
+            try:
+                target = (
+                    entry.read_raw()[: MAX_LINK_BYTES + 1]
+                    if isinstance(entry, pygit2.Blob)
+                    else b""
+                )
+            except (KeyError, pygit2.GitError) as exc:
+                raise RepoError(f"{self.name}:{path}: cannot be read from git: {exc}") from None
+            if not target or len(target) > MAX_LINK_BYTES or b"\0" in target:
+                raise RepoError(f"{self.name}:{path}: a symbolic link on the way is damaged")
+            if target.startswith(b"/"):
+                raise RepoError(
+                    f"{self.name}:{path}: a symbolic link on the way points at an absolute "
+                    "path, outside the repository; commit the file itself"
+                )
+            pending = target.decode("utf-8", "surrogateescape").split("/") + pending
+        if not done:
+            return None
+        try:
+            return self._tree["/".join(done)]
+        except (KeyError, ValueError):
+            return None
 
 
 def commit_files(

@@ -22,7 +22,7 @@ def commit_at(repo: pygit2.Repository, commit_id: str) -> pygit2.Commit | None:
 
 
 def object_kind(repo: pygit2.Repository, object_id: str) -> str | None:
-    """"commit", "tree", "blob" or "tag" (an annotated tag object), or None when the
+    """ "commit", "tree", "blob" or "tag" (an annotated tag object), or None when the
     repository does not have it."""
     try:
         found = repo[object_id]

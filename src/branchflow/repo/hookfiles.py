@@ -33,34 +33,48 @@ _TEMPLATE_LINE = b"BRANCHFLOW=${BRANCHFLOW:-branchflow}"
 # sha256 of every version of every hook script ever shipped (tests/cli/test_install_states.py
 # holds this to the scripts in hooks/ and, in a full clone, to their whole history).
 RELEASED: dict[str, frozenset[str]] = {
-    "post-checkout": frozenset({
-        "13914efcecceaddf597e0965a58c234235ac0c04110d559a9248d755767f12e3",
-        "7262382b83aa53fb7c5836a5efc7f5165c1ee301bb46003d563850617c227d78",
-    }),
-    "pre-commit": frozenset({
-        "4ef13d55a9071f29a87df96f0943914a2ff90ef04b2ccadf9f23f9447f487934",
-        "b330abef15a90b44c7d3d44f0ef016cea96b8b7465b85fedc1c81eda33c5c095",
-    }),
-    "pre-merge-commit": frozenset({
-        "9aae5a4b27548d80676aaf6bae1a0232822d55eaf1785914badafbadcbdde412",
-        "b73630104bb276049ddd549250988cc9967c840963d8e762eaf5b47576cfc15f",
-    }),
-    "pre-push": frozenset({
-        "0c2922b4d490763259abf4974b92372c1bf4b0f08a5ee1dd7d9a5bbf5c3f5328",
-        "1f5b5f826ed4a1233211dd47a1ed8b5a392115ac55031c5f791b365773510e5b",
-        "a4e2db3e0d49d855e87fec5ce338d6a96d8b30166fc07931882acc81b7665726",
-    }),
-    "pre-receive": frozenset({
-        "7e9ac8b41bd1396f4a062a27607f1a97daeba261cc3c5e69f61005f97d22ee81",
-        "a2505da2eb579db1173b57e5b03a2adbdd4766e8bf4b389113aaa1cc2e279d3d",
-    }),
-    "reference-transaction": frozenset({
-        "8100e4ec597a47af9c6d30ebf83ef694138ebb0f29d768e48a9e5bc3fe190429",
-        "bf51d3b9eb905fbd7cb19b691f1b15567f9815c87e7c85bc822e3f10a397d4b6",
-    }),
-    "update": frozenset({
-        "6bd08e73fe7348f27e9b658229dd6f95931daa3e69cec7916f8f075d4de0b31f",
-    }),
+    "post-checkout": frozenset(
+        {
+            "13914efcecceaddf597e0965a58c234235ac0c04110d559a9248d755767f12e3",
+            "7262382b83aa53fb7c5836a5efc7f5165c1ee301bb46003d563850617c227d78",
+        }
+    ),
+    "pre-commit": frozenset(
+        {
+            "4ef13d55a9071f29a87df96f0943914a2ff90ef04b2ccadf9f23f9447f487934",
+            "b330abef15a90b44c7d3d44f0ef016cea96b8b7465b85fedc1c81eda33c5c095",
+        }
+    ),
+    "pre-merge-commit": frozenset(
+        {
+            "9aae5a4b27548d80676aaf6bae1a0232822d55eaf1785914badafbadcbdde412",
+            "b73630104bb276049ddd549250988cc9967c840963d8e762eaf5b47576cfc15f",
+        }
+    ),
+    "pre-push": frozenset(
+        {
+            "0c2922b4d490763259abf4974b92372c1bf4b0f08a5ee1dd7d9a5bbf5c3f5328",
+            "1f5b5f826ed4a1233211dd47a1ed8b5a392115ac55031c5f791b365773510e5b",
+            "a4e2db3e0d49d855e87fec5ce338d6a96d8b30166fc07931882acc81b7665726",
+        }
+    ),
+    "pre-receive": frozenset(
+        {
+            "7e9ac8b41bd1396f4a062a27607f1a97daeba261cc3c5e69f61005f97d22ee81",
+            "a2505da2eb579db1173b57e5b03a2adbdd4766e8bf4b389113aaa1cc2e279d3d",
+        }
+    ),
+    "reference-transaction": frozenset(
+        {
+            "8100e4ec597a47af9c6d30ebf83ef694138ebb0f29d768e48a9e5bc3fe190429",
+            "bf51d3b9eb905fbd7cb19b691f1b15567f9815c87e7c85bc822e3f10a397d4b6",
+        }
+    ),
+    "update": frozenset(
+        {
+            "6bd08e73fe7348f27e9b658229dd6f95931daa3e69cec7916f8f075d4de0b31f",
+        }
+    ),
 }
 
 HookKind = Literal["absent", "released", "edited", "framework", "foreign"]
@@ -120,8 +134,11 @@ def same_file(a: str, b: str) -> bool:
     if (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino):
         return True
     if stat.S_ISLNK(sa.st_mode) or stat.S_ISLNK(sb.st_mode):
-        return (stat.S_ISLNK(sa.st_mode) and stat.S_ISLNK(sb.st_mode)
-                and os.readlink(a) == os.readlink(b))
+        return (
+            stat.S_ISLNK(sa.st_mode)
+            and stat.S_ISLNK(sb.st_mode)
+            and os.readlink(a) == os.readlink(b)
+        )
     if sa.st_size != sb.st_size:
         return False
     return _head(a, sa.st_size + 1) == _head(b, sb.st_size + 1)
