@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Characters that would act on the reader's terminal instead of being read: C0 and C1
 # controls (escape sequences, carriage returns), and marks that reorder text (bidi).
-_CONTROLS = {
+CONTROLS = {
     c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
     for c in (
         *range(0x00, 0x09),
@@ -37,7 +37,7 @@ def shown(name: str) -> str:
     """Text from a repository (ref names, commit summaries) as it can be printed safely:
     undecodable bytes and terminal controls appear as \\xNN escapes."""
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return text.translate(_CONTROLS)
+    return text.translate(CONTROLS)
 
 
 def format_violation(v: Violation) -> str:

@@ -41,14 +41,14 @@ names = st.builds(
 ).filter(lambda name: ref_format_problem(name) is None)
 
 
-def sh_arguments(text: str, cwd: Path) -> list[list[str]]:
-    """The arguments ``sh`` gives each ``git`` in ``text`` (git here is a shell function
+def sh_arguments(text: str, cwd: Path, shell: str = "sh") -> list[list[str]]:
+    """The arguments ``shell`` gives each ``git`` in ``text`` (git here is a shell function
     that prints them)."""
     script = 'git() { printf "%s\\0" git "$@"; printf "\\1\\0"; }\n' + text
-    done = subprocess.run(["sh", "-c", script], cwd=cwd, capture_output=True, check=False)
+    done = subprocess.run([shell, "-c", script], cwd=cwd, capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
     commands: list[list[str]] = [[]]
-    for field in done.stdout.decode().split("\0")[:-1]:
+    for field in done.stdout.decode("utf-8", "surrogateescape").split("\0")[:-1]:
         if field == "\1":
             commands.append([])
         else:
@@ -102,6 +102,45 @@ def test_the_shell_reads_every_hint_as_its_commands(name: str, tmp_path: Path) -
         text = split_hint(str(hint)).commands
         assert sh_arguments(text, tmp_path) == [list(argv) for argv in hint.commands], text
     assert list(tmp_path.iterdir()) == []  # nothing in a name ran
+
+
+UNSEEN = "\u202e\u2066\u200f\u0085\u009b\u2028"  # reorder text, or act on a terminal
+unseen_names = st.builds(
+    str.__add__,
+    st.sampled_from(["feature/", "Feat/", "x"]),
+    st.text(alphabet="ab'\\$" + UNSEEN, min_size=1, max_size=12),
+).filter(lambda name: ref_format_problem(name) is None)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=unseen_names)
+def test_a_name_with_marks_a_terminal_acts_on_is_shown_escaped_and_still_runs(
+    name: str, tmp_path: Path
+) -> None:
+    for hint in hints_naming(name):
+        text = split_hint(str(hint)).commands
+        assert not any(c in text for c in UNSEEN), text
+        assert sh_arguments(text, tmp_path, "bash") == [list(a) for a in hint.commands], text
+
+
+def test_a_name_with_a_bidi_override_is_renamed_by_its_hint(flow_repo: Path) -> None:
+    name = "feature/\u202eevil"
+    quiet(flow_repo, "switch", "-q", "-c", name, "develop")
+    stage(flow_repo, "work")
+    said = refused(hooked(flow_repo, "commit", "-m", "work"), "BF101")
+    assert "$'feature/\\u202eevil'" in said
+    done = subprocess.run(
+        ["bash", "-c", split_hint(said).commands],
+        cwd=flow_repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert git(flow_repo, "branch", "--list", name).stdout == ""
+    assert hooked(flow_repo, "commit", "-m", "work").returncode == 0
 
 
 @pytest.mark.parametrize("attack", ["it's-$(touch${IFS}PWNED)", 'Feat/"q";touch${IFS}PWNED'])

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import NamedTuple, Protocol
 
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
+from branchflow.report import CONTROLS
 
 Argv = tuple[str, ...]
 
@@ -26,7 +27,7 @@ class Hint(NamedTuple):
     then: str = ""  # what to do after the commands, in words ("open a pull request ...")
 
     def __str__(self) -> str:
-        shown = " && ".join(" ".join(shlex.quote(arg) for arg in argv) for argv in self.commands)
+        shown = " && ".join(" ".join(shell_word(arg) for arg in argv) for argv in self.commands)
         if shown and self.then:
             return f"{shown}  # then {self.then}"  # pasted whole, the words are a comment
         return shown or self.then
@@ -35,6 +36,26 @@ class Hint(NamedTuple):
     def runnable(self) -> bool:
         """Whether the hint is commands alone (a test can run it and check the result)."""
         return bool(self.commands) and not self.then
+
+
+def shell_word(arg: str) -> str:
+    """``arg`` as one word for a POSIX shell, pasted as shown. A name with controls, marks
+    that reorder text, or bytes that are not UTF-8 is written as bash's and zsh's
+    ``$'...'`` with escapes, which prints safely and still names the same bytes."""
+    if not any(ord(c) in CONTROLS or 0xDC80 <= ord(c) <= 0xDCFF for c in arg):
+        return shlex.quote(arg)
+    out = []
+    for c in arg:
+        o = ord(c)
+        if 0xDC80 <= o <= 0xDCFF:  # an undecodable byte, kept by surrogateescape
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif o in CONTROLS:
+            out.append(f"\\x{o:02x}" if o < 0x80 else f"\\u{o:04x}")
+        elif c in "\\'":
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "$'" + "".join(out) + "'"
 
 
 def git(*args: str) -> Argv:
