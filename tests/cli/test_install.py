@@ -36,7 +36,7 @@ def test_default_hooks_with_the_running_branchflow(repo: Path) -> None:
 def test_install_is_idempotent(repo: Path) -> None:
     run_branchflow(repo, "install")
     again = run_branchflow(repo, "install")
-    assert again.stdout.splitlines()[0] == f"updated {hooks(repo) / 'pre-push'}"
+    assert again.stdout.splitlines()[0] == f"{hooks(repo) / 'pre-push'}: up to date"
     assert not (hooks(repo) / "pre-push.branchflow-chained").exists()
 
 
@@ -85,10 +85,13 @@ def test_chains_with_pre_commit_framework_hook(repo: Path) -> None:
     assert installed.returncode == 0, installed.stderr
     framework = (hooks(repo) / "pre-push").read_text()
     assert "pre-commit" in framework
-    run_branchflow(repo, "install", "--hook", "pre-push")
-    assert (hooks(repo) / "pre-push.branchflow-chained").read_text() == framework
+    done = run_branchflow(repo, "install", "--hook", "pre-push")
+    assert "(pre-commit's pre-push hook runs it first)" in done.stdout
+    assert (hooks(repo) / "pre-push").read_text() == framework  # pre-commit's stays in place
+    assert "branchflow-native-hook" in (hooks(repo) / "pre-push.legacy").read_text()
     run_branchflow(repo, "uninstall")
     assert (hooks(repo) / "pre-push").read_text() == framework
+    assert not (hooks(repo) / "pre-push.legacy").exists()
 
 
 def test_refuses_to_overwrite_when_both_exist(repo: Path) -> None:
@@ -178,6 +181,24 @@ def test_reference_transaction_starts_branchflow_for_a_new_branch(repo: Path) ->
     done = run_script(repo, "prepared", f"{ZERO} {'b' * 40} refs/heads/feature/x\n")
     assert done.returncode == 1
     assert "/nonexistent/branchflow not found" in done.stderr
+    # what takes the hook out without branchflow, runnable as shown
+    command = done.stderr.splitlines()[-1].strip()
+    assert command == f"rm '{hooks(repo) / 'reference-transaction'}'"
+    subprocess.run(["sh", "-c", command], check=True)
+    assert not (hooks(repo) / "reference-transaction").exists()
+
+
+def test_without_branchflow_a_chained_hook_is_put_back_by_the_command_shown(repo: Path) -> None:
+    team = "#!/bin/sh\nexit 0\n"
+    hooks(repo).mkdir(exist_ok=True)
+    (hooks(repo) / "reference-transaction").write_text(team)
+    (hooks(repo) / "reference-transaction").chmod(0o755)
+    run_branchflow(repo, "install", "--hook", "reference-transaction")
+    done = run_script(repo, "prepared", f"{ZERO} {'b' * 40} refs/heads/feature/x\n")
+    command = done.stderr.splitlines()[-1].strip()
+    assert command.startswith("mv ")
+    subprocess.run(["sh", "-c", command], check=True)
+    assert (hooks(repo) / "reference-transaction").read_text() == team
 
 
 def recorder(path: Path, record: Path, then: str = "exit 0") -> Path:

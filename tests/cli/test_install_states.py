@@ -144,9 +144,7 @@ def test_install_then_uninstall_killed_at_every_step(hooked: Path, state: str) -
     assert done.returncode == 0, done.stderr
     installed = snapshot(hooks)
     nothing_lost(before, installed)
-    place = (
-        f"{HOOK}.legacy" if before.get(HOOK) == FRAMEWORK and f"{HOOK}.legacy" in before else HOOK
-    )
+    place = f"{HOOK}.legacy" if before.get(HOOK) == FRAMEWORK else HOOK
     assert installed[place] == OURS
     assert not [name for name in installed if name.startswith(".branchflow-tmp-")]
 
@@ -176,7 +174,7 @@ def test_an_edited_copy_is_kept_aside_not_chained(hooked: Path) -> None:
     hooks = hooked / ".git" / "hooks"
     lay_out(hooks, {HOOK: EDITED})
     done = run_branchflow(hooked, "install", "--hook", HOOK)
-    assert "the edited copy that was there is kept as" in done.stdout
+    assert "the edited copy that was there no longer runs: it is kept as" in done.stdout
     assert (hooks / f"{HOOK}.branchflow-edited").read_bytes() == EDITED
     assert not (hooks / f"{HOOK}.branchflow-chained").exists()  # it would run itself
 
@@ -290,3 +288,48 @@ def test_pre_commit_installed_before_and_after_keeps_working(flow_repo: Path) ->
     assert seen.read_text() == "ran\nran\n"
     pre_commit("uninstall", "-t", HOOK)
     assert not (hooks / HOOK).exists()
+
+
+def test_pre_commit_installed_again_keeps_a_team_hook(hooked: Path) -> None:
+    """pre-commit, then branchflow, then pre-commit again: pre-commit moves whatever is in
+    its place onto <hook>.legacy, so branchflow never takes its place."""
+    hooks = hooked / ".git" / "hooks"
+    lay_out(hooks, {HOOK: FRAMEWORK, f"{HOOK}.legacy": FOREIGN})  # pre-commit over a team hook
+    run_branchflow(hooked, "install", "--hook", HOOK)
+    assert snapshot(hooks) == {
+        HOOK: FRAMEWORK,
+        f"{HOOK}.legacy": OURS,
+        f"{HOOK}.branchflow-chained": FOREIGN,
+    }
+    assert run_branchflow(hooked, "uninstall", "--hook", HOOK).returncode == 0
+    assert snapshot(hooks) == {HOOK: FRAMEWORK, f"{HOOK}.legacy": FOREIGN}
+
+
+def test_install_and_uninstall_at_once_lose_nothing(hooked: Path) -> None:
+    hooks = hooked / ".git" / "hooks"
+    lay_out(hooks, {HOOK: FOREIGN})
+    for _ in range(15):
+        running = [
+            subprocess.Popen(
+                [BRANCHFLOW, command, "--hook", HOOK],
+                cwd=hooked,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for command in ("install", "uninstall", "install", "uninstall")
+        ]
+        for process in running:
+            process.wait()
+        nothing_lost({HOOK: FOREIGN}, snapshot(hooks))
+    run_branchflow(hooked, "uninstall", "--hook", HOOK)
+    assert snapshot(hooks) == {HOOK: FOREIGN}
+
+
+def test_a_copy_left_by_an_interrupted_install_is_tidied(hooked: Path) -> None:
+    hooks = hooked / ".git" / "hooks"
+    lay_out(hooks, {HOOK: FOREIGN})
+    killed_after(hooked, "install", 1)
+    assert snapshot(hooks) == {HOOK: FOREIGN, f"{HOOK}.branchflow-chained": FOREIGN}
+    done = run_branchflow(hooked, "uninstall")
+    assert "tidied" in done.stdout
+    assert snapshot(hooks) == {HOOK: FOREIGN}

@@ -94,6 +94,7 @@ class Step:
 class Plan:
     steps: tuple[Step, ...]
     said: str
+    quiet: bool = False  # nothing of branchflow's there: said only when the hook was named
 
 
 def _usable(path: str) -> None:
@@ -107,19 +108,22 @@ def _usable(path: str) -> None:
 
 def plan_install(directory: str, hook: str, content: bytes) -> Plan:
     path = os.path.join(directory, hook)
-    legacy = path + LEGACY_SUFFIX
-    kind = classify(path, hook)
-    if kind == "framework" and classify(legacy, hook) in ("released", "edited"):
-        # `pre-commit install` moved branchflow's hook aside and runs it first: keep it so.
-        target, where = legacy, f" (pre-commit's {hook} hook runs it first)"
-        kind = classify(legacy, hook)
+    chained = path + CHAINED_SUFFIX
+    if classify(path, hook) == "framework":
+        # pre-commit's own script runs <hook>.legacy before the framework's hooks: branchflow
+        # goes there, and a hook pre-commit had moved there is chained behind it. A later
+        # `pre-commit install` finds its script in place and moves nothing over either.
+        target, where = path + LEGACY_SUFFIX, f" (pre-commit's {hook} hook runs it first)"
     else:
         target, where = path, ""
+    kind = classify(target, hook)
     _usable(target)
     write = Step("write", target, content=content)
     if kind == "absent":
         return Plan((write,), f"installed {target}{where}")
     if kind == "released":
+        if _holds(target, content):
+            return Plan((), f"{target}: up to date{where}")
         return Plan((write,), f"updated {target}{where}")
     if kind == "edited":
         aside = target + EDITED_SUFFIX
@@ -130,19 +134,26 @@ def plan_install(directory: str, hook: str, content: bytes) -> Plan:
             )
         return Plan(
             (Step("keep", aside, source=target), write),
-            f"installed {target}{where}; the edited copy that was there is kept as {aside} "
-            "(uninstall puts it back)",
+            f"installed {target}{where}; the edited copy that was there no longer runs: it is "
+            f"kept as {aside}, and uninstall puts it back",
         )
-    chained = path + CHAINED_SUFFIX
-    if os.path.lexists(chained) and not same_file(path, chained):
+    if os.path.lexists(chained) and not same_file(target, chained):
         raise ConfigError(
-            f"{path} is not branchflow's and {chained} exists too; move one of them away "
+            f"{target} is not branchflow's and {chained} exists too; move one of them away "
             "and run install again"
         )
     return Plan(
-        (Step("keep", chained, source=path), write),
-        f"installed {path}; the hook that was there runs first, as {chained}",
+        (Step("keep", chained, source=target), write),
+        f"installed {target}{where}; the hook that was there runs first, as {chained}",
     )
+
+
+def _holds(path: str, content: bytes) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(content) + 1) == content and os.access(path, os.X_OK)
+    except OSError:
+        return False
 
 
 def plan_uninstall(directory: str, hook: str) -> Plan:
@@ -158,17 +169,33 @@ def plan_uninstall(directory: str, hook: str) -> Plan:
                 (Step("move", path, source=chained),),
                 f"restored {path} from {chained}",
             )
-        return Plan((), f"{path}: not installed")
+        return Plan((), f"{path}: not installed", quiet=True)
     elif kind in ("foreign", "framework"):
-        return Plan((), f"{path}: not branchflow's; left alone")
+        if os.path.lexists(chained) and same_file(path, chained):
+            # a copy an interrupted install made before putting branchflow's hook in place
+            return Plan((Step("remove", chained),), f"{path}: not branchflow's; tidied {chained}")
+        if os.path.lexists(chained):
+            return Plan(
+                (),
+                f"{path}: not branchflow's; left alone ({chained}, which branchflow ran first, "
+                "does not run now)",
+            )
+        return Plan((), f"{path}: not branchflow's; left alone", quiet=True)
     else:
         target = path
     aside = target + EDITED_SUFFIX
     if kind == "edited":
+        if os.path.lexists(aside) and same_file(target, aside):
+            return Plan((Step("remove", aside),), f"{target}: tidied {aside}")
+        runs_first = (
+            f"; it runs {chained} first, which goes back in its place when it goes"
+            if os.path.lexists(chained)
+            else ""
+        )
         return Plan(
             (),
-            f"{target}: an edited copy of branchflow's hook; left alone "
-            "(remove it by hand if it is not wanted)",
+            f"{target}: an edited copy of branchflow's hook; left alone (remove it by hand if "
+            f"it is not wanted{runs_first})",
         )
     if os.path.lexists(aside):
         return Plan(
@@ -264,8 +291,8 @@ def carry_out(plan: Plan) -> str:
             apply(step)
         except OSError as error:
             raise RepoError(
-                f"cannot change {error.filename or step.path}: {error.strerror or error}; "
-                "nothing is lost: run the command again when that is fixed"
+                f"cannot change {step.path}: {error.strerror or error}; nothing is lost: run "
+                "the command again when that is fixed"
             ) from error
     return plan.said
 
@@ -295,6 +322,27 @@ def _chosen(args: argparse.Namespace, default: tuple[str, ...], bare: bool) -> l
     return hooks
 
 
+class _Locked:
+    """One install or uninstall at a time in a hooks directory: two at once would each plan
+    from what the other is changing. The lock is on the directory itself: no file is left."""
+
+    def __init__(self, directory: str) -> None:
+        self.path = directory
+        self.fd = -1
+
+    def __enter__(self) -> None:
+        import fcntl
+
+        try:
+            self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except OSError as error:
+            raise RepoError(f"cannot lock {self.path}: {error.strerror}") from error
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)  # releases the lock
+
+
 def run_install(args: argparse.Namespace) -> int:
     """Client hooks in a repository with a work tree; pre-receive in a bare (server) one."""
     location = _repository()
@@ -306,19 +354,23 @@ def run_install(args: argparse.Namespace) -> int:
         raise RepoError(f"cannot make the hooks directory {directory}: {error.strerror}") from error
     if not os.path.isdir(directory):
         raise RepoError(f"git's hooks directory {directory} is not a directory")
-    _sweep(directory)
     executable = branchflow_executable()
-    for hook in _chosen(args, DEFAULT_SERVER_HOOKS if bare else DEFAULT_HOOKS, bare):
-        print(install_hook(directory, hook, executable))
+    with _Locked(directory):
+        _sweep(directory)
+        for hook in _chosen(args, DEFAULT_SERVER_HOOKS if bare else DEFAULT_HOOKS, bare):
+            print(install_hook(directory, hook, executable))
     return 0
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
     location = _repository()
     directory = hooks_dir(location)
-    _sweep(directory)
-    for hook in _chosen(args, NATIVE_HOOKS, location.work_tree is None):
-        path = os.path.join(directory, hook)
-        if args.hook or os.path.lexists(path) or os.path.lexists(path + CHAINED_SUFFIX):
-            print(uninstall_hook(directory, hook))
+    if not os.path.isdir(directory):
+        return 0
+    with _Locked(directory):
+        _sweep(directory)
+        for hook in _chosen(args, NATIVE_HOOKS, location.work_tree is None):
+            plan = plan_uninstall(directory, hook)
+            if args.hook or not plan.quiet:
+                print(carry_out(plan))
     return 0

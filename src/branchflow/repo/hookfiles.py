@@ -35,24 +35,28 @@ _TEMPLATE_LINE = b"BRANCHFLOW=${BRANCHFLOW:-branchflow}"
 RELEASED: dict[str, frozenset[str]] = {
     "post-checkout": frozenset(
         {
+            "a1dc92a9d2dd439d0a8c58e5663508d3e3db203185844ac2121204e517d12f74",
             "13914efcecceaddf597e0965a58c234235ac0c04110d559a9248d755767f12e3",
             "7262382b83aa53fb7c5836a5efc7f5165c1ee301bb46003d563850617c227d78",
         }
     ),
     "pre-commit": frozenset(
         {
+            "0a7eb0f2ae19753fec288e92f787dbada010bcde7cc52ebccd16807f9c6c2abf",
             "4ef13d55a9071f29a87df96f0943914a2ff90ef04b2ccadf9f23f9447f487934",
             "b330abef15a90b44c7d3d44f0ef016cea96b8b7465b85fedc1c81eda33c5c095",
         }
     ),
     "pre-merge-commit": frozenset(
         {
+            "8b2f79097112c11466537350d793e328a3aaa9753bc8cb52362d1d77f339c8ca",
             "9aae5a4b27548d80676aaf6bae1a0232822d55eaf1785914badafbadcbdde412",
             "b73630104bb276049ddd549250988cc9967c840963d8e762eaf5b47576cfc15f",
         }
     ),
     "pre-push": frozenset(
         {
+            "324e38dd824f0fc9884ae1ca505d6f76d1f8ed0938410839cb9f441e349a1fc6",
             "0c2922b4d490763259abf4974b92372c1bf4b0f08a5ee1dd7d9a5bbf5c3f5328",
             "1f5b5f826ed4a1233211dd47a1ed8b5a392115ac55031c5f791b365773510e5b",
             "a4e2db3e0d49d855e87fec5ce338d6a96d8b30166fc07931882acc81b7665726",
@@ -66,6 +70,7 @@ RELEASED: dict[str, frozenset[str]] = {
     ),
     "reference-transaction": frozenset(
         {
+            "3fdcb5a8df6cf46f9505e0e6b2ba1411efb5bbd1410c0b67c46f97f96852dc12",
             "8100e4ec597a47af9c6d30ebf83ef694138ebb0f29d768e48a9e5bc3fe190429",
             "bf51d3b9eb905fbd7cb19b691f1b15567f9815c87e7c85bc822e3f10a397d4b6",
         }
