@@ -442,3 +442,42 @@ def test_non_utf8_branch_pushed_through_the_native_hook(flow_repo: Path) -> None
     assert done.returncode != 0
     assert b"branchflow: feature/caf\\xe9: BF101 branch-name" in done.stderr
     assert b"Traceback" not in done.stderr
+
+
+def test_a_refused_switch_says_how_to_put_the_files_back(flow_repo: Path) -> None:
+    """git switch -c checks the files out before it creates the branch: refused, HEAD stays
+    on the old branch over the new start's files, and a commit there would record them."""
+    git(flow_repo, "switch", "-q", "-c", "feature/signup", "develop")
+    commit(flow_repo, "signup work", filename="signup.txt")
+    (flow_repo / "README.md").write_text("a local change\n")
+    refused = git(flow_repo, "switch", "-c", "Feature/My_Thing", "origin/main", check=False)
+    assert refused.returncode != 0
+    assert "but you are still on feature/signup" in refused.stderr
+    assert git(flow_repo, "status", "--short").stdout.splitlines()[-1] == "D  signup.txt"
+    command = next(
+        line.split(": ", 1)[1].rsplit(": ", 1)[1]
+        for line in refused.stderr.splitlines()
+        if "git read-tree" in line
+    )
+    subprocess.run(["sh", "-c", command], cwd=flow_repo, check=True)
+    assert git(flow_repo, "status", "--short").stdout == " M README.md\n"
+    # `git branch` checks nothing out: nothing to put back, and nothing said of it
+    refused = git(flow_repo, "branch", "Bad_Name", "develop", check=False)
+    assert refused.returncode != 0
+    assert "read-tree" not in refused.stderr
+
+
+def test_a_wrong_base_with_nothing_staged_does_not_touch_older_stashes(flow_repo: Path) -> None:
+    """`git stash push` with nothing to save saves nothing: a hint that popped after it
+    would bring back someone's older stash."""
+    (flow_repo / "old.txt").write_text("older work\n")
+    git(flow_repo, "add", "old.txt")
+    git(flow_repo, "stash", "push", "-q", "-m", "older work")
+    git(flow_repo, "switch", "-q", "-c", "hotfix/nothing-staged", "develop")
+    done = git(flow_repo, "commit", "--allow-empty", "-m", "empty", check=False)
+    assert done.returncode != 0
+    hint = next(line for line in done.stderr.splitlines() if "hint:" in line).split("hint: ")[1]
+    assert "stash" not in hint
+    subprocess.run(["sh", "-c", hint], cwd=flow_repo, check=True, capture_output=True)
+    assert git(flow_repo, "stash", "list").stdout.count("older work") == 1
+    assert not (flow_repo / "old.txt").exists()

@@ -72,6 +72,7 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
     from branchflow.checks.violation import blocking, judge
     from branchflow.hooks.session import RepoSession
     from branchflow.policy.load import load_policy
+    from branchflow.repo.gitcmd import run_git
     from branchflow.repo.state import branch_exists
     from branchflow.report import print_violations
 
@@ -102,7 +103,10 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
                 policy, branch, match, unborn=unborn, operation=head.operation, refs=session
             )
         if not unborn and rule.from_ and head.operation is None:
-            evidence, found = session.check_base(branch, match, staged=True)
+            # the hint carries the work across only when there is some: `git stash push` with
+            # nothing to save saves nothing, and its `pop` would bring back an older stash
+            work = run_git(["diff-index", "--quiet", "HEAD", "--"], location.work_tree or ".")
+            evidence, found = session.check_base(branch, match, staged=work is None)
             violations += found
     violations = judge(policy, violations)
     print_violations(violations)

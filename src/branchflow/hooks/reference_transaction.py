@@ -53,7 +53,11 @@ def run(options: HookOptions) -> int:
         if found:  # only then is it worth asking git what the start point was called
             start = _start_point(location, name, commit)
             refs = _branches(location, policy)
-            violations += check_branch_name(policy, name, creating=True, start=start, refs=refs)[1]
+            found = check_branch_name(policy, name, creating=True, start=start, refs=refs)[1]
+            moved = _files_moved(location, commit)
+            if moved is not None:
+                found = [v._replace(details=(*v.details, moved)) for v in found]
+            violations += found
     violations = judge(policy, violations)
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
@@ -68,6 +72,33 @@ def _branches(location: RepoLocation | None, policy: CompiledPolicy) -> RefView:
     if location is None:
         return NO_REFS
     return Branches(policy, tips=read_snapshot(location).tips)
+
+
+def _files_moved(location: RepoLocation | None, commit: str) -> str | None:
+    """``git switch -c``/``checkout -b`` put the new branch's files in place before they
+    create it: refused, they leave HEAD where it was over the other branch's files, and the
+    next commit would record them. When the index is nearer ``commit`` than HEAD, the words
+    and the command that put HEAD's files back (keeping local changes)."""
+    from branchflow.repo.gitcmd import run_git
+    from branchflow.repo.state import current_head
+
+    if location is None or location.work_tree is None:
+        return None
+    head = current_head(location)
+    if head is None or head.branch is None:
+        return None
+    cwd = location.work_tree
+    to_new = run_git(["diff-index", "--cached", "--name-only", commit, "--"], cwd)
+    to_head = run_git(["diff-index", "--cached", "--name-only", "HEAD", "--"], cwd)
+    if to_new is None or to_head is None or not to_head.strip():
+        return None
+    if len(to_new.splitlines()) >= len(to_head.splitlines()):
+        return None
+    return (
+        f"git has already put the files of {commit[:12]} in place, but you are still on "
+        f"{head.branch}: to stay on it, put its files back first (local changes are kept): "
+        f"git read-tree -m -u {commit[:12]} HEAD"
+    )
 
 
 def _start_point(location: RepoLocation | None, name: str, commit: str) -> str:
@@ -88,4 +119,6 @@ def _start_point(location: RepoLocation | None, name: str, commit: str) -> str:
         cwd,
     )
     names = [n for n in (listed or "").splitlines() if n and n != name and not n.endswith("/HEAD")]
-    return names[0] if names else commit[:12]
+    # `git switch X` making a local copy of a teammate's origin/X: that copy is the start
+    copies = [n for n in names if n.split("/", 1)[-1] == name]
+    return (copies or names or [commit[:12]])[0]
