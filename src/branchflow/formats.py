@@ -21,6 +21,7 @@ def violation_data(v: Violation) -> dict[str, Any]:
         "name": v.rule.name,
         "severity": v.severity,
         "ref": shown(v.ref),
+        "on": shown(v.where),  # the branch whose history holds it (its own, for a branch)
         "message": shown(v.message),
         "details": [shown(d) for d in v.details],
         "hint": shown(str(v.hint)) if v.hint else None,
@@ -41,10 +42,13 @@ def to_json(violations: list[Violation], context: Mapping[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def to_sarif(violations: list[Violation], artifact: str) -> str:
+def to_sarif(
+    violations: list[Violation], artifact: str, properties: Mapping[str, Any] | None = None
+) -> str:
     """One SARIF run; each result names its ref as a logical location, and ``artifact`` (a
     file of the repository, relative to its root: the policy file when there is one) as the
-    physical location code scanning requires."""
+    physical location code scanning requires. ``properties``: the run's own (an audit's
+    summary)."""
     rules = list(RULES.values())
     index = {rule.id: n for n, rule in enumerate(rules)}
     results = []
@@ -88,6 +92,7 @@ def to_sarif(violations: list[Violation], artifact: str) -> str:
                     }
                 },
                 "results": results,
+                **({"properties": dict(properties)} if properties else {}),
             }
         ],
     }

@@ -168,8 +168,8 @@ def test_baseline_holds_a_team_only_to_new_findings(history: Path, tmp_path: Pat
     assert first.returncode == 0
     assert "recorded 7 finding(s) in" in first.stderr
     recorded = json.loads(baseline.read_text())
-    assert recorded["branchflow_baseline"] == 1
-    assert len(recorded["fingerprints"]) == 7
+    assert recorded["branchflow_baseline"] == 2
+    assert len(recorded["fingerprints"]) >= 7  # one per commit of a run of direct commits
     again = audit(history, "--baseline", str(baseline))
     assert again.returncode == 0
     assert rules_in(again) == []
@@ -182,6 +182,34 @@ def test_baseline_holds_a_team_only_to_new_findings(history: Path, tmp_path: Pat
     updated = audit(history, "--baseline", str(baseline), "--update-baseline")
     assert "recorded 8 finding(s)" in updated.stderr
     assert audit(history, "--baseline", str(baseline)).returncode == 0
+
+
+def test_a_baseline_knows_a_run_by_its_commits(history: Path, tmp_path: Path) -> None:
+    """One more direct commit on top of a known run is one new finding of one commit, not
+    the run of all of them again."""
+    git(history, "switch", "-q", "main")
+    commit(history, "direct one")
+    commit(history, "direct two")
+    baseline = tmp_path / "baseline.json"
+    audit(history, "--baseline", str(baseline))
+    commit(history, "direct three")
+    third = git(history, "rev-parse", "HEAD").stdout.strip()
+    new = audit(history, "--baseline", str(baseline), "--format", "json")
+    found = json.loads(new.stdout)["violations"]
+    assert [(v["rule"], v["ref"]) for v in found] == [("BF201", "main")]
+    assert found[0]["message"].startswith("1 commit(s) made directly on main")
+    assert found[0]["details"][0] == f"new since the baseline: {third[:12]}"
+
+
+def test_a_baseline_of_the_first_format_is_still_read(history: Path, tmp_path: Path) -> None:
+    done = json.loads(audit(history, "--format", "json").stdout)["violations"]
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(
+        json.dumps({"branchflow_baseline": 1, "fingerprints": [v["fingerprint"] for v in done]})
+    )
+    again = audit(history, "--baseline", str(baseline))
+    assert again.returncode == 0
+    assert rules_in(again) == []
 
 
 def test_broken_baseline_file(history: Path, tmp_path: Path) -> None:

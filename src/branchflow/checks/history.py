@@ -8,9 +8,10 @@ import functools
 import re
 
 from branchflow.checks.hints import NO_REFS, RefView, git, hint
-from branchflow.checks.merges import check_merge
+from branchflow.checks.merges import check_merge, from_fork
 from branchflow.checks.protection import route
 from branchflow.checks.push import landed_note
+from branchflow.checks.suggest import suggest_name
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, plain_ref_before
@@ -54,13 +55,16 @@ class HistoryScan:
         self.untagged: list[Violation] = []
         self._run: list[tuple[str, str, tuple[str, ...]]] = []  # newest, and oldest so far
         self._run_length = 0
+        self._run_ids: list[str] = []  # every commit of the open run, newest first
         self._landed: list[str] = []  # how the pull requests in the open run landed
         self._fine: dict[str, bool] = {}  # merged branch name -> nothing to report
         self._allowed: dict[str, bool] = {}  # merged branch type -> may merge here
         self._classify = policy.classifier()
         # Where the line joined another long-lived branch's: its name, the commit, and the
         # findings and open run up to there; whether what follows was made on it.
-        self._joined: tuple[str, str, int, int, list[tuple[str, str, tuple[str, ...]]], int] | None
+        self._joined: (
+            tuple[str, str, int, int, list[tuple[str, str, tuple[str, ...]]], int, list[str]] | None
+        )
         self._joined = None
         self._theirs = False
         self._existed = False  # below the join, a merge brought this branch (or its tag) in
@@ -70,8 +74,10 @@ class HistoryScan:
         if self._run_length == 0:
             self._run = [(commit_id, summary, tip_of), (commit_id, summary, tip_of)]
             self._landed = []
+            self._run_ids = [commit_id]
         else:
             self._run[1] = (commit_id, summary, tip_of)
+            self._run_ids.append(commit_id)
         self._run_length += 1
 
     def landed(
@@ -100,6 +106,7 @@ class HistoryScan:
                 len(self.untagged),
                 run,
                 self._run_length,
+                list(self._run_ids) if self._run_length else [],
             )
 
     def merged_fine(self, into: str | None = None) -> None:
@@ -144,8 +151,11 @@ class HistoryScan:
             and self._is_fine(sources[0].name)
         ):
             return
-        found = check_merge(self.policy, self.branch, self.rule, sources, fix=None, refs=self.refs)
-        if found and self._joined is not None and self._made_there(sources, self._joined[0]):
+        judged = tuple(s for s in sources if not self._named_for_itself(commit_id, summary, s))
+        found = check_merge(self.policy, self.branch, self.rule, judged, fix=None, refs=self.refs)
+        if judged != sources and not judged:
+            found = []  # every source was reported for itself above
+        if found and self._joined is not None and self._made_there(judged, self._joined[0]):
             self._theirs = True
         self.found += [
             v._replace(
@@ -159,6 +169,46 @@ class HistoryScan:
             for source in sources:
                 if source.kind == "branch":
                     self._check_tagged(source.name, commit_id)
+
+    def _named_for_itself(self, commit_id: str, summary: str, source: MergeSource) -> bool:
+        """Report a merge's source that is no flow question on its own: a branch whose name
+        matches no type (BF101, a naming finding of that branch, whatever it was merged
+        into), and a commit no message or branch names (BF207). True when reported."""
+        merged = f"merge commit {commit_id[:12]}: {summary}"
+        if source.kind == "commit":
+            self.found.append(
+                violation(
+                    "BF207",
+                    self.branch,
+                    f"a merge into {self.branch} does not say which branch it merged "
+                    f"({source.name[:12]}, which no branch or tag marks): its source cannot "
+                    "be judged",
+                    details=(merged,),
+                    type_name=self.rule.name,
+                    subject=commit_id,
+                )
+            )
+            return True
+        if (
+            source.kind not in ("branch", "claimed")
+            or source.name == self.branch
+            or from_fork(self.policy, source, self.refs)
+            or self._classify(source.name) is not None
+        ):
+            return False
+        suggestion = suggest_name(self.policy, source.name, self.refs)
+        said = f"; did you mean {suggestion!r}?" if suggestion else ""
+        self.found.append(
+            violation(
+                "BF101",
+                source.name,
+                f"merged into {self.branch}, but the name matches no branch type of "
+                f"{self.policy.label}{said}",
+                details=(merged,),
+                subject=commit_id,
+            )._replace(on=self.branch)
+        )
+        return True
 
     def _made_there(self, sources: tuple[MergeSource, ...], other: str) -> bool:
         """Whether a merge refused here brought a branch that may be merged into ``other``."""
@@ -177,8 +227,8 @@ class HistoryScan:
 
     def finish(self) -> list[Violation]:
         if self._joined is not None and self._theirs:
-            other, at, found, untagged, run, length = self._joined
-            self._run, self._run_length = run, length
+            other, at, found, untagged, run, length, ids = self._joined
+            self._run, self._run_length, self._run_ids = run, length, ids
             self.found, self.untagged = self.found[:found], self.untagged[:untagged]
             if length:
                 self._end_run(onto=other)
@@ -266,6 +316,7 @@ class HistoryScan:
         long-lived branch's history, which a fast-forward brought in with it."""
         (newest, summary, tip_of), (oldest, oldest_summary, _) = self._run
         length, self._run_length = self._run_length, 0
+        commits = tuple(self._run_ids)
         policy, rule, branch = self.policy, self.rule, self.branch
         sources = [
             name
@@ -285,7 +336,7 @@ class HistoryScan:
                     details=(detail, f"oldest: {oldest[:12]} {oldest_summary}"),
                     type_name=rule.name,
                     subject=newest,
-                )
+                )._replace(commits=commits)
             )
             return
         if sources:
@@ -298,7 +349,7 @@ class HistoryScan:
                     details=(detail,),
                     type_name=rule.name,
                     subject=newest,
-                )
+                )._replace(commits=commits)
             )
             return
         self.found.append(
@@ -313,7 +364,7 @@ class HistoryScan:
                 ),
                 type_name=rule.name,
                 subject=newest,
-            )
+            )._replace(commits=commits)
         )
 
 
@@ -370,7 +421,7 @@ def check_tag_names(policy: CompiledPolicy, tags: list[str]) -> list[Violation]:
             tag,
             f"the tag matches no tag template of {policy.label} ({forms})",
             subject=tag,
-        )
+        )._replace(on="tags")
         for tag in tags
         if policy.classify_tag(tag) is None
     ]

@@ -20,11 +20,26 @@ class Violation(NamedTuple):
     type_name: str | None = None  # the branch type whose severity settings apply
     severity: str = "error"
     subject: str = ""  # what, besides the ref, identifies it across runs (a commit id)
+    on: str = ""  # the branch whose history holds it, when that is not ``ref`` (an audit's)
+    commits: tuple[str, ...] = ()  # every commit it is about, when several (a run of them)
 
     @property
     def fingerprint(self) -> str:
         """Stable across runs and wording changes: for baselines and SARIF."""
         return f"{self.rule.id}:{self.ref}:{self.subject}"
+
+    @property
+    def fingerprints(self) -> tuple[str, ...]:
+        """One per commit it is about: a baseline that knows some of a run's commits still
+        reports the rest (one new direct commit is one finding, not the run again)."""
+        if not self.commits:
+            return (self.fingerprint,)
+        return tuple(f"{self.rule.id}:{self.ref}:{c}" for c in self.commits)
+
+    @property
+    def where(self) -> str:
+        """The branch it is found on: its history's, else its own."""
+        return self.on or self.ref
 
 
 def violation(

@@ -32,7 +32,8 @@ from branchflow.checks.names import check_branch_name
 from branchflow.checks.push import PLATFORM_COMMITTERS
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, blocking, judge
-from branchflow.commands.context import command_context, policy_file, report_file
+from branchflow.commands.audit_summary import PolicySource, summarise, text_report
+from branchflow.commands.context import command_context, inside, policy_file, report_file
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError, UsageError
 from branchflow.formats import to_json, to_sarif
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
@@ -47,9 +48,9 @@ from branchflow.repo.merge_message import (
 )
 from branchflow.repo.refs import Branches, BranchTip, read_snapshot
 from branchflow.repo.state import RepoLocation
-from branchflow.report import note, print_violations
+from branchflow.report import note
 
-BASELINE_FORMAT = 1
+BASELINE_FORMAT = 2  # 2: a fingerprint per commit of a run; 1 (a run by its newest) still read
 
 
 class Progress:
@@ -197,7 +198,7 @@ class Auditor:
         self.tag_at: dict[str, str] = {}
         for tag, commit_id in sorted(self.tags.items(), reverse=True):
             self.tag_at[commit_id] = tag  # the first name, when several tags mark one commit
-        self.commits_seen = 0
+        self.commits_seen: set[str] = set()  # each commit once, on however many branches
 
     def _one_tip_per_name(self) -> dict[str, BranchTip]:
         """One tip per branch name: the local branch, else a remote-tracking one; for a
@@ -303,7 +304,7 @@ class Auditor:
         others: list[tuple[str, dict[str, str]]] | None = [
             (other, line) for other, line in self.index.first_parent.items() if other != name
         ] or None
-        seen = 0
+        seen = self.commits_seen
         done = False
         for piece in job.pieces():
             for line in log_line.finditer(piece):
@@ -311,7 +312,7 @@ class Auditor:
                 if since and int(when or 0) < since:
                     done = True
                     break
-                seen += 1
+                seen.add(commit_id)
                 if others is not None:
                     for other, their_line in others:
                         if commit_id in their_line:
@@ -340,7 +341,6 @@ class Auditor:
                 # the repository's first commit lands somewhere: nothing to say of it
             if done:
                 break
-        self.commits_seen += seen
         if not job.finish():
             raise RepoError(f"git log could not read the history of {name}")
         return scan.finish()
@@ -382,23 +382,48 @@ def load_baseline(path: str) -> set[str] | None:
         return None
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{path}: not a branchflow baseline: {exc}") from None
-    if not isinstance(data, dict) or data.get("branchflow_baseline") != BASELINE_FORMAT:
+    if not isinstance(data, dict) or data.get("branchflow_baseline") not in (1, BASELINE_FORMAT):
         raise ConfigError(f"{path}: not a branchflow baseline (written by `audit --baseline`)")
     return set(data.get("fingerprints", []))
 
 
 def write_baseline(path: str, violations: list[Violation], label: str) -> None:
+    """One fingerprint per finding, and per commit of a finding about several, so that the
+    baseline still holds them when the history grows around them."""
     data = {
         "branchflow_baseline": BASELINE_FORMAT,
         "policy": label,
         "written": datetime.date.today().isoformat(),
-        "fingerprints": sorted({v.fingerprint for v in violations}),
+        "fingerprints": sorted({fp for v in violations for fp in v.fingerprints}),
     }
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=2, ensure_ascii=False)
         f.write("\n")
     os.replace(tmp, path)
+
+
+def new_since(baseline: set[str], v: Violation) -> Violation | None:
+    """What of ``v`` the baseline does not know: None when it knows all of it; for a run of
+    commits it knows in part, the run cut down to its new commits."""
+    if v.fingerprint in baseline and not v.commits:
+        return None
+    if v.commits:
+        pairs = zip(v.commits, v.fingerprints, strict=True)
+        fresh = tuple(c for c, fp in pairs if fp not in baseline)
+        if not fresh or (len(fresh) == len(v.commits) and v.fingerprint in baseline):
+            return None  # a baseline of format 1 knew the run by its newest commit
+        if len(fresh) < len(v.commits):
+            head, _, rest = v.message.partition(" ")
+            message = f"{len(fresh)} {rest}" if head.isdigit() else v.message
+            listed = ", ".join(c[:12] for c in fresh[:5]) + (" ..." if len(fresh) > 5 else "")
+            return v._replace(
+                message=message,
+                commits=fresh,
+                subject=fresh[0],
+                details=(f"new since the baseline: {listed}", *v.details[1:]),
+            )
+    return v
 
 
 def run(args: argparse.Namespace) -> int:
@@ -422,29 +447,47 @@ def run(args: argparse.Namespace) -> int:
                 "new ones are reported"
             )
             return EXIT_OK
-        fresh = [v for v in violations if v.fingerprint not in baseline]
+        fresh = [f for v in violations if (f := new_since(baseline, v)) is not None]
         known = len(violations) - len(fresh)
         violations = fresh
     branches = len(auditor.chosen)
+    summary = summarise(
+        policy,
+        violations,
+        _policy_source(context.root, args),
+        sorted({t.name for t in auditor.known.tips}),
+    )
     context_data: dict[str, object] = {
         "policy": policy.label,
         "branches": branches,
-        "commits": auditor.commits_seen,
+        "commits": len(auditor.commits_seen),
         "known_in_baseline": known,
     }
     if args.format == "json":
-        print(to_json(violations, context_data))
+        print(to_json(violations, {**context_data, "audit": summary.to_data()}))
     elif args.format == "sarif":
-        print(to_sarif(violations, report_file(context.root, policy_file(context.root, args))))
+        file = report_file(context.root, policy_file(context.root, args))
+        print(to_sarif(violations, file, {"audit": summary.to_data()}))
     else:
-        print_violations(violations, sys.stdout)
+        for line in text_report(summary, violations, args.every):
+            print(line)
         errors = sum(1 for v in violations if v.severity == "error")
-        summary = (
+        ending = (
             f"audit: {errors} error(s), {len(violations) - errors} warning(s) in {branches} "
-            f"branches and {auditor.commits_seen} commits of protected history "
+            f"branches and {len(auditor.commits_seen)} commits of protected history "
             f"({time.perf_counter() - started:.1f}s)"
         )
         if known:
-            summary += f"; {known} known finding(s) in the baseline not shown"
-        print(summary)
+            ending += f"; {known} known finding(s) in the baseline not shown"
+        print(ending)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
+
+
+def _policy_source(root: str, args: argparse.Namespace) -> PolicySource:
+    from branchflow.policy.discover import discover
+
+    env_config = os.environ.get("BRANCHFLOW_CONFIG") or None
+    found = discover(root, config=args.config, preset=args.preset, env_config=env_config)
+    if found.path is None or found.pyproject:
+        return PolicySource(found.preset, None if found.path is None else "", "")
+    return PolicySource(None, os.path.abspath(found.path), inside(root, found.path) or found.path)

@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--since", metavar="YYYY-MM-DD", help="only what happened after this day")
     audit.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     audit.add_argument(
+        "--all",
+        action="store_true",
+        dest="every",
+        help="show every finding (text output folds long runs of one rule on one branch)",
+    )
+    audit.add_argument(
         "--baseline",
         metavar="FILE",
         help="record today's findings in FILE (when it does not exist), then report only new ones",

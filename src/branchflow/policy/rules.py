@@ -60,6 +60,12 @@ RULES: dict[str, Rule] = {
             "on the server, a branch a merge names is there (or in the push) and holds what it "
             "merged",
         ),
+        Rule(
+            "BF207",
+            "merge-unnamed",
+            "a merge in a protected branch's history says which branch it merged",
+            "warn",
+        ),
         Rule("BF301", "branch-base", "a branch is created from a type its 'from' edges allow"),
         Rule("BF302", "base-unknown", "where a branch was created from can be told", "warn"),
         Rule("BF401", "protected-delete", "long-lived and protected branches are not deleted"),
