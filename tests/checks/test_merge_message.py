@@ -61,6 +61,18 @@ from branchflow.repo.merge_message import (
             [("release/v1.2.0", "branch")],
         ),
         ("Merged PR 123: Add the model", [("#123", "pull-request")]),
+        # Gerrit (as AOSP's and Chromium's histories have them): reviewed changes, no branch
+        (
+            'Merge "Fix a crash when the display is rotated" into main',
+            [('"Fix a crash when the display is rotated"', "pull-request")],
+        ),
+        ('Merge "Update the README"', [('"Update the README"', "pull-request")]),
+        (
+            "Merge changes I1a2b3c4d,I5e6f7a8b into android14",
+            [("I1a2b3c4d,I5e6f7a8b", "pull-request")],
+        ),
+        ('Merge changes from topic "fix-boot"', [("topic fix-boot", "pull-request")]),
+        ("[skip ci] Merge branch 'feature/x' into develop", [("feature/x", "branch")]),
         ("Fix the bug", []),
         ("Merge the two ideas", []),
     ],

@@ -10,6 +10,8 @@ Hosting platforms write their own first lines:
 - Bitbucket Cloud: ``Merged in feature/x (pull request #12)``
 - Bitbucket Data Center: ``Merge pull request #12 in PROJ/repo from feature/x to main``
 - Azure DevOps: ``Merged PR 12: <title>``, which does not name the source branch
+- Gerrit: ``Merge "<change subject>" into main``, ``Merge changes I1a2b,I3c4d`` and
+  ``Merge changes from topic "x"``: reviewed changes, whose branches it never names
 
 Old and decorated forms are read too: GitHub's ``Merged pull request #119 from x/y.``,
 git's ``Merge remote branch 'r/x'``, and a leading ``[ci skip] ``. A source that came
@@ -50,6 +52,10 @@ _GITHUB = re.compile(r"Merged? pull request #(\d+) from ([^/\s]+)/(\S+?)\.?$")
 _BITBUCKET_CLOUD = re.compile(r"Merged in (\S+) \(pull request #(\d+)\)")
 _BITBUCKET_SERVER = re.compile(r"Merge pull request #(\d+) in \S+ from (?:\S+:)?(\S+) to \S+")
 _AZURE = re.compile(r"Merged PR (\d+):")
+_GERRIT = re.compile(
+    r'Merge (?:"(.*)"|changes (I[0-9a-f]{6,}(?:,I[0-9a-f]{6,})*)'
+    r'|changes from topic "([^"]*)")(?: into \S+)?$'
+)
 _DECORATION = re.compile(r"^(?:\[[^\]\n]*\]\s*)+")
 # A hosted repository's URL: scheme://host/.../owner/repo, user@host:owner/repo or
 # host.tld:owner/repo (local paths and file:// URLs name no owner).
@@ -121,6 +127,12 @@ def parse_merge_message(message: str, remotes: tuple[str, ...] = ()) -> tuple[Me
             return (MergeSource(f"#{azure.group(1)}", "pull-request"),)
     if not first.startswith("Merge "):
         return ()
+    if first.startswith(('Merge "', "Merge changes ")):
+        gerrit = _GERRIT.match(first)
+        if gerrit:
+            change, ids, topic = gerrit.groups()
+            said = f"topic {topic}" if topic is not None else ids or f'"{change}"'
+            return (MergeSource(said, "pull-request"),)
     sources = []
     for found in _KINDS.finditer(first[len("Merge ") :]):
         kind, names = found.group(1), _QUOTED.findall(found.group(2))
