@@ -102,10 +102,40 @@ def test_audit_finds_what_is_wrong_and_only_that(history: Path) -> None:
     assert "quick fix on main" in out
     assert "merging feature/shortcut (a feature branch) into main is not allowed" in out
     assert "release/v1.1.0: BF504 release-untagged: release/v1.1.0 reached main in" in out
-    assert "but no tag carries version 1.1.0" in out
+    assert "but no tag of version 1.1.0 marks that merge or a later commit of main" in out
     assert "hotfix/from-develop was created from develop" in out
     assert "feature/forgotten: BF701 stale-branch (warning): no commit for" in out
     assert out.splitlines()[-1].startswith("audit: 6 error(s), 1 warning(s) in ")
+
+
+def test_tags_are_read_where_they_point(repo: Path) -> None:
+    """BF504 wants the release's tag on its merge (or later on main), not anywhere; BF502 and
+    BF503 are found in the history as they are on push."""
+    git(repo, "branch", "develop")
+    for version, tag_at in (("1.0.0", "develop"), ("1.1.0", "main"), ("1.2.0", None)):
+        git(repo, "switch", "-q", "-c", f"release/v{version}", "develop")
+        commit(repo, f"bump {version}")
+        git(repo, "switch", "-q", "main")
+        merge(repo, f"release/v{version}")
+        if tag_at == "develop":  # the release's version tagged, but on develop's line
+            git(repo, "tag", f"v{version}", f"release/v{version}")
+        elif tag_at == "main":
+            git(repo, "tag", "v1.1.1", "main")  # the merge, tagged with another version
+            git(repo, "tag", f"v{version}", "main")
+        git(repo, "switch", "-q", "develop")
+        merge(repo, f"release/v{version}", f"Merge branch 'release/v{version}' into develop")
+    git(repo, "tag", "v1.2.0", "develop")  # 1.2.0's tag on a commit main never got
+    git(repo, "switch", "-q", "-c", "feature/x", "develop")
+    commit(repo, "x")
+    git(repo, "tag", "v9.0.0", "feature/x")
+    done = audit(repo, "--all")
+    found = rules_in(done)
+    assert ("release/v1.0.0", "BF504") in found
+    assert ("release/v1.1.0", "BF504") not in found
+    assert ("v1.1.1", "BF502") in found
+    assert ("v9.0.0", "BF503") in found
+    assert ("v1.2.0", "BF503") in found
+    assert ("release/v1.2.0", "BF504") in found
 
 
 def test_fast_forwarded_release_is_named_as_such(repo: Path) -> None:

@@ -126,3 +126,21 @@ def test_commits_of_two_protected_branches_count_once(
     for branch in ("origin/develop", "origin/master"):
         lines |= set(git(path, "rev-list", "--first-parent", branch).stdout.split())
     assert report(path)["commits"] == len(lines)
+
+
+def test_an_untagged_release_merge_is_found_though_its_version_is_tagged_elsewhere(
+    clone: Callable[[str], Path],
+) -> None:
+    """nvie/gitflow's tag 0.2 marks develop's merge of release/0.2, not master's: master's
+    release merge 097459c carries no tag of its version."""
+    path = clone("nvie-gitflow")
+    change = report(path)["audit"]["policy_change"]
+    (path / ".branchflow.yaml").write_text(change["yaml"])
+    try:
+        found = report(path)["violations"]
+    finally:
+        (path / ".branchflow.yaml").unlink()
+    untagged = [(v["ref"], v["on"], v["fingerprint"]) for v in found if v["rule"] == "BF504"]
+    master = git(path, "rev-parse", "origin/master~4").stdout.strip()
+    assert master.startswith("097459c")
+    assert untagged == [("release/0.2", "master", f"BF504:release/0.2:{master}")]

@@ -27,7 +27,9 @@ class HistoryScan:
 
     Every merge must have brought an allowed source; each run of commits that are not
     merges is reported once (as a fast-forward when a branch explains it). On a branch
-    that takes release tags, a merged versioned branch must have its version tagged.
+    that takes release tags, a merged versioned branch must have its version tagged, on
+    the merge or on a later commit of the branch's line (``tag_versions``: the versions of
+    the tags on each commit).
 
     A fast-forward can also carry another long-lived branch's history in: once main is
     fast-forwarded to a release branch, its first-parent line runs down develop's, and
@@ -43,14 +45,16 @@ class HistoryScan:
         policy: CompiledPolicy,
         branch: str,
         rule: BranchRule,
-        tagged_versions: set[str] | None = None,
+        tag_versions: dict[str, set[str]] | None = None,
         refs: RefView = NO_REFS,
     ) -> None:
         self.policy = policy
         self.refs = refs
         self.branch = branch
         self.rule = rule
-        self.tagged = tagged_versions if policy.tags is not None else None
+        self.tagged = tag_versions if policy.tags is not None else None
+        self._since_tags: set[str] = set()  # versions tagged on the commits read so far
+        self.merged_at: dict[str, list[str]] = {}  # on a tagged line: merge -> branches merged
         self.found: list[Violation] = []
         self.untagged: list[Violation] = []
         self._run: list[tuple[str, str, tuple[str, ...]]] = []  # newest, and oldest so far
@@ -71,6 +75,8 @@ class HistoryScan:
 
     def commit(self, commit_id: str, summary: str, tip_of: tuple[str, ...]) -> None:
         """A commit with one parent, and the branches whose tip it is now."""
+        if self.tagged:
+            self._see(commit_id)
         if self._run_length == 0:
             self._run = [(commit_id, summary, tip_of), (commit_id, summary, tip_of)]
             self._landed = []
@@ -86,6 +92,8 @@ class HistoryScan:
         """A pull request a platform squashed or rebased onto the branch (``how``), and its
         source when the message names it. A way the type does not take counts as a direct
         commit, and is named as such."""
+        if self.tagged:
+            self._see(commit_id)
         if how not in self.rule.merge_methods:
             self.commit(commit_id, summary, ())
             self._landed.append(how)
@@ -121,15 +129,16 @@ class HistoryScan:
         self, commit_id: str, summary: str, name: str, into: str | None = None
     ) -> None:
         """A merge of one branch (the common case, decided without wording anything)."""
+        if self.tagged:
+            self._see(commit_id)
         if name == self.branch:  # the branch itself, from another clone (git pull): a sync
             self.merged_fine(into)
             if self._joined is not None:
                 self._existed = True  # merged into the other branch: it was here before
             return
-        fine = self._fine.get(name)
-        if fine is None:
-            fine = self._is_fine(name)
-        if fine:
+        if self._is_fine(name):
+            if self.tagged is not None:
+                self.merged_at.setdefault(commit_id, []).append(name)
             self.merged_fine(into)
             return
         self.merge(commit_id, summary, (MergeSource(name, "branch"),), into)
@@ -141,6 +150,8 @@ class HistoryScan:
         sources: tuple[MergeSource, ...],
         into: str | None = None,
     ) -> None:
+        if self.tagged:
+            self._see(commit_id)
         self.merged_fine(into)
         if self._joined is not None and any(self._was_here(s) for s in sources):
             self._existed = True
@@ -168,6 +179,7 @@ class HistoryScan:
         if self.tagged is not None:
             for source in sources:
                 if source.kind == "branch":
+                    self.merged_at.setdefault(commit_id, []).append(source.name)
                     self._check_tagged(source.name, commit_id)
 
     def _named_for_itself(self, commit_id: str, summary: str, source: MergeSource) -> bool:
@@ -270,31 +282,43 @@ class HistoryScan:
         """How changes may reach this branch (the same words for every run of commits)."""
         return route(self.policy, self.rule)
 
+    def _see(self, commit_id: str) -> None:
+        assert self.tagged is not None
+        versions = self.tagged.get(commit_id)
+        if versions:
+            self._since_tags |= versions
+
     def _is_fine(self, name: str) -> bool:
-        """Merging the branch here is allowed, and its version (if any) is tagged."""
-        found = self._classify(name)
-        if found is None or found.rule is None:
-            fine = found is not None  # exempt (a bot's branch) is fine, no type is not
-        else:
-            source_type = found.rule.name
-            allowed = self._allowed.get(source_type)
-            if allowed is None:
-                allowed = self._allowed[source_type] = self.policy.merge_allowed(
-                    source_type, self.rule.name
-                )
-            fine = allowed
-            if fine and self.tagged is not None:
-                version = version_of(found.groups)
-                fine = not version or version in self.tagged
-        self._fine[name] = fine
+        """Merging the branch here is allowed, and its version (if any) is tagged on the
+        merge or later on this line."""
+        fine = self._fine.get(name)
+        if fine is None:
+            found = self._classify(name)
+            if found is None or found.rule is None:
+                fine = found is not None  # exempt (a bot's branch) is fine, no type is not
+            else:
+                source_type = found.rule.name
+                allowed = self._allowed.get(source_type)
+                if allowed is None:
+                    allowed = self._allowed[source_type] = self.policy.merge_allowed(
+                        source_type, self.rule.name
+                    )
+                fine = allowed
+            self._fine[name] = fine
+        if fine and self.tagged is not None:
+            version = self._version(name)
+            return not version or version in self._since_tags
         return fine
+
+    def _version(self, name: str) -> str | None:
+        found = self._classify(name)
+        return version_of(found.groups) if found is not None and found.rule else None
 
     def _check_tagged(self, name: str, commit_id: str) -> None:
         assert self.tagged is not None
         assert self.policy.tags is not None
-        found = self.policy.classify(name)
-        version = version_of(found.groups) if found is not None else None
-        if not version or version in self.tagged:
+        version = self._version(name)
+        if not version or version in self._since_tags:
             return
         example = next((p.example for p in self.policy.tags.patterns if p.example), "")
         tag = _tag_for(example or "", version)
@@ -302,13 +326,13 @@ class HistoryScan:
             violation(
                 "BF504",
                 name,
-                f"{name} reached {self.branch} in {commit_id[:12]} but no tag carries "
-                f"version {version}",
+                f"{name} reached {self.branch} in {commit_id[:12]} but no tag of version "
+                f"{version} marks that merge or a later commit of {self.branch}",
                 hint=hint(git("tag", tag, commit_id[:12]), git("push", "origin", tag))
                 if tag
                 else None,
                 subject=commit_id,
-            )
+            )._replace(on=self.branch)
         )
 
     def _end_run(self, onto: str | None = None) -> None:
@@ -409,22 +433,6 @@ def _tag_for(example: str, version: str) -> str:
     """A tag for ``version`` shaped like the template's example (v1.2.0 -> v2.0.0)."""
     digits = next((i for i, c in enumerate(example) if c.isdigit()), None)
     return f"{example[:digits]}{version}" if digits is not None else ""
-
-
-def check_tag_names(policy: CompiledPolicy, tags: list[str]) -> list[Violation]:
-    if policy.tags is None:
-        return []
-    forms = " | ".join(p.source for p in policy.tags.patterns)
-    return [
-        violation(
-            "BF501",
-            tag,
-            f"the tag matches no tag template of {policy.label} ({forms})",
-            subject=tag,
-        )._replace(on="tags")
-        for tag in tags
-        if policy.classify_tag(tag) is None
-    ]
 
 
 def check_stale(

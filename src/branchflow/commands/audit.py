@@ -25,12 +25,11 @@ from branchflow.checks.base import check_base
 from branchflow.checks.history import (
     HistoryScan,
     check_stale,
-    check_tag_names,
     surely_fine_regex,
 )
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.push import PLATFORM_COMMITTERS
-from branchflow.checks.tags import version_of
+from branchflow.checks.tags import check_tag, version_of
 from branchflow.checks.violation import Violation, blocking, judge
 from branchflow.commands.audit_summary import PolicySource, summarise, text_report
 from branchflow.commands.context import command_context, inside, policy_file, report_file
@@ -199,6 +198,7 @@ class Auditor:
         for tag, commit_id in sorted(self.tags.items(), reverse=True):
             self.tag_at[commit_id] = tag  # the first name, when several tags mark one commit
         self.commits_seen: set[str] = set()  # each commit once, on however many branches
+        self.merged_at: dict[str, list[str]] = {}  # on tagged lines: merge -> branches merged
 
     def _one_tip_per_name(self) -> dict[str, BranchTip]:
         """One tip per branch name: the local branch, else a remote-tracking one; for a
@@ -242,9 +242,34 @@ class Auditor:
         for name, found in per_branch:
             out += found
             out += history.get(name, [])
-        tags = [t for t, c in self.tags.items() if self.times.get(c, 0) >= self.since]
-        out += check_tag_names(self.policy, sorted(tags))
+        out += self._check_tags()
         return out
+
+    def _check_tags(self) -> list[Violation]:
+        """Each tag since ``--since``: its name (BF501), its version against the release it
+        marks (BF502), and that a branch of a type tags go on holds it (BF503)."""
+        tags = self.policy.tags
+        if tags is None:
+            return []
+        out: list[Violation] = []
+        for tag, commit_id in sorted(self.tags.items()):
+            if self.times.get(commit_id, 0) < self.since:
+                continue
+            holders = self.index.names_containing(commit_id) if tags.on else []
+            on_types = {r.name for n in holders if (r := self.known.type_of(n)) is not None}
+            releases = [
+                *self.merged_at.get(commit_id, ()),
+                *(n for n in self.by_commit.get(commit_id, ()) if self._versioned(n)),
+            ]
+            found = check_tag(
+                self.policy, tag, commit_id, on_types=on_types, releases=releases, refs=self.known
+            )
+            out += [v._replace(subject=tag, on="tags") for v in found]
+        return out
+
+    def _versioned(self, name: str) -> bool:
+        found = self.policy.classify(name)
+        return found is not None and found.rule is not None and version_of(found.groups) is not None
 
     def _check_branches(self) -> list[tuple[str, list[Violation]]]:
         """Each branch's name, base and age, checked; in name order."""
@@ -291,7 +316,7 @@ class Auditor:
             self.policy,
             name,
             rule,
-            self._tagged_versions() if tags is not None and rule.name in tags.on else None,
+            self._tag_versions() if tags is not None and rule.name in tags.on else None,
             self.known,
         )
         job = self.logs[name]
@@ -343,7 +368,10 @@ class Auditor:
                 break
         if not job.finish():
             raise RepoError(f"git log could not read the history of {name}")
-        return scan.finish()
+        found = scan.finish()
+        for commit_id, names in scan.merged_at.items():
+            self.merged_at.setdefault(commit_id, []).extend(names)
+        return found
 
     def _body_marked(self, name: str) -> set[str]:
         job = self.squash_jobs.get(name)
@@ -351,12 +379,13 @@ class Auditor:
             return set()
         return set((job.result() or b"").decode("ascii", "replace").split())
 
-    def _tagged_versions(self) -> set[str]:
-        versions = set()
-        for tag in self.tags:
+    def _tag_versions(self) -> dict[str, set[str]]:
+        """The versions the tags on each commit carry (a tag of no template: its digits)."""
+        versions: dict[str, set[str]] = {}
+        for tag, commit_id in self.tags.items():
             found = self.policy.classify_tag(tag)
             version = version_of(found[1]) if found is not None else None
-            versions.add(version or tag.lstrip("vV"))
+            versions.setdefault(commit_id, set()).add(version or tag.lstrip("vV"))
         return versions
 
     def _source_of(self, commit_id: str) -> MergeSource:
