@@ -77,6 +77,8 @@ class HistoryScan:
         """A commit with one parent, and the branches whose tip it is now."""
         if self.tagged:
             self._see(commit_id)
+        if not self.rule.protection:
+            return  # an unprotected line takes commits; only its merges are judged
         if self._run_length == 0:
             self._run = [(commit_id, summary, tip_of), (commit_id, summary, tip_of)]
             self._landed = []
@@ -94,6 +96,8 @@ class HistoryScan:
         commit, and is named as such."""
         if self.tagged:
             self._see(commit_id)
+        if not self.rule.protection:
+            return
         if how not in self.rule.merge_methods:
             self.commit(commit_id, summary, ())
             self._landed.append(how)

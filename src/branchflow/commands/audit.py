@@ -162,7 +162,7 @@ class Auditor:
                 ["log", "--first-parent", LOG_FORMAT, tip.target, "--"], self.cwd, stream=True
             )
             for name, tip in self.chosen.items()
-            if self.known.is_protected(name)
+            if self.known.is_protected(name) or self.known.is_long_lived(name)
         }
         # Squash commits that only their body marks (GitLab's "See merge request g/p!12"),
         # looked for by git itself, and only where a squashed pull request may land.
@@ -503,7 +503,7 @@ def run(args: argparse.Namespace) -> int:
         errors = sum(1 for v in violations if v.severity == "error")
         ending = (
             f"audit: {errors} error(s), {len(violations) - errors} warning(s) in {branches} "
-            f"branches and {len(auditor.commits_seen)} commits of protected history "
+            f"branches and {len(auditor.commits_seen)} commits of long-lived history "
             f"({time.perf_counter() - started:.1f}s)"
         )
         if known:

@@ -58,6 +58,10 @@ branchflow install     # native pre-push (every ref) and reference-transaction
 def run(args: argparse.Namespace) -> int:
     if args.config:
         raise ConfigError("init writes .branchflow.yaml; --config does not apply")
+    if getattr(args, "from_history", False):
+        from branchflow.commands.init_history import run as from_history
+
+        return from_history(args)
     preset = args.preset or DEFAULT_PRESET
     if preset_path(preset) is None:
         from branchflow.policy.layers import unknown_preset

@@ -56,7 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     graph = command("graph", "draw the flow graph")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     command("schema", "print the JSON Schema of policy files")
-    command("init", "write a starter .branchflow.yaml (extending --preset, default gitflow)")
+    init = command("init", "write a starter .branchflow.yaml (extending --preset, default gitflow)")
+    init.add_argument(
+        "--from-history",
+        action="store_true",
+        help="fit the policy to what the repository's history shows",
+    )
     command("rules", "list every rule with its id")
     command("presets", "list the built-in presets")
     for name, text, default in (

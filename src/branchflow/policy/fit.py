@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from branchflow.policy.compiled import CompiledPolicy
 
@@ -169,27 +169,53 @@ def tag_causes(policy: CompiledPolicy, tags: Iterable[str]) -> list[Cause]:
 
 
 class Change(NamedTuple):
-    """Templates to add, per branch type, to the tags, and the placeholders they use."""
+    """Templates to add, per branch type, to the tags, and the placeholders they use; and,
+    fitted to a history, edges, protection and exemptions, each with why."""
 
     patterns: dict[str, list[str]]  # type -> its templates after the change, in order
     tags: list[str] | None  # the tag templates after the change, or None: unchanged
     placeholders: dict[str, str]
     taken: int  # how many of the names and tags it takes
+    into: dict[str, list[str]] | None = None  # type -> its `into` edges after the change
+    protected: dict[str, bool | str] | None = None  # type -> its protection after the change
+    exempt: list[str] | None = None  # the exempt globs after the change
+    why: dict[tuple[str, ...], str] | None = None  # (section, type) -> evidence, as a comment
 
     def to_yaml(self, extends: str | None) -> str:
         lines = [f"extends: {extends}"] if extends else []
         if self.placeholders:
             lines.append("placeholders:")
             lines += [f"  {k}: {_quoted(v)}" for k, v in sorted(self.placeholders.items())]
-        if self.patterns:
+        into, protected, why = self.into or {}, self.protected or {}, self.why or {}
+        types = list(dict.fromkeys([*self.patterns, *into, *protected]))
+        if types:
             lines.append("branches:")
-            for type_name, templates in self.patterns.items():
+            for type_name in types:
                 lines.append(f"  {type_name}:")
-                lines.append(f"    pattern: [{', '.join(_quoted(t) for t in templates)}]")
+                for key, values in (
+                    ("pattern", self.patterns.get(type_name)),
+                    ("into", into.get(type_name)),
+                ):
+                    if values is not None:
+                        lines += _comment(why.get((key, type_name)), "    ")
+                        lines.append(f"    {key}: [{', '.join(_quoted(v) for v in values)}]")
+                if type_name in protected:
+                    lines += _comment(why.get(("protected", type_name)), "    ")
+                    value = protected[type_name]
+                    shown = _quoted(value) if isinstance(value, str) else str(value).lower()
+                    lines.append(f"    protected: {shown}")
+        if self.exempt is not None:
+            lines += _comment(why.get(("exempt",)), "")
+            lines.append(f"exempt: [{', '.join(_quoted(g) for g in self.exempt)}]")
         if self.tags is not None:
             lines.append("tags:")
+            lines += _comment(why.get(("tags",)), "  ")
             lines.append(f"  pattern: [{', '.join(_quoted(t) for t in self.tags)}]")
         return "\n".join(lines) + "\n"
+
+
+def _comment(text: str | None, indent: str) -> list[str]:
+    return [f"{indent}# {line}" for line in text.splitlines()] if text else []
 
 
 def _quoted(text: str) -> str:
@@ -252,3 +278,106 @@ def words_regex(needs: str) -> str:
     letters = "A-Za-z0-9" if "A" in needs else "a-z0-9"
     joins = "-" + "".join(c for c in "_." if c in needs)
     return f"[{letters}]+(?:[{joins}][{letters}]+)*"
+
+
+class Flow(NamedTuple):
+    """Merges of one kind of source into one type of long-lived branch, as history shows."""
+
+    source: str  # a branch type, or "(no type)", "(fork)", "(tag)", "(pull request)", "(unnamed)"
+    target: str  # the type of the branch merged into
+    merges: int
+    allowed: bool | None  # whether the policy allows it; None: a source of no type
+
+
+def observed_flows(policy: CompiledPolicy, lines: Iterable[Any]) -> list[Flow]:
+    """``lines``: ``repo.flows.Line`` of each long-lived branch. Syncs (a branch merged into
+    itself) are not flows."""
+    counted: Counter[tuple[str, str]] = Counter()
+    tag_type = policy.tags.on[0] if policy.tags is not None and policy.tags.on else None
+    for line in lines:
+        found = policy.classify(line.branch)
+        if found is None or found.rule is None:
+            continue
+        target = found.rule.name
+        for _, sources in line.merges:
+            for source in sources:
+                if source.kind == "branch" and source.name == line.branch:
+                    continue
+                counted[(_source_kind(policy, source, tag_type), target)] += 1
+    out = []
+    for (source, target), merges in counted.items():
+        known = not source.startswith("(")
+        allowed = policy.merge_allowed(source, target) if known else None
+        out.append(Flow(source, target, merges, allowed))
+    return sorted(out, key=lambda f: (-f.merges, f.source, f.target))
+
+
+def _source_kind(policy: CompiledPolicy, source: Any, tag_type: str | None) -> str:
+    if source.kind == "tag":
+        return tag_type or "(tag)"
+    if source.kind == "pull-request":
+        return "(pull request)"
+    if source.kind not in ("branch", "claimed"):
+        return "(unnamed)"
+    found = policy.classify(source.name)
+    if found is not None and found.rule is not None:
+        return found.rule.name
+    if found is not None:
+        return "(exempt)"
+    return "(fork)" if source.owner else "(no type)"
+
+
+class FlowFit(NamedTuple):
+    into: dict[str, list[str]]  # type -> `into` after the change, for types that gain edges
+    why: dict[tuple[str, ...], str]
+    kept_out: list[Flow]  # flows seen that look like mistakes: rare against the rest
+
+
+def fit_flows(policy: CompiledPolicy, flows: list[Flow], *, least: int = 3) -> FlowFit:
+    """Edges for the flows the policy forbids that a team makes often: at least ``least``
+    merges and a tenth of what that source type merges; the rest look like mistakes."""
+    by_source: Counter[str] = Counter()
+    for flow in flows:
+        by_source[flow.source] += flow.merges
+    into: dict[str, list[str]] = {}
+    why: dict[tuple[str, ...], str] = {}
+    kept_out = []
+    for flow in flows:
+        if flow.allowed is not False:
+            continue
+        rule = policy.rule(flow.source)
+        if rule is None:
+            continue
+        share = flow.merges / by_source[flow.source]
+        if flow.merges >= least and share >= 0.1:
+            edges = into.setdefault(flow.source, list(rule.into))
+            if flow.target not in edges:
+                edges.append(flow.target)
+            why[("into", flow.source)] = (
+                why.get(("into", flow.source), "")
+                + f"{flow.source} merged into {flow.target} {flow.merges} times "
+                f"({share:.0%} of its merges)\n"
+            ).rstrip("\n")
+        else:
+            kept_out.append(flow)
+    return FlowFit(into, why, kept_out)
+
+
+def fit_protection(
+    policy: CompiledPolicy, lines: Iterable[Any], *, share: float = 0.25, least: int = 10
+) -> tuple[dict[str, bool | str], dict[tuple[str, ...], str]]:
+    """A protected long-lived type whose branches take direct commits as a habit (at least
+    ``least`` of them, and ``share`` of their first-parent history) is fitted unprotected."""
+    protected: dict[str, bool | str] = {}
+    why: dict[tuple[str, ...], str] = {}
+    for line in lines:
+        found = policy.classify(line.branch)
+        if found is None or found.rule is None or not found.rule.protection:
+            continue
+        if line.direct >= least and line.direct >= share * line.commits:
+            protected[found.rule.name] = False
+            why[("protected", found.rule.name)] = (
+                f"{line.direct} of the {line.commits} commits of {line.branch}'s own history "
+                "were made on it, not merged"
+            )
+    return protected, why

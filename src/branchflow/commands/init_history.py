@@ -1,0 +1,175 @@
+"""``branchflow init --from-history``: a starter policy fitted to what the repository did.
+
+It starts from the preset that fits the long-lived branches there (gitflow when there is a
+``develop``, else github-flow, or ``--preset``) and changes only what the history shows
+otherwise, each change with the evidence for it as a comment:
+
+- name templates for the branch and tag names that match none (``feature/{words}`` for
+  ``feature/add_rename_command``, ``{version}`` for tags ``0.4``), as ``audit`` suggests;
+- ``into`` edges for the merges the team makes often that the preset forbids (at least 3,
+  and a tenth of what that type merges); rarer ones look like mistakes and are listed;
+- no protection for a long-lived branch that takes direct commits as a habit;
+- exemptions for branches that share no history with the rest (a site, a wiki).
+
+Then it audits the repository with the fitted policy, and says what is left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections import Counter
+from typing import NamedTuple
+
+from branchflow.checks.violation import Violation, judge
+from branchflow.commands.audit import Auditor, Progress
+from branchflow.errors import ConfigError, RepoError
+from branchflow.policy.compiled import CompiledPolicy
+from branchflow.policy.discover import ROOT_FILES
+from branchflow.policy.fit import (
+    Change,
+    Flow,
+    causes,
+    change_for,
+    fit_flows,
+    fit_protection,
+    observed_flows,
+    tag_causes,
+)
+from branchflow.policy.presets import preset_path
+from branchflow.repo.flows import own_lines, read_lines, unrelated
+from branchflow.repo.state import RepoLocation, locate
+from branchflow.report import shown
+
+HEADER = """\
+# The branching policy of this repository, enforced by branchflow: fitted by
+# `branchflow init --from-history` to what its history shows. Each change from the
+# preset says why; `branchflow explain` shows the whole policy.
+"""
+
+
+def compile_text(text: str, root: str) -> CompiledPolicy:
+    from branchflow.policy.layers import parse_layer, stack
+    from branchflow.policy.load import compile_layers
+
+    layer = parse_layer(text.encode(), os.path.join(root, ROOT_FILES[0]), ROOT_FILES[0])
+    return compile_layers(stack(layer))
+
+
+def _audit(location: RepoLocation, policy: CompiledPolicy) -> tuple[Auditor, list[Violation]]:
+    auditor = Auditor(location, policy, 0, 0, Progress())
+    found = auditor.run()
+    auditor.progress.done()
+    return auditor, found
+
+
+def run(args: argparse.Namespace) -> int:
+    location = locate()
+    if location is None or location.work_tree is None:
+        raise RepoError("init --from-history reads a repository's history: run it in a clone")
+    root = location.work_tree
+    for name in ROOT_FILES:
+        if os.path.exists(os.path.join(root, name)):
+            raise ConfigError(
+                f"{os.path.join(root, name)} already exists; init does not overwrite it"
+            )
+    from branchflow.repo.refs import read_snapshot
+
+    names = {t.name for t in read_snapshot(location).tips}
+    preset = args.preset or ("gitflow" if "develop" in names else "github-flow")
+    if preset_path(preset) is None:
+        from branchflow.policy.layers import unknown_preset
+
+        raise ConfigError(unknown_preset(preset))
+    fit = _fit(location, root, preset)
+    path = os.path.join(root, ROOT_FILES[0])
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(fit.text)
+    print(f"wrote {path}: the {preset!r} preset, fitted to this repository's history")
+    for (section, *rest), evidence in fit.why.items():
+        where = f"{rest[0]}: {section}" if rest else section
+        for line in evidence.splitlines():
+            print(f"  {shown(where)}: {shown(line)}")
+    if fit.kept_out:
+        print("seen, but not made edges (rare against the rest, or of no type):")
+        for flow in fit.kept_out:
+            print(f"  {_flow(flow)}")
+    counts = Counter(v.rule.id for v in fit.left)
+    listed = ", ".join(f"{rule} {n}" for rule, n in counts.most_common())
+    print(
+        f"with this policy, `branchflow audit` finds {len(fit.left)} finding(s)"
+        + (f" ({listed})" if listed else "")
+    )
+    return 0
+
+
+class Fit(NamedTuple):
+    text: str  # the policy file
+    why: dict[tuple[str, ...], str]  # each choice, and the history behind it
+    kept_out: list[Flow]  # flows seen that did not become edges
+    left: list[Violation]  # what the audit finds with the fitted policy
+
+
+def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
+    base = compile_text(f"extends: {preset}\n", root)
+
+    # Names: the templates the branch and tag names of no type call for.
+    auditor, found = _audit(location, base)
+    branch_causes = causes(base, [v.ref for v in found if v.rule.id == "BF101"])
+    tag_found = tag_causes(base, [v.ref for v in found if v.rule.id == "BF501"])
+    named_change = change_for(base, branch_causes, tag_found) or Change({}, None, {}, 0)
+    why: dict[tuple[str, ...], str] = {}
+    for cause in branch_causes:
+        shape = cause.shape
+        if (
+            shape.type_name in named_change.patterns
+            and shape.template in named_change.patterns[shape.type_name]
+        ):
+            key = ("pattern", shape.type_name)
+            why[key] = (why.get(key, "") + f"{cause.describe()}\n").lstrip("\n")
+    if named_change.tags is not None:
+        why[("tags",)] = "\n".join(c.describe() for c in tag_found if c.shape.template)
+    named = compile_text(named_change.to_yaml(preset), root)
+
+    # Flows and protection: what the long-lived branches' own histories show.
+    tips = {n: t.target for n, t in auditor.chosen.items() if _long_lived(named, n)}
+    cwd = root
+    default = {n for n in tips if not _rule_from(named, n)}
+    lines = own_lines(read_lines(cwd, tips), default, auditor.remotes)
+    flows = observed_flows(named, lines)
+    fitted_flows = fit_flows(named, flows)
+    why.update(fitted_flows.why)
+    protected, protection_why = fit_protection(named, lines)
+    why.update(protection_why)
+    apart = sorted(
+        n
+        for n, t in auditor.chosen.items()
+        if named.classify(n) is None and unrelated(cwd, t.target, list(tips.values()))
+    )
+    exempt = None
+    if apart:
+        exempt = [glob for glob, _ in named.exempt] + apart
+        why[("exempt",)] = f"{', '.join(apart)}: no history shared with {', '.join(sorted(tips))}"
+    change = named_change._replace(
+        into=fitted_flows.into, protected=protected, exempt=exempt, why=why
+    )
+    text = HEADER + change.to_yaml(preset)
+    fitted = compile_text(text, root)  # loads as it is written, or nothing is written
+    _, left = _audit(location, fitted)
+    kept_out = fitted_flows.kept_out + [f for f in flows if f.allowed is None]
+    return Fit(text, why, kept_out, judge(fitted, left))
+
+
+def _rule_from(policy: CompiledPolicy, name: str) -> tuple[str, ...]:
+    found = policy.classify(name)
+    return found.rule.from_ if found is not None and found.rule is not None else ()
+
+
+def _long_lived(policy: CompiledPolicy, name: str) -> bool:
+    found = policy.classify(name)
+    return found is not None and found.rule is not None and found.rule.long_lived
+
+
+def _flow(flow: Flow) -> str:
+    merges = f"{flow.merges} merge{'s' if flow.merges != 1 else ''}"
+    return f"{flow.source} into {flow.target}: {merges}"
