@@ -33,11 +33,32 @@ CONTROLS = {
 }
 
 
+def hidden(c: str) -> bool:
+    """A character that acts on the terminal or does not show: a control, a mark that
+    reorders text, a zero-width or other format character (U+200B, U+FEFF, U+00AD)."""
+    return ord(c) in CONTROLS or (not c.isascii() and not c.isprintable())
+
+
+def _escaped(c: str) -> str:
+    code = ord(c)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
+
+
 def shown(name: str) -> str:
     """Text from a repository (ref names, commit summaries) as it can be printed safely:
-    undecodable bytes and terminal controls appear as \\xNN escapes."""
+    undecodable bytes, terminal controls and characters that do not show appear as
+    escapes (\\xNN, \\uNNNN)."""
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return text.translate(CONTROLS)
+    text = text.translate(CONTROLS)
+    if text.isascii():
+        return text
+    return "".join(_escaped(c) if hidden(c) else c for c in text)
 
 
 def format_violation(v: Violation) -> str:

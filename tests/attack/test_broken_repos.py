@@ -4,6 +4,7 @@ never a branch quietly left out and an exit 0."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,28 @@ def test_a_merge_whose_trees_cannot_be_read_is_not_taken_for_clean(flow_repo: Pa
     assert done.returncode != 0
     assert "cannot verify the merge" in done.stderr
     assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("encoding", ["bogus-enc", "rot13", "utf-16"])
+def test_a_commit_naming_an_odd_encoding(client: Path, server_repo: Path, encoding: str) -> None:
+    """git keeps a commit's `encoding` header as the author wrote it: it is never looked up."""
+    parent = git(client, "rev-parse", "origin/develop").stdout.strip()
+    tree = git(client, "rev-parse", "origin/develop^{tree}").stdout.strip()
+    raw = (
+        f"tree {tree}\nparent {parent}\n"
+        "author A <a@example.com> 1700000000 +0000\n"
+        "committer A <a@example.com> 1700000000 +0000\n"
+        f"encoding {encoding}\n\nMerge branch 'hotfix/x'\n"
+    )
+    made = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "--literally", "-w", "--stdin"],
+        cwd=client,
+        input=raw,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    done = push(client, f"{made}:refs/heads/develop")
+    assert "internal error" not in done.stderr
+    assert "BF201 protected-commit" in done.stderr
+    assert server_ref(server_repo, "refs/heads/develop") == parent

@@ -104,7 +104,7 @@ def test_the_shell_reads_every_hint_as_its_commands(name: str, tmp_path: Path) -
     assert list(tmp_path.iterdir()) == []  # nothing in a name ran
 
 
-UNSEEN = "\u202e\u2066\u200f\u0085\u009b\u2028"  # reorder text, or act on a terminal
+UNSEEN = "\u202e\u2066\u200f\u0085\u009b\u2028\u200b\ufeff\u00ad\u061c"  # reorder text, or act on a terminal
 unseen_names = st.builds(
     str.__add__,
     st.sampled_from(["feature/", "Feat/", "x"]),
@@ -160,3 +160,11 @@ def test_a_hostile_tag_is_replaced_literally(flow_repo: Path) -> None:
     assert not (flow_repo / "PWNED").exists()
     assert git(flow_repo, "tag", "--list", tag).stdout == ""
     assert git(flow_repo, "tag", "--list", "v1.2.0").stdout == "v1.2.0\n"
+
+
+def test_what_does_not_show_is_printed_escaped() -> None:
+    from branchflow.report import shown
+
+    for c in UNSEEN + "\u2060\u180e\U000e0001\x1b\x7f":
+        assert c not in shown(f"main{c}"), repr(c)
+    assert shown("feature/café") == "feature/café"  # letters of any script stay as they are

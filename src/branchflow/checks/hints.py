@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import NamedTuple, Protocol
 
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.report import CONTROLS
+from branchflow.report import hidden
 
 Argv = tuple[str, ...]
 
@@ -42,15 +42,17 @@ def shell_word(arg: str) -> str:
     """``arg`` as one word for a POSIX shell, pasted as shown. A name with controls, marks
     that reorder text, or bytes that are not UTF-8 is written as bash's and zsh's
     ``$'...'`` with escapes, which prints safely and still names the same bytes."""
-    if not any(ord(c) in CONTROLS or 0xDC80 <= ord(c) <= 0xDCFF for c in arg):
+    if not any(hidden(c) for c in arg):
         return shlex.quote(arg)
     out = []
     for c in arg:
         o = ord(c)
         if 0xDC80 <= o <= 0xDCFF:  # an undecodable byte, kept by surrogateescape
             out.append(f"\\x{o - 0xDC00:02x}")
-        elif o in CONTROLS:
-            out.append(f"\\x{o:02x}" if o < 0x80 else f"\\u{o:04x}")
+        elif hidden(c):
+            out.append(
+                f"\\x{o:02x}" if o < 0x80 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
+            )
         elif c in "\\'":
             out.append("\\" + c)
         else:

@@ -65,14 +65,15 @@ def new_first_parent_commits(
         for commit_id in known:
             if has_commit(repo, commit_id):
                 walker.hide(commit_id)
-    except (KeyError, ValueError, pygit2.GitError):
-        return []
+    except (KeyError, ValueError, pygit2.GitError) as error:
+        raise RepoError(f"cannot walk the history of {new[:12]}: {error}") from error
     out: list[NewCommit] = []
     for commit in walker:
         if len(out) >= limit:
             break
         parents = tuple(str(p) for p in commit.parent_ids)
-        message = commit.message or ""
+        # as bytes: an `encoding` header a pusher wrote (bogus, rot13) is never looked up
+        message = commit.raw_message.decode("utf-8", "replace")
         sources: tuple[MergeSource, ...] = ()
         squashed = None
         if len(parents) > 1:
@@ -81,7 +82,8 @@ def new_first_parent_commits(
             )
         else:
             squashed = squash_source(message)
-        committer = commit.committer.email if commit.committer is not None else ""
+        signer = commit.committer
+        committer = signer.raw_email.decode("utf-8", "replace") if signer is not None else ""
         summary = message.split("\n", 1)[0]
         out.append(NewCommit(str(commit.id), parents, summary, sources, squashed, committer))
     return out
