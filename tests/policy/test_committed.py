@@ -207,3 +207,24 @@ def test_the_cache_never_serves_another_commits_policy(repo: Path) -> None:
 def test_an_unknown_revision_has_no_files(repo: Path) -> None:
     assert commit_files(pygit2.Repository(str(repo)), "refs/remotes/origin/nope") is None
     assert commit_files(pygit2.Repository(str(repo)), "0" * 40) is None
+
+
+def test_a_policy_that_is_a_directory_or_a_submodule_is_refused(repo: Path) -> None:
+    """A checkout cannot read it either: every teammate's hooks would fail on it."""
+    git(
+        repo,
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        f"160000,{'1' * 40},.branchflow.yaml",
+    )
+    git(repo, "commit", "-q", "--no-verify", "-m", "a submodule named like the policy")
+    with pytest.raises(BranchflowError, match=r"main:\.branchflow\.yaml: is a submodule"):
+        committed(repo, "main")
+    git(repo, "rm", "-q", "--cached", ".branchflow.yaml")
+    (repo / ".branchflow.yml").mkdir()
+    (repo / ".branchflow.yml" / "x").write_text("x\n")
+    git(repo, "add", ".branchflow.yml")
+    git(repo, "commit", "-q", "--no-verify", "-m", "a directory named like the policy")
+    with pytest.raises(BranchflowError, match=r"main:\.branchflow\.yml: is a directory"):
+        committed(repo, "main")

@@ -240,6 +240,16 @@ def judge_received(
                     hint=words("push branches under refs/heads/: git push origin <branch>"),
                 )
             )
+        elif update.remote_ref.startswith("refs/replace/") and not is_zero(update.new):
+            out.append(
+                violation(
+                    "BF001",
+                    update.remote_ref,
+                    "a replace ref makes git show other content in place of a commit (on the "
+                    "server, in mirrors and archives) without any branch changing; branchflow "
+                    "judges branches, so none is taken",
+                )
+            )
         elif is_zero(update.new) or _readable(repo, update.new):
             readable.append(update)
         else:

@@ -29,9 +29,13 @@ class CommitFiles:
         found = self._resolve(path)
         if found is None:
             return None
+        if found.filemode == pygit2.enums.FileMode.COMMIT:
+            raise RepoError(f"{self.name}:{path}: is a submodule, not a file")
+        if found.filemode == pygit2.enums.FileMode.TREE:
+            raise RepoError(f"{self.name}:{path}: is a directory, not a file")
         try:
             if not isinstance(found, pygit2.Blob):
-                return None  # a folder or a submodule: no file by that name
+                return None
             size = found.size
             if size > MAX_POLICY_BYTES:
                 raise RepoError(
