@@ -92,3 +92,26 @@ def test_a_fifo_in_place_of_a_remembered_policy_does_not_hang_a_commit(
     done = run(repo, "hook", "pre-commit")
     assert done.returncode == 2
     assert "pyproject.toml: is a FIFO (named pipe), not a regular file" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (
+            "branches:\n" + "".join(f"  t{i}: {{pattern: 't{i}/{{slug}}'}}\n" for i in range(300)),
+            "branches: 307 entries; a policy holds at most 200",
+        ),
+        (
+            "branches:\n  feature:\n    pattern: ["
+            + ", ".join(f"'f{i}/{{slug}}'" for i in range(60))
+            + "]\n",
+            "branches.feature.pattern: 60 entries; a branch type holds at most 50",
+        ),
+    ],
+)
+def test_a_policy_too_large_to_judge_quickly(repo: Path, body: str, says: str) -> None:
+    """Thousands of types load and then slow every push past the server's time limit."""
+    (repo / ".branchflow.yaml").write_text("extends: gitflow\n" + body)
+    done = run(repo, "check")
+    assert done.returncode == 2
+    assert says in done.stderr

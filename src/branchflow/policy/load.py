@@ -76,6 +76,7 @@ def compile_layers(layers: list[Layer]) -> CompiledPolicy:
     from branchflow.policy.model import FlowPolicy
 
     data, origin = merge(layers)
+    _within_limits(data, layers[-1].label)
     try:
         model = FlowPolicy.model_validate(data)
     except ValidationError as exc:
@@ -86,6 +87,32 @@ def compile_layers(layers: list[Layer]) -> CompiledPolicy:
             + "\n".join(f"  {line}" for line in lines)
         ) from None
     return model.to_compiled(" extends ".join(layer.label for layer in reversed(layers)))
+
+
+# What one policy may hold: far above any team's, and small enough that loading it and
+# judging a push with it stays quick (a server judges every push with it, in a time limit).
+LIMITS = {"branches": 200, "placeholders": 100, "exempt": 1000}
+PATTERNS_PER_TYPE = 50
+
+
+def _within_limits(data: dict[str, object], label: str) -> None:
+    from branchflow.errors import ConfigError
+
+    for key, most in LIMITS.items():
+        value = data.get(key)
+        if isinstance(value, (dict, list)) and len(value) > most:
+            raise ConfigError(
+                f"{label}: {key}: {len(value):,} entries; a policy holds at most {most}"
+            )
+    branches = data.get("branches")
+    for name, spec in (branches or {}).items() if isinstance(branches, dict) else ():
+        for key in ("pattern", "examples"):
+            value = spec.get(key) if isinstance(spec, dict) else None
+            if isinstance(value, list) and len(value) > PATTERNS_PER_TYPE:
+                raise ConfigError(
+                    f"{label}: branches.{name}.{key}: {len(value):,} entries; a branch type "
+                    f"holds at most {PATTERNS_PER_TYPE}"
+                )
 
 
 def _label(path: str, root: str | None) -> str:
