@@ -115,3 +115,27 @@ def test_a_policy_too_large_to_judge_quickly(repo: Path, body: str, says: str) -
     done = run(repo, "check")
     assert done.returncode == 2
     assert says in done.stderr
+
+
+def test_a_refused_push_leaves_no_policy_in_the_servers_cache(
+    server_repo: Path, tmp_path: Path, isolated_env: Path
+) -> None:
+    """Each push proposing a new policy was compiled into the cache, refused or not: any
+    pusher could fill the server's disk."""
+    from tests.server.conftest import clone, push
+
+    client = clone(f"file://{server_repo}", tmp_path / "client")
+    cache = isolated_env / ".cache" / "branchflow"
+    before: list[Path] = []
+    for n in range(4):
+        if n == 1:  # what the ruling policy keeps there, from the first push on
+            before = sorted(cache.glob("*"))
+        git(client, "switch", "-q", "-C", "main", "origin/main")
+        (client / ".branchflow.yaml").write_text(f"extends: gitflow\n# proposal {n}\n")
+        git(client, "add", ".branchflow.yaml")
+        git(client, "commit", "-q", "--no-verify", "-m", f"a direct commit {n}")
+        done = push(client, "main")
+        assert done.returncode != 0
+        assert "BF201" in done.stderr
+    assert before  # the server's cache is this one: the test would see a leak
+    assert sorted(cache.glob("*")) == before

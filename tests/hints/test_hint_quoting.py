@@ -104,7 +104,8 @@ def test_the_shell_reads_every_hint_as_its_commands(name: str, tmp_path: Path) -
     assert list(tmp_path.iterdir()) == []  # nothing in a name ran
 
 
-UNSEEN = "\u202e\u2066\u200f\u0085\u009b\u2028\u200b\ufeff\u00ad\u061c"  # reorder text, or act on a terminal
+# marks that reorder text, act on a terminal, or do not show
+UNSEEN = "\u202e\u2066\u200f\u0085\u009b\u2028\u200b\ufeff\u00ad\u061c"
 unseen_names = st.builds(
     str.__add__,
     st.sampled_from(["feature/", "Feat/", "x"]),

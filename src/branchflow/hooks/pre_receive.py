@@ -180,7 +180,9 @@ def _pushed_policy(
         branch = update.remote_ref.removeprefix("refs/heads/")
         files = commit_files(repo, update.new, update.new[:12])
         try:
-            pushed = load_committed_policy(files).policy if files is not None else None
+            pushed = (
+                load_committed_policy(files, remember=False).policy if files is not None else None
+            )
         except (ConfigError, RepoError) as exc:
             out.append(
                 violation(

@@ -65,8 +65,10 @@ class _Reads:
         return self.seen[path]
 
 
-def load_committed_policy(files: TreeFiles) -> CommittedPolicy:
-    """The policy the commit holds, exactly as discovery would find it in its checkout."""
+def load_committed_policy(files: TreeFiles, *, remember: bool = True) -> CommittedPolicy:
+    """The policy the commit holds, exactly as discovery would find it in its checkout.
+    ``remember``: keep the compiled policy in the cache (not for a policy a push only
+    proposes: a refused push leaves nothing behind)."""
     reads = _Reads(files)
 
     def has_table(name: str) -> bool:
@@ -84,7 +86,7 @@ def load_committed_policy(files: TreeFiles) -> CommittedPolicy:
     top = parse_layer(reads.read(name) or b"", name, label, pyproject=name == PYPROJECT)
     layers = stack(top, functools.partial(_file_in_tree, reads))
     inputs = tuple(reads.seen.items())
-    policy = _compiled(layers, warnings, inputs)
+    policy = _compiled(layers, warnings, inputs, remember)
     return CommittedPolicy(policy, warnings, files.name, name, inputs)
 
 
@@ -103,7 +105,9 @@ def _file_in_tree(reads: _Reads, value: str, current: Layer) -> Layer:
     return parse_layer(raw, path, f"{reads.name}:{path}")
 
 
-def _compiled(layers: list[Layer], warnings: tuple[str, ...], inputs: Inputs) -> CompiledPolicy:
+def _compiled(
+    layers: list[Layer], warnings: tuple[str, ...], inputs: Inputs, remember: bool = True
+) -> CompiledPolicy:
     """Validated once per content: the key covers every byte read and every label shown."""
     key = cache.content_key(_digest(layers, inputs))
     entry = cache.lookup(key)
@@ -111,7 +115,8 @@ def _compiled(layers: list[Layer], warnings: tuple[str, ...], inputs: Inputs) ->
     if cached is not None:
         return cached
     policy = compile_layers(layers)
-    cache.store(cache.CacheEntry(key, (), policy.to_data(), warnings, {}))
+    if remember:
+        cache.store(cache.CacheEntry(key, (), policy.to_data(), warnings, {}))
     return policy
 
 
