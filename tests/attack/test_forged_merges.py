@@ -80,7 +80,7 @@ def test_a_merge_that_carries_changes_of_its_own_is_refused(
 
 
 def test_a_merge_that_resolves_a_conflict_is_accepted(client: Path, server_repo: Path) -> None:
-    """A conflict resolved by hand is the merge's to decide; the paths in conflict may
+    """A conflict resolved by hand is the merge's to decide; the lines in conflict may
     hold anything, the others only what git's merge gives."""
     git(client, "switch", "-q", "-c", "hotfix/v1.0.1", "origin/main")
     (client / "README.md").write_text("hotfix's words\n")
@@ -222,3 +222,62 @@ def test_a_replace_ref_cannot_change_what_main_shows(client: Path, server_repo: 
     assert server_ref(server_repo, f"refs/replace/{tip}") == ""
     shown = git(server_repo, "ls-tree", "--name-only", "main").stdout.split()
     assert "evil.sh" not in shown
+
+
+def test_an_orphan_hotfix_is_refused(client: Path, server_repo: Path) -> None:
+    """A branch of no history: merged, every file it shares with main is an add/add conflict
+    whose resolution may say anything."""
+    git(client, "switch", "-q", "--orphan", "hotfix/orphan")
+    git(client, "rm", "-q", "-r", "-f", "--cached", "--ignore-unmatch", ".")
+    (client / "pipeline.yml").write_text("run: ok\n")
+    git(client, "add", "pipeline.yml")
+    git(client, "commit", "-q", "-m", "orphan")
+    done = push(client, "hotfix/orphan")
+    assert done.returncode != 0
+    assert "BF301 branch-base: hotfix/orphan shares no history with any branch" in done.stderr
+    assert server_ref(server_repo, "refs/heads/hotfix/orphan") == ""
+
+
+def _conflicted_merge(client: Path, resolve: dict[int, str]) -> None:
+    """Two hotfixes from the same main change line 10 of a 100-line file; the second's
+    merge into main is resolved with ``resolve`` (line number -> text), and committed."""
+    lines = "".join(f"{n}\n" for n in range(1, 101))
+    git(client, "switch", "-q", "-c", "release/v1.1.0", "origin/develop")
+    (client / "big.txt").write_text(lines)
+    git(client, "add", "big.txt")
+    git(client, "commit", "-q", "-m", "big file")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.1.0")
+    assert push(client, "release/v1.1.0", "main").returncode == 0
+    for name in ("hotfix/v1.1.1", "hotfix/v1.1.2"):
+        git(client, "switch", "-q", "-c", name, "main")
+        (client / "big.txt").write_text(lines.replace("10\n", f"10 {name}\n", 1))
+        git(client, "commit", "-q", "-a", "-m", f"{name} changes line 10")
+        git(client, "switch", "-q", "main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "hotfix/v1.1.1")
+    assert push(client, "hotfix/v1.1.1", "main").returncode == 0
+    assert git(client, "merge", "--no-ff", "--no-edit", "hotfix/v1.1.2", check=False).returncode
+    merged = [f"{n}\n" for n in range(1, 101)]
+    for number, text in resolve.items():
+        merged[number - 1] = text
+    (client / "big.txt").write_text("".join(merged))
+    git(client, "add", "big.txt")
+    git(client, "commit", "-q", "--no-verify", "--no-edit")
+
+
+def test_a_resolution_may_change_only_the_lines_in_conflict(
+    client: Path, server_repo: Path
+) -> None:
+    _conflicted_merge(client, {10: "10 both hotfixes\n", 90: "90 EVIL\n"})
+    done = push(client, "hotfix/v1.1.2", "main")
+    assert done.returncode != 0
+    assert "BF205 merge-content" in done.stderr
+    assert "big.txt" in done.stderr
+
+
+def test_a_resolution_of_the_lines_in_conflict_is_accepted(
+    client: Path, server_repo: Path
+) -> None:
+    _conflicted_merge(client, {10: "10 both hotfixes\n"})
+    done = push(client, "hotfix/v1.1.2", "main")
+    assert done.returncode == 0, done.stderr

@@ -36,6 +36,27 @@ def check_base(
         if evidence.source == "shallow":
             message = f"cannot tell where {branch} was created from: this clone is shallow"
             fix: Hint | None = hint(git("fetch", "--unshallow"))
+        elif evidence.source == "none":
+            # An orphan: no base at all, so nothing it brings was ever on an allowed branch
+            # (and merged, its every shared file would be a conflict a merge may resolve
+            # as it likes).
+            start = next(filter(None, (refs.branch_of_type(t) for t in rule.from_)), None)
+            return [
+                violation(
+                    "BF301",
+                    branch,
+                    f"{branch} shares no history with any branch: it was created from nothing "
+                    f"(an orphan); {rule.name} branches are created from {allowed}",
+                    details=(f"evidence: {evidence.detail}",),
+                    hint=words(
+                        f"start it again from {start} (git switch -c <new name> {start}) "
+                        "and bring the work over with git cherry-pick"
+                        if start
+                        else f"start it again from a {rule.from_[0]} branch"
+                    ),
+                    type_name=rule.name,
+                )
+            ]
         else:
             message = f"cannot tell where {branch} was created from ({evidence.detail})"
             fix = None

@@ -106,38 +106,106 @@ def changed_paths(repo: pygit2.Repository, base: str, tip: str) -> set[str]:
 
 
 def merge_own_changes(repo: pygit2.Repository, commit_id: str, limit: int = 5) -> tuple[str, ...]:
-    """Paths (at most ``limit``) where a two-parent merge differs from the merge git makes of
-    its parents itself, outside the paths that merge leaves in conflict: what the merge
-    commit carries of its own ("an evil merge"). Empty when it carries only what it merged.
-    A merge whose trees cannot be read is an error (see ``_unreadable``)."""
+    """Paths (at most ``limit``) where a two-parent merge carries changes of its own ("an
+    evil merge"): where it differs from the merge git makes of its parents, and, in a file
+    that merge leaves in conflict, where it differs outside the conflicting lines. Empty
+    when it carries only what it merged. A merge whose trees cannot be read is an error
+    (see ``_unreadable``)."""
     commit = commit_at(repo, commit_id)
     if commit is None or len(commit.parent_ids) < 2:
         return ()
     if len(commit.parent_ids) > 2:
         return _octopus_own_changes(repo, commit, limit)
+    own = set()
     try:
         index = repo.merge_commits(commit.parent_ids[0], commit.parent_ids[1])
-        conflicts = index.conflicts
-        conflicted = (
-            {next(e for e in entries if e is not None).path for entries in conflicts}
-            if conflicts is not None
-            else set()
-        )
-        for path in conflicted:  # resolved by hand: the merge's own version counts
-            del index.conflicts[path]
+        conflicts = list(index.conflicts) if index.conflicts is not None else []
+        for entries in conflicts:
+            path = next(e for e in entries if e is not None).path
             try:
                 entry = commit.tree[path]
             except KeyError:
-                continue  # the resolution removed it
-            index.add(pygit2.IndexEntry(path, entry.id, entry.filemode))
+                entry = None  # the resolution removed it
+            if not _resolves(repo, entries, entry):
+                own.add(path)
+            del index.conflicts[path]
+            if entry is not None:  # the resolution counts as git's own merge from here
+                index.add(pygit2.IndexEntry(path, entry.id, entry.filemode))
         clean = index.write_tree(repo)
-        if clean == commit.tree_id:
-            return ()
-        diff = repo[clean].peel(pygit2.Tree).diff_to_tree(commit.tree)
+        if clean != commit.tree_id:
+            diff = repo[clean].peel(pygit2.Tree).diff_to_tree(commit.tree)
+            own |= {d.new_file.path for d in diff.deltas} | {d.old_file.path for d in diff.deltas}
     except (pygit2.GitError, KeyError, ValueError) as error:
         return _unreadable(repo, commit_id, error)
-    paths = sorted({d.new_file.path for d in diff.deltas} | {d.old_file.path for d in diff.deltas})
-    return tuple(paths[:limit])
+    return tuple(sorted(own)[:limit])
+
+
+_MARKERS = (b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||")
+
+
+def _resolves(
+    repo: pygit2.Repository,
+    entries: tuple[pygit2.IndexEntry | None, ...],
+    resolved: pygit2.Object | None,
+) -> bool:
+    """Whether a conflicted file's resolution changes only the lines in conflict: outside
+    them it is git's merge, line for line. A deleted file, a binary one, a link, or one
+    whose own lines look like conflict markers may only be resolved as one side has it."""
+    ancestor, ours, theirs = entries
+    sides = [e for e in (ours, theirs) if e is not None]
+    if resolved is None:
+        return len(sides) < 2  # one side deleted it: deleting it is that side's version
+    as_a_side = any(resolved.id == e.id and resolved.filemode == e.mode for e in sides)
+    if as_a_side:
+        return True
+    if len(sides) < 2 or any(e.mode not in _TEXT_MODES for e in sides):
+        return False
+    if resolved.filemode not in _TEXT_MODES:
+        return False
+    blobs = [repo[e.id].read_raw() for e in (ancestor, ours, theirs) if e is not None]
+    mine = repo[resolved.id].read_raw()
+    if any(b"\0" in data[:8000] for data in (*blobs, mine)):
+        return False
+    if any(line.startswith(_MARKERS) for data in blobs for line in data.split(b"\n")):
+        return False
+    merged = repo.merge_file_from_index(ancestor, ours, theirs).contents
+    return _outside_conflicts_equal(merged, mine.decode("utf-8", "surrogateescape"))
+
+
+_TEXT_MODES = (pygit2.enums.FileMode.BLOB, pygit2.enums.FileMode.BLOB_EXECUTABLE)
+
+
+def _outside_conflicts_equal(merged: str, resolved: str) -> bool:
+    """Whether ``resolved`` holds every line of ``merged`` outside its conflict blocks, in
+    order, and nothing else there: each block may become anything, and only a block."""
+    pieces: list[str | None] = []  # text outside conflicts; None for a block
+    clean: list[str] = []
+    inside = False
+    for line in merged.splitlines(keepends=True):
+        if not inside and line.startswith("<<<<<<< "):
+            pieces += ["".join(clean), None]
+            clean, inside = [], True
+        elif inside and line.startswith(">>>>>>> "):
+            inside = False
+        elif not inside:
+            clean.append(line)
+    if inside:
+        return False
+    pieces.append("".join(clean))
+    texts = [p for p in pieces if p is not None]  # the text between blocks, in order
+    first, last = texts[0], texts[-1]
+    if not resolved.startswith(first):
+        return False
+    at = len(first)
+    if len(texts) == 1:
+        return resolved == first
+    for piece in texts[1:-1]:
+        if piece:
+            found = resolved.find(piece, at)
+            if found < 0:
+                return False
+            at = found + len(piece)
+    return resolved.endswith(last) and len(resolved) - len(last) >= at
 
 
 def _unreadable(repo: pygit2.Repository, commit_id: str, error: Exception) -> tuple[str, ...]:
