@@ -275,9 +275,7 @@ def test_a_resolution_may_change_only_the_lines_in_conflict(
     assert "big.txt" in done.stderr
 
 
-def test_a_resolution_of_the_lines_in_conflict_is_accepted(
-    client: Path, server_repo: Path
-) -> None:
+def test_a_resolution_of_the_lines_in_conflict_is_accepted(client: Path, server_repo: Path) -> None:
     _conflicted_merge(client, {10: "10 both hotfixes\n"})
     done = push(client, "hotfix/v1.1.2", "main")
     assert done.returncode == 0, done.stderr
