@@ -156,8 +156,7 @@ def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
     text = HEADER + change.to_yaml(preset)
     fitted = compile_text(text, root)  # loads as it is written, or nothing is written
     _, left = _audit(location, fitted)
-    kept_out = fitted_flows.kept_out + [f for f in flows if f.allowed is None]
-    return Fit(text, why, kept_out, judge(fitted, left))
+    return Fit(text, why, fitted_flows.kept_out, judge(fitted, left))
 
 
 def _rule_from(policy: CompiledPolicy, name: str) -> tuple[str, ...]:

@@ -308,6 +308,8 @@ def observed_flows(policy: CompiledPolicy, lines: Iterable[Any]) -> list[Flow]:
     for (source, target), merges in counted.items():
         known = not source.startswith("(")
         allowed = policy.merge_allowed(source, target) if known else None
+        if source == "(fork)":  # a fork's pull request goes where forks.into says
+            allowed = target in policy.forks_into
         out.append(Flow(source, target, merges, allowed))
     return sorted(out, key=lambda f: (-f.merges, f.source, f.target))
 
@@ -330,7 +332,7 @@ def _source_kind(policy: CompiledPolicy, source: Any, tag_type: str | None) -> s
 class FlowFit(NamedTuple):
     into: dict[str, list[str]]  # type -> `into` after the change, for types that gain edges
     why: dict[tuple[str, ...], str]
-    kept_out: list[Flow]  # flows seen that look like mistakes: rare against the rest
+    kept_out: list[Flow]  # flows the policy forbids that stay so: rare, or of no type
 
 
 def fit_flows(policy: CompiledPolicy, flows: list[Flow], *, least: int = 3) -> FlowFit:
@@ -343,10 +345,11 @@ def fit_flows(policy: CompiledPolicy, flows: list[Flow], *, least: int = 3) -> F
     why: dict[tuple[str, ...], str] = {}
     kept_out = []
     for flow in flows:
-        if flow.allowed is not False:
+        if flow.allowed is True:
             continue
         rule = policy.rule(flow.source)
-        if rule is None:
+        if rule is None:  # no type, an unnamed source, a fork where forks do not go
+            kept_out.append(flow)
             continue
         share = flow.merges / by_source[flow.source]
         if flow.merges >= least and share >= 0.1:
