@@ -144,3 +144,36 @@ def test_an_untagged_release_merge_is_found_though_its_version_is_tagged_elsewhe
     master = git(path, "rev-parse", "origin/master~4").stdout.strip()
     assert master.startswith("097459c")
     assert untagged == [("release/0.2", "master", f"BF504:release/0.2:{master}")]
+
+
+def test_the_observed_graph_counts_the_merges_history_shows(clone: Callable[[str], Path]) -> None:
+    path = clone("nvie-gitflow")
+    log = git(path, "log", "--first-parent", "--merges", "--format=%s", "origin/develop").stdout
+    features = sum(
+        1
+        for s in log.splitlines()
+        if s.startswith("Merge branch 'feature/") and s.endswith(" into develop")
+    )
+    assert features >= 10
+    flows = report(path)["audit"]["flows"]
+    (observed,) = [f for f in flows if (f["source"], f["target"]) == ("feature", "develop")]
+    assert observed["allowed"] is True
+    assert observed["merges"] >= features  # git's merges, and pull requests of feature/ names
+    features = observed["merges"]
+    done = subprocess.run(
+        [BRANCHFLOW, "graph", "--observed"], cwd=path, capture_output=True, text=True, check=True
+    )
+    drawn = done.stdout.splitlines()
+    assert f"    feature -- merge: {features} --> develop" in drawn
+    assert "    bugfix -- merge: 0 --> develop" in drawn  # allowed, never used: faint
+    assert any(line.startswith("    linkStyle ") and "#bbb" in line for line in drawn)
+    assert any("-. not allowed: " in line and line.endswith("develop") for line in drawn)
+    dot = subprocess.run(
+        [BRANCHFLOW, "graph", "--observed", "--format", "dot"],
+        cwd=path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f'"feature" -> "develop" [label="merge: {features}"];' in dot
+    assert 'color=red, fontcolor=red, label="not allowed: ' in dot

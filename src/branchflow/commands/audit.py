@@ -493,7 +493,10 @@ def run(args: argparse.Namespace) -> int:
         "known_in_baseline": known,
     }
     if args.format == "json":
-        print(to_json(violations, {**context_data, "audit": summary.to_data()}))
+        from branchflow.commands.observed import flows_of
+
+        flows = [f._asdict() for f in flows_of(context.location, policy)]
+        print(to_json(violations, {**context_data, "audit": {**summary.to_data(), "flows": flows}}))
     elif args.format == "sarif":
         file = report_file(context.root, policy_file(context.root, args))
         print(to_sarif(violations, file, {"audit": summary.to_data()}))

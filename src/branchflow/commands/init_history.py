@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from branchflow.checks.violation import Violation, judge
 from branchflow.commands.audit import Auditor, Progress
+from branchflow.commands.observed import long_lived_lines
 from branchflow.errors import ConfigError, RepoError
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.discover import ROOT_FILES
@@ -37,7 +38,7 @@ from branchflow.policy.fit import (
     tag_causes,
 )
 from branchflow.policy.presets import preset_path
-from branchflow.repo.flows import own_lines, read_lines, unrelated
+from branchflow.repo.flows import unrelated
 from branchflow.repo.state import RepoLocation, locate
 from branchflow.report import shown
 
@@ -132,10 +133,9 @@ def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
     named = compile_text(named_change.to_yaml(preset), root)
 
     # Flows and protection: what the long-lived branches' own histories show.
-    tips = {n: t.target for n, t in auditor.chosen.items() if _long_lived(named, n)}
+    lines = long_lived_lines(location, named, list(auditor.chosen.values()))
+    tips = {line.branch: auditor.chosen[line.branch].target for line in lines}
     cwd = root
-    default = {n for n in tips if not _rule_from(named, n)}
-    lines = own_lines(read_lines(cwd, tips), default, auditor.remotes)
     flows = observed_flows(named, lines)
     fitted_flows = fit_flows(named, flows)
     why.update(fitted_flows.why)
@@ -157,16 +157,6 @@ def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
     fitted = compile_text(text, root)  # loads as it is written, or nothing is written
     _, left = _audit(location, fitted)
     return Fit(text, why, fitted_flows.kept_out, judge(fitted, left))
-
-
-def _rule_from(policy: CompiledPolicy, name: str) -> tuple[str, ...]:
-    found = policy.classify(name)
-    return found.rule.from_ if found is not None and found.rule is not None else ()
-
-
-def _long_lived(policy: CompiledPolicy, name: str) -> bool:
-    found = policy.classify(name)
-    return found is not None and found.rule is not None and found.rule.long_lived
 
 
 def _flow(flow: Flow) -> str:

@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     command("explain", "show the policy as a table")
     graph = command("graph", "draw the flow graph")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument(
+        "--observed",
+        action="store_true",
+        help="with the merges the history shows: counts, forbidden flows, unused edges",
+    )
     command("schema", "print the JSON Schema of policy files")
     init = command("init", "write a starter .branchflow.yaml (extending --preset, default gitflow)")
     init.add_argument(
