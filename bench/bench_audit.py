@@ -18,6 +18,7 @@ default gitflow policy. Repositories:
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from synthetic import build as build_synthetic
 WORK = Path(__file__).resolve().parent / ".work"
 LINTER_SETTINGS = """\
 branches:
-  master: main
+  master: {master}
   develop: develop
   features: feature
   fixes: bugfix
@@ -69,7 +70,7 @@ def linter() -> Path:
     return exe
 
 
-def team_clone(source: Path, name: str) -> Path:
+def team_clone(source: Path, name: str, master: str = "main") -> Path:
     """``source`` pushed to a bare origin and cloned: every branch remote-tracking."""
     bare = WORK / f"{name}.git"
     clone = WORK / f"{name}-clone"
@@ -78,14 +79,14 @@ def team_clone(source: Path, name: str) -> Path:
     git = ["git", "-c", "advice.detachedHead=false"]
     subprocess.run([*git, "clone", "-q", "--bare", str(source), str(bare)], check=True)
     subprocess.run([*git, "clone", "-q", str(bare), str(clone)], check=True)
-    for branch in ("main", "develop"):
+    for branch in (master, "develop"):
         subprocess.run(
             ["git", "branch", "-q", branch, f"origin/{branch}"],
             cwd=clone,
             capture_output=True,
             check=False,
         )
-    (clone.parent / f"{name}-gitflow-linter.yaml").write_text(LINTER_SETTINGS)
+    (clone.parent / f"{name}-gitflow-linter.yaml").write_text(LINTER_SETTINGS.format(master=master))
     return clone
 
 
@@ -131,6 +132,9 @@ def main() -> int:
             args.runs,
         ),
     ]
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gitflow-avh.bundle"
+    if corpus.is_file():  # a real history: gitflow-avh, 1,184 commits (../shared/corpus)
+        cases.append(("gitflow-avh", corpus, args.runs))
     if not args.skip_large:  # gitflow-linter takes half a minute a run here
         large = build_synthetic(WORK / "gitflow-100000-1000", 100_000, 1_000)
         cases.append(("synthetic 100k", large, args.large_runs))
@@ -141,7 +145,8 @@ def main() -> int:
     print(f"{'repository':<16} {'size':<30} {'gitflow-linter':>15} {'branchflow':>12} {'ratio':>7}")
     ratios: dict[str, float] = {}
     for label, source, runs in cases:
-        clone = team_clone(source, label.replace(" ", "-"))
+        master = "master" if label == "gitflow-avh" else "main"
+        clone = team_clone(source, label.replace(" ", "-"), master)
         settings = clone.parent / f"{label.replace(' ', '-')}-gitflow-linter.yaml"
         results = measure(
             {
@@ -165,6 +170,8 @@ def main() -> int:
             f"({'met' if ratios['synthetic 100k'] >= 50 else 'NOT met'}); on small histories "
             "both tools are mostly start-up"
         )
+    if "gitflow-avh" in ratios:
+        print(f"on a real history (gitflow-avh): {ratios['gitflow-avh']:.1f}x")
     if not args.skip_large:
         clone = team_clone(large, "large")
         results = measure(
@@ -178,6 +185,16 @@ def main() -> int:
         print(
             f"branchflow audit, {describe(clone)}: {ms / 1000:.2f} s median, "
             f"peak {rss / 1024:.0f} MiB (target <= 5 s)"
+        )
+        fit = f"rm -f .branchflow.yaml && {shlex.quote(branchflow)} init --from-history"
+        results = measure(
+            {"fit": (["sh", "-c", fit], "")}, clone, env, args.runs, accept_failure=True
+        )
+        ms, rss = results["fit"]
+        (clone / ".branchflow.yaml").unlink(missing_ok=True)
+        print(
+            f"branchflow init --from-history, {describe(clone)}: {ms / 1000:.2f} s median, "
+            f"peak {rss / 1024:.0f} MiB (target <= 2 s)"
         )
     return 0
 
