@@ -124,9 +124,9 @@ def test_framework_merge_and_push_stages(framework_flow_repo: Path) -> None:
     assert "BF201 protected-commit: 1 commit(s) made directly on main" in out
     assert "the pre-commit framework shows branchflow only the first ref of a push" in out
 
-    # The framework never shows a deletion; the native hook, chained in front of it, does.
+    # The framework never shows a deletion; the native hook, which it runs first, does.
     installed = run_branchflow(repo, "install", "--hook", "pre-push")
-    assert "the hook that was there runs first" in installed.stdout
+    assert "pre-push.legacy (pre-commit's pre-push hook runs it first)" in installed.stdout
     code, out = run(repo, "git", "push", "origin", "--delete", "develop")
     assert code != 0
     assert "BF401 protected-delete: develop is a long-lived develop branch" in out
@@ -136,11 +136,12 @@ def test_framework_merge_and_push_stages(framework_flow_repo: Path) -> None:
 def test_native_hook_in_front_of_the_framework_passes_its_input_on(
     framework_flow_repo: Path,
 ) -> None:
-    """pre-commit's own pre-push hook, chained behind `branchflow install`, reads git's
-    ref lines itself: a push with nothing to send gives it no line at all, not a blank one."""
+    """pre-commit's own pre-push hook, which runs `branchflow install`'s as its .legacy, reads
+    git's ref lines itself: a push with nothing to send gives it no line at all, not a blank
+    one."""
     repo = framework_flow_repo
     installed = run_branchflow(repo, "install")
-    assert "the hook that was there runs first" in installed.stdout
+    assert "pre-push.legacy (pre-commit's pre-push hook runs it first)" in installed.stdout
     code, out = run(repo, "git", "push", "origin", "develop")
     assert code == 0, out
     assert "Everything up-to-date" in out
@@ -176,7 +177,7 @@ def test_pre_commit_installed_again_after_branchflow(framework_flow_repo: Path) 
     assert "shows branchflow only the first ref" not in out
     again = run_branchflow(repo, "install")
     assert again.returncode == 0, again.stderr
-    assert "pre-push.legacy (pre-commit's pre-push hook runs it first)" in again.stdout
+    assert "pre-push.legacy: up to date (pre-commit's pre-push hook runs it first)" in again.stdout
     git(repo, "-c", "core.hooksPath=/dev/null", "switch", "-q", "-c", "Bad_Name", "develop")
     git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", "bad")
     code, out = run(repo, "git", "push", "origin", "Bad_Name")

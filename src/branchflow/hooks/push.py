@@ -153,7 +153,8 @@ def _judge_branch(
         # nothing lands on anything, so only a topic branch's base is left to judge.
         if rule.long_lived or not (rule.from_ or rule.documented_in):
             return out
-        return out + _judge_topic(session, branch, match, update, receiving, base=True)
+        # Into an empty repository nothing is there to be created from: no base to judge.
+        return out + _judge_topic(session, branch, match, update, receiving, base=bool(receiving))
     pull_request = check_pull_request_only(
         policy,
         branch,
