@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from branchflow.checks.violation import Violation, judge
 from branchflow.commands.audit import Auditor, Progress
-from branchflow.commands.observed import long_lived_lines
+from branchflow.commands.observed import long_lived_lines, long_lived_tips
 from branchflow.errors import ConfigError, RepoError
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.discover import ROOT_FILES
@@ -112,12 +112,35 @@ class Fit(NamedTuple):
 
 
 def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
+    from branchflow.repo.refs import read_snapshot
+
     base = compile_text(f"extends: {preset}\n", root)
+    snapshot = read_snapshot(location)
+    # The long-lived branches' own histories: their merges name the branches they took.
+    lines = long_lived_lines(location, base, snapshot.tips)
+    tips = long_lived_tips(base, snapshot.tips)
+    apart = sorted(
+        {
+            t.name
+            for t in snapshot.tips
+            if base.classify(t.name) is None and unrelated(root, t.target, list(tips.values()))
+        }
+    )
 
     # Names: the templates the branch and tag names of no type call for.
-    auditor, found = _audit(location, base)
-    branch_causes = causes(base, [v.ref for v in found if v.rule.id == "BF101"])
-    tag_found = tag_causes(base, [v.ref for v in found if v.rule.id == "BF501"])
+    unnamed = [t.name for t in snapshot.tips if base.classify(t.name) is None]
+    unnamed = [n for n in unnamed if n not in apart] + [
+        source.name
+        for line in lines
+        for _, sources in line.merges
+        for source in sources
+        if source.kind in ("branch", "claimed")
+        and not source.owner  # a fork's branch is named as its owner likes
+        and source.name != line.branch
+        and base.classify(source.name) is None
+    ]
+    branch_causes = causes(base, unnamed)
+    tag_found = tag_causes(base, [t for t in snapshot.tags if base.classify_tag(t) is None])
     named_change = change_for(base, branch_causes, tag_found) or Change({}, None, {}, 0)
     why: dict[tuple[str, ...], str] = {}
     for cause in branch_causes:
@@ -133,19 +156,11 @@ def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
     named = compile_text(named_change.to_yaml(preset), root)
 
     # Flows and protection: what the long-lived branches' own histories show.
-    lines = long_lived_lines(location, named, list(auditor.chosen.values()))
-    tips = {line.branch: auditor.chosen[line.branch].target for line in lines}
-    cwd = root
     flows = observed_flows(named, lines)
     fitted_flows = fit_flows(named, flows)
     why.update(fitted_flows.why)
     protected, protection_why = fit_protection(named, lines)
     why.update(protection_why)
-    apart = sorted(
-        n
-        for n, t in auditor.chosen.items()
-        if named.classify(n) is None and unrelated(cwd, t.target, list(tips.values()))
-    )
     exempt = None
     if apart:
         exempt = [glob for glob, _ in named.exempt] + apart

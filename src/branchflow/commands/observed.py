@@ -10,18 +10,25 @@ from branchflow.repo.refs import BranchTip, read_snapshot
 from branchflow.repo.state import RepoLocation
 
 
-def long_lived_lines(
-    location: RepoLocation, policy: CompiledPolicy, tips: list[BranchTip] | None = None
-) -> list[Line]:
-    """Each long-lived branch's own first-parent history (the local branch, else the
-    remote-tracking one): what a fast-forward shares with another counts for the one that
-    made it (``repo.flows.own_lines``)."""
-    snapshot = read_snapshot(location)
+def long_lived_tips(policy: CompiledPolicy, tips: list[BranchTip]) -> dict[str, str]:
+    """name -> commit of each long-lived branch: the local branch, else the remote one."""
     chosen: dict[str, str] = {}
-    for tip in sorted(tips or snapshot.tips, key=lambda t: t.remote is not None):
+    for tip in sorted(tips, key=lambda t: t.remote is not None):
         found = policy.classify(tip.name)
         if found is not None and found.rule is not None and found.rule.long_lived:
             chosen.setdefault(tip.name, tip.target)
+    return chosen
+
+
+def long_lived_lines(
+    location: RepoLocation,
+    policy: CompiledPolicy,
+    tips: list[BranchTip] | None = None,
+) -> list[Line]:
+    """Each long-lived branch's own first-parent history: what a fast-forward shares with
+    another counts for the one that made it (``repo.flows.own_lines``)."""
+    snapshot = read_snapshot(location)
+    chosen = long_lived_tips(policy, tips or snapshot.tips)
     default = {n for n in chosen if not _from(policy, n)}
     cwd = location.work_tree or location.git_dir
     return own_lines(read_lines(cwd, chosen), default, snapshot.remotes)
