@@ -36,6 +36,7 @@ from branchflow.policy.fit import (
     fit_protection,
     observed_flows,
     tag_causes,
+    widened,
 )
 from branchflow.policy.presets import preset_path
 from branchflow.repo.flows import unrelated
@@ -128,6 +129,13 @@ def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
     )
 
     # Names: the templates the branch and tag names of no type call for.
+    known = {}  # every merged branch's name -> its match under the preset, asked once
+    classify = base.classifier()
+    for line in lines:
+        for _, sources in line.merges:
+            for source in sources:
+                if source.kind in ("branch", "claimed") and source.name not in known:
+                    known[source.name] = classify(source.name)
     unnamed = [t.name for t in snapshot.tips if base.classify(t.name) is None]
     unnamed = [n for n in unnamed if n not in apart] + [
         source.name
@@ -137,7 +145,7 @@ def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
         if source.kind in ("branch", "claimed")
         and not source.owner  # a fork's branch is named as its owner likes
         and source.name != line.branch
-        and base.classify(source.name) is None
+        and known[source.name] is None
     ]
     branch_causes = causes(base, unnamed)
     tag_found = tag_causes(base, [t for t in snapshot.tags if base.classify_tag(t) is None])
@@ -156,7 +164,7 @@ def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
     named = compile_text(named_change.to_yaml(preset), root)
 
     # Flows and protection: what the long-lived branches' own histories show.
-    flows = observed_flows(named, lines)
+    flows = observed_flows(named, lines, widened(base, named, known))
     fitted_flows = fit_flows(named, flows)
     why.update(fitted_flows.why)
     protected, protection_why = fit_protection(named, lines)

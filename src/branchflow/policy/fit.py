@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from branchflow.policy.compiled import CompiledPolicy
+from branchflow.policy.compiled import CompiledPolicy, Match
 
 _VERSION = re.compile(r"(v?)([0-9]+(?:\.[0-9]+)*)")
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
@@ -289,9 +289,15 @@ class Flow(NamedTuple):
     allowed: bool | None  # whether the policy allows it; None: a source of no type
 
 
-def observed_flows(policy: CompiledPolicy, lines: Iterable[Any]) -> list[Flow]:
+def observed_flows(
+    policy: CompiledPolicy,
+    lines: Iterable[Any],
+    classify: Callable[[str], Match | None] | None = None,
+) -> list[Flow]:
     """``lines``: ``repo.flows.Line`` of each long-lived branch. Syncs (a branch merged into
-    itself) are not flows."""
+    itself) are not flows. ``classify``: the policy's own, or one that knows the answers
+    already (``widened``)."""
+    classify = classify or policy.classifier()
     counted: Counter[tuple[str, str]] = Counter()
     tag_type = policy.tags.on[0] if policy.tags is not None and policy.tags.on else None
     for line in lines:
@@ -303,7 +309,7 @@ def observed_flows(policy: CompiledPolicy, lines: Iterable[Any]) -> list[Flow]:
             for source in sources:
                 if source.kind == "branch" and source.name == line.branch:
                     continue
-                counted[(_source_kind(policy, source, tag_type), target)] += 1
+                counted[(_source_kind(classify, source, tag_type), target)] += 1
     out = []
     for (source, target), merges in counted.items():
         known = not source.startswith("(")
@@ -314,19 +320,43 @@ def observed_flows(policy: CompiledPolicy, lines: Iterable[Any]) -> list[Flow]:
     return sorted(out, key=lambda f: (-f.merges, f.source, f.target))
 
 
-def _source_kind(policy: CompiledPolicy, source: Any, tag_type: str | None) -> str:
+def _source_kind(classify: Callable[[str], Match | None], source: Any, tag_type: str | None) -> str:
     if source.kind == "tag":
         return tag_type or "(tag)"
     if source.kind == "pull-request":
         return "(pull request)"
     if source.kind not in ("branch", "claimed"):
         return "(unnamed)"
-    found = policy.classify(source.name)
+    found = classify(source.name)
     if found is not None and found.rule is not None:
         return found.rule.name
     if found is not None:
         return "(exempt)"
     return "(fork)" if source.owner else "(no type)"
+
+
+def widened(
+    base: CompiledPolicy, wider: CompiledPolicy, known: dict[str, Match | None]
+) -> Callable[[str], Match | None]:
+    """``wider``'s classification, for a policy that only adds templates to ``base``'s
+    types: a name ``base`` classified (``known``) is classified alike unless it begins with
+    the literal start of an added template, so only those names are asked again."""
+    added = [
+        p.prefix
+        for rule in wider.branches
+        for p in rule.patterns
+        if (old := base.rule(rule.name)) is None or p.source not in {o.source for o in old.patterns}
+    ]
+    if len(base.branches) != len(wider.branches) or base.exempt != wider.exempt:
+        return wider.classifier()
+    ask = wider.classifier()
+
+    def classify(name: str) -> Match | None:
+        if name in known and known[name] is not None and not name.startswith(tuple(added)):
+            return known[name]
+        return ask(name)
+
+    return classify
 
 
 class FlowFit(NamedTuple):
