@@ -5,6 +5,7 @@ parents, outside the conflicts it resolved (BF205)."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from tests.attack.conftest import push, server_ref
@@ -238,9 +239,10 @@ def test_an_orphan_hotfix_is_refused(client: Path, server_repo: Path) -> None:
     assert server_ref(server_repo, "refs/heads/hotfix/orphan") == ""
 
 
-def _conflicted_merge(client: Path, resolve: dict[int, str]) -> None:
-    """Two hotfixes from the same main change line 10 of a 100-line file; the second's
-    merge into main is resolved with ``resolve`` (line number -> text), and committed."""
+def _conflicted_merge(client: Path, resolve: dict[int, str], *, then: str | None = None) -> None:
+    """Two hotfixes from the same main change line 10 of a 100-line file, the first also
+    line 50; the second's merge into main is resolved with ``resolve`` (line number ->
+    text; "theirs": the hotfix's whole file), ``then`` run, and committed."""
     lines = "".join(f"{n}\n" for n in range(1, 101))
     git(client, "switch", "-q", "-c", "release/v1.1.0", "origin/develop")
     (client / "big.txt").write_text(lines)
@@ -251,16 +253,25 @@ def _conflicted_merge(client: Path, resolve: dict[int, str]) -> None:
     assert push(client, "release/v1.1.0", "main").returncode == 0
     for name in ("hotfix/v1.1.1", "hotfix/v1.1.2"):
         git(client, "switch", "-q", "-c", name, "main")
-        (client / "big.txt").write_text(lines.replace("10\n", f"10 {name}\n", 1))
+        text = lines.replace("10\n", f"10 {name}\n", 1)
+        if name == "hotfix/v1.1.1":
+            text = text.replace("\n50\n", "\n50 security fix\n", 1)
+        (client / "big.txt").write_text(text)
         git(client, "commit", "-q", "-a", "-m", f"{name} changes line 10")
         git(client, "switch", "-q", "main")
     git(client, "merge", "-q", "--no-ff", "--no-edit", "hotfix/v1.1.1")
     assert push(client, "hotfix/v1.1.1", "main").returncode == 0
     assert git(client, "merge", "--no-ff", "--no-edit", "hotfix/v1.1.2", check=False).returncode
     merged = [f"{n}\n" for n in range(1, 101)]
+    merged[49] = "50 security fix\n"
     for number, text in resolve.items():
         merged[number - 1] = text
-    (client / "big.txt").write_text("".join(merged))
+    if resolve == {0: "theirs"}:
+        git(client, "checkout", "--theirs", "big.txt")
+    else:
+        (client / "big.txt").write_text("".join(merged))
+    if then:
+        subprocess.run(["sh", "-c", then], cwd=client, check=True)
     git(client, "add", "big.txt")
     git(client, "commit", "-q", "--no-verify", "--no-edit")
 
@@ -279,3 +290,20 @@ def test_a_resolution_of_the_lines_in_conflict_is_accepted(client: Path, server_
     _conflicted_merge(client, {10: "10 both hotfixes\n"})
     done = push(client, "hotfix/v1.1.2", "main")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_resolution_taking_one_sides_file_drops_the_others_changes(
+    client: Path, server_repo: Path
+) -> None:
+    """`git checkout --theirs` puts back line 50, which main's first hotfix had fixed."""
+    _conflicted_merge(client, {0: "theirs"})
+    done = push(client, "hotfix/v1.1.2", "main")
+    assert done.returncode != 0
+    assert "BF205 merge-content" in done.stderr
+
+
+def test_a_resolution_may_not_change_the_files_mode(client: Path, server_repo: Path) -> None:
+    _conflicted_merge(client, {10: "10 both hotfixes\n"}, then="chmod +x big.txt")
+    done = push(client, "hotfix/v1.1.2", "main")
+    assert done.returncode != 0
+    assert "BF205 merge-content" in done.stderr

@@ -149,27 +149,45 @@ def _resolves(
     resolved: pygit2.Object | None,
 ) -> bool:
     """Whether a conflicted file's resolution changes only the lines in conflict: outside
-    them it is git's merge, line for line. A deleted file, a binary one, a link, or one
-    whose own lines look like conflict markers may only be resolved as one side has it."""
+    them it is git's merge, line for line, with the mode git's merge gives. A deleted file,
+    a binary or non-UTF-8 one, a link, or one whose own lines look like conflict markers
+    may only be resolved as one side has it."""
     ancestor, ours, theirs = entries
     sides = [e for e in (ours, theirs) if e is not None]
     if resolved is None:
         return len(sides) < 2  # one side deleted it: deleting it is that side's version
     as_a_side = any(resolved.id == e.id and resolved.filemode == e.mode for e in sides)
-    if as_a_side:
-        return True
-    if len(sides) < 2 or any(e.mode not in _TEXT_MODES for e in sides):
-        return False
-    if resolved.filemode not in _TEXT_MODES:
+    if ours is None or theirs is None or resolved.filemode not in _TEXT_MODES:
+        return as_a_side
+    if ours.mode not in _TEXT_MODES or theirs.mode not in _TEXT_MODES:
+        return as_a_side
+    if resolved.filemode not in _merged_modes(ancestor, ours, theirs):
         return False
     blobs = [repo[e.id].read_raw() for e in (ancestor, ours, theirs) if e is not None]
     mine = repo[resolved.id].read_raw()
     if any(b"\0" in data[:8000] for data in (*blobs, mine)):
-        return False
+        return as_a_side
     if any(line.startswith(_MARKERS) for data in blobs for line in data.split(b"\n")):
-        return False
-    merged = repo.merge_file_from_index(ancestor, ours, theirs).contents
-    return _outside_conflicts_equal(merged, mine.decode("utf-8", "surrogateescape"))
+        return as_a_side
+    try:
+        merged = repo.merge_file_from_index(ancestor, ours, theirs).contents
+        text = mine.decode("utf-8")
+    except UnicodeDecodeError:
+        return as_a_side
+    # Not "as a side": taking one side's whole file drops the other's clean changes.
+    return _outside_conflicts_equal(merged, text)
+
+
+def _merged_modes(
+    ancestor: pygit2.IndexEntry | None, ours: pygit2.IndexEntry, theirs: pygit2.IndexEntry
+) -> set[int]:
+    """The file modes git's merge may give: the side that changed it, or either when both
+    did (a conflict of modes the resolution decides)."""
+    if ancestor is not None and ours.mode == ancestor.mode:
+        return {theirs.mode}
+    if ancestor is not None and theirs.mode == ancestor.mode:
+        return {ours.mode}
+    return {ours.mode, theirs.mode}
 
 
 _TEXT_MODES = (pygit2.enums.FileMode.BLOB, pygit2.enums.FileMode.BLOB_EXECUTABLE)
