@@ -161,6 +161,10 @@ def test_a_symbolic_link_inside_the_tree_is_followed_as_a_checkout_would(repo: P
         ("../outside.yaml", "leads out of the repository"),
         ("policy/../../x.yaml", "leads out of the repository"),
         (".branchflow.yaml", "more than 8 symbolic links on the way"),
+        (".", "is a symbolic link to the repository's root"),
+        (".git/config", "points at a path the commit does not have"),
+        ("policy/real.yaml/", "points at a directory"),
+        ("policy/missing.yaml", "points at a path the commit does not have"),
     ],
 )
 def test_a_symbolic_link_out_of_the_tree_or_in_a_loop_is_refused(

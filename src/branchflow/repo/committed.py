@@ -67,6 +67,11 @@ class CommitFiles:
             try:
                 entry = self._tree["/".join([*done, part])]
             except (KeyError, ValueError):
+                if links:  # a checkout would find nothing there, or what is not committed
+                    raise RepoError(
+                        f"{self.name}:{path}: a symbolic link on the way points at a path the "
+                        "commit does not have; commit the file itself"
+                    ) from None
                 return None
             if entry.filemode != pygit2.enums.FileMode.LINK:
                 done.append(part)
@@ -92,12 +97,24 @@ class CommitFiles:
                     f"{self.name}:{path}: a symbolic link on the way points at an absolute "
                     "path, outside the repository; commit the file itself"
                 )
+            if target.endswith(b"/"):  # names a directory: a checkout reads no file there
+                raise RepoError(
+                    f"{self.name}:{path}: a symbolic link on the way points at a directory; "
+                    "commit the file itself"
+                )
             pending = target.decode("utf-8", "surrogateescape").split("/") + pending
         if not done:
+            if links:
+                raise RepoError(f"{self.name}:{path}: is a symbolic link to the repository's root")
             return None
         try:
             return self._tree["/".join(done)]
         except (KeyError, ValueError):
+            if links:
+                raise RepoError(
+                    f"{self.name}:{path}: a symbolic link on the way points at a path the "
+                    "commit does not have; commit the file itself"
+                ) from None
             return None
 
 
