@@ -107,6 +107,20 @@ def test_a_fifo_in_place_of_a_remembered_policy_does_not_hang_a_commit(
             + "]\n",
             "branches.feature.pattern: 60 entries; a branch type holds at most 50",
         ),
+        (  # within the per-type limits, thousands in all: every push ran past 10 s
+            "branches:\n"
+            + "".join(
+                f"  t{i}:\n    pattern: ["
+                + ", ".join(f"'t{i}x{j}/{{slug}}'" for j in range(20))
+                + "]\n"
+                for i in range(20)
+            ),
+            "patterns in all; a policy holds at most 300",
+        ),
+        (
+            "tags:\n  pattern: [" + ", ".join(f"'v{i}.{{semver}}'" for i in range(60)) + "]\n",
+            "tags.pattern: 60 entries; at most 50",
+        ),
     ],
 )
 def test_a_policy_too_large_to_judge_quickly(repo: Path, body: str, says: str) -> None:

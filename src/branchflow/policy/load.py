@@ -93,6 +93,7 @@ def compile_layers(layers: list[Layer]) -> CompiledPolicy:
 # judging a push with it stays quick (a server judges every push with it, in a time limit).
 LIMITS = {"branches": 200, "placeholders": 100, "exempt": 1000}
 PATTERNS_PER_TYPE = 50
+PATTERNS_IN_ALL = 300  # templates and regexes of every branch type together, and of tags
 
 
 def _within_limits(data: dict[str, object], label: str) -> None:
@@ -105,6 +106,7 @@ def _within_limits(data: dict[str, object], label: str) -> None:
                 f"{label}: {key}: {len(value):,} entries; a policy holds at most {most}"
             )
     branches = data.get("branches")
+    total = 0
     for name, spec in (branches or {}).items() if isinstance(branches, dict) else ():
         for key in ("pattern", "examples"):
             value = spec.get(key) if isinstance(spec, dict) else None
@@ -113,6 +115,23 @@ def _within_limits(data: dict[str, object], label: str) -> None:
                     f"{label}: branches.{name}.{key}: {len(value):,} entries; a branch type "
                     f"holds at most {PATTERNS_PER_TYPE}"
                 )
+            if key == "pattern":
+                total += len(value) if isinstance(value, list) else 1
+    if total > PATTERNS_IN_ALL:
+        raise ConfigError(
+            f"{label}: branches: {total:,} patterns in all; a policy holds at most "
+            f"{PATTERNS_IN_ALL}, so that every push is judged quickly"
+        )
+    tags = data.get("tags")
+    tag_patterns = tags.get("pattern") if isinstance(tags, dict) else None
+    for key, value in (
+        ("pattern", tag_patterns),
+        ("examples", tags.get("examples") if isinstance(tags, dict) else None),
+    ):
+        if isinstance(value, list) and len(value) > PATTERNS_PER_TYPE:
+            raise ConfigError(
+                f"{label}: tags.{key}: {len(value):,} entries; at most {PATTERNS_PER_TYPE}"
+            )
 
 
 def _label(path: str, root: str | None) -> str:
