@@ -112,6 +112,11 @@ def main() -> int:
         "--large-runs", type=int, default=1, help="runs on the 100,000-commit repository"
     )
     parser.add_argument(
+        "--skip-mid",
+        action="store_true",
+        help="no 5k/20k/50k synthetic rows (CI: the real history and the largest one only)",
+    )
+    parser.add_argument(
         "--realistic-features",
         type=int,
         default=120,
@@ -122,16 +127,22 @@ def main() -> int:
     env = bench_env(WORK / "audit-cache")
     exe = str(linter())
     branchflow = str(BIN / "branchflow")
-    cases = [
-        ("synthetic 5k", build_synthetic(WORK / "gitflow-5000-100", 5_000, 100), args.runs),
-        ("synthetic 20k", build_synthetic(WORK / "gitflow-20000-300", 20_000, 300), args.runs),
-        ("synthetic 50k", build_synthetic(WORK / "gitflow-50000-600", 50_000, 600), args.runs),
+    cases = (
+        []
+        if args.skip_mid
+        else [
+            ("synthetic 5k", build_synthetic(WORK / "gitflow-5000-100", 5_000, 100), args.runs),
+            ("synthetic 20k", build_synthetic(WORK / "gitflow-20000-300", 20_000, 300), args.runs),
+            ("synthetic 50k", build_synthetic(WORK / "gitflow-50000-600", 50_000, 600), args.runs),
+        ]
+    )
+    cases.append(
         (
             "realistic",
             build_realistic(WORK / f"realistic-{args.realistic_features}", args.realistic_features),
             args.runs,
-        ),
-    ]
+        )
+    )
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gitflow-avh.bundle"
     if corpus.is_file():  # a real history: gitflow-avh, 1,184 commits (../shared/corpus)
         cases.append(("gitflow-avh", corpus, args.runs))
