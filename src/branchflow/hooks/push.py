@@ -232,8 +232,15 @@ def _created_at_parent(
     session: RepoSession, rule: BranchRule, new: str, receiving: list[BranchTip]
 ) -> bool:
     """Whether ``new`` is already on a branch of the receiving side that a branch of this
-    type may be created from (any branch, when the type has no ``from`` edges)."""
-    parents = session.of_types(rule.from_, receiving) if rule.from_ else receiving
+    type may be created from: with no ``from`` edges, any branch, but for a long-lived or
+    protected type only a long-lived one (a second main at a commit only a bot's branch or
+    an unmerged feature holds would land that work on a protected branch unjudged)."""
+    if rule.from_:
+        parents = session.of_types(rule.from_, receiving)
+    elif rule.long_lived or rule.protection:
+        parents = [t for t in receiving if session.is_long_lived(t.name)]
+    else:
+        parents = receiving
     return any(contains(session.repo, tip.target, new) for tip in parents)
 
 
