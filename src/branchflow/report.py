@@ -61,12 +61,18 @@ def shown(name: str) -> str:
     return "".join(_escaped(c) if hidden(c) else c for c in text)
 
 
+def one_line(text: str) -> str:
+    """``shown``, with line breaks escaped too: a field that is one line stays one, whatever
+    a name or key inside it holds (a forged ``remote:`` line, say)."""
+    return shown(text).replace("\n", "\\n")
+
+
 def format_violation(v: Violation) -> str:
     label = f"{v.rule.id} {v.rule.name}" + (" (warning)" if v.severity == "warn" else "")
-    lines = [f"branchflow: {shown(v.ref)}: {label}: {shown(v.message)}"]
-    lines.extend(f"  {shown(line)}" for line in v.details)
+    lines = [f"branchflow: {one_line(v.ref)}: {label}: {one_line(v.message)}"]
+    lines.extend(f"  {one_line(line)}" for line in v.details)
     if v.hint:
-        lines.append(f"  hint: {shown(str(v.hint))}")
+        lines.append(f"  hint: {one_line(str(v.hint))}")
     return "\n".join(lines)
 
 

@@ -102,3 +102,17 @@ def test_the_administrators_policy_still_wins(
     done = push(client, "admin/x")
     assert done.returncode == 0, done.stderr
     assert "does not load" not in done.stderr
+
+
+def test_a_policy_key_cannot_forge_a_line_of_the_servers_answer(
+    client: Path, server_repo: Path
+) -> None:
+    done = land_policy(
+        client,
+        {".branchflow.yaml": 'extends: gitflow\nbranches:\n  feature:\n    "a\\nFAKE: ok": 1\n'},
+    )
+    assert done.returncode != 0
+    assert "BF002 policy-file" in done.stderr
+    lines = [line.removeprefix("remote: ").strip() for line in done.stderr.splitlines()]
+    assert not [line for line in lines if line.startswith("FAKE")], done.stderr
+    assert "a\\nFAKE" in done.stderr

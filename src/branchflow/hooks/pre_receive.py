@@ -184,11 +184,13 @@ def _pushed_policy(
                 load_committed_policy(files, remember=False).policy if files is not None else None
             )
         except (ConfigError, RepoError) as exc:
+            first, *rest = str(exc).split("\n")
             out.append(
                 violation(
                     "BF002",
                     branch,
-                    f"the policy this push puts on the default branch does not load: {exc}",
+                    f"the policy this push puts on the default branch does not load: {first}",
+                    details=tuple(line.strip() for line in rest if line.strip()),
                     hint=words("fix the policy file and push again"),
                 )
             )

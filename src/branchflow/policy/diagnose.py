@@ -66,7 +66,11 @@ def _line(loc: Loc, message: str, origin: dict[Loc, Layer]) -> str:
 def dotted(loc: Loc) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        key = str(part).replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        out += f".{key}" if out else key
     return out
 
 
