@@ -103,3 +103,24 @@ def test_hook_remembers_a_checked_branch(repo_with_develop: Path) -> None:
     entry = cache.lookup(load_policy(str(repo)).entry.key)
     assert entry is not None
     assert "main" not in entry.verdicts
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"XDG_CACHE_HOME": "relative/cache"}, "{home}/.cache/branchflow"),
+        ({"XDG_CACHE_HOME": "/abs/cache"}, "/abs/cache/branchflow"),
+        ({"BRANCHFLOW_CACHE_DIR": "relative"}, None),
+        ({"BRANCHFLOW_NO_CACHE": "1"}, None),
+        ({"HOME": "/nonexistent"}, None),  # a service user's home that is not there
+    ],
+)
+def test_where_the_cache_lives(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str | None
+) -> None:
+    from branchflow.policy.cache import cache_dir
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert cache_dir() == (expected.format(home=isolated_env) if expected else None)

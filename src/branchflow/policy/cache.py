@@ -82,8 +82,8 @@ def cache_dir() -> str | None:
     if xdg and os.path.isabs(xdg):  # the XDG spec: a relative value is to be ignored
         return os.path.join(xdg, "branchflow")
     home = os.path.expanduser("~")
-    if not os.path.isabs(home):  # no HOME and no passwd entry: "~" stays "~"
-        return None
+    if not os.path.isabs(home) or not os.path.isdir(home):
+        return None  # no home ("~" stays "~"), or one that is not there (/nonexistent)
     return os.path.join(home, ".cache", "branchflow")
 
 
