@@ -155,13 +155,11 @@ def _known(policy: CompiledPolicy, name: str) -> bool:
 
 
 def _load(text: str, source: PolicySource) -> CompiledPolicy:
-    from branchflow.policy.layers import parse_layer, stack
-    from branchflow.policy.load import compile_layers
+    from branchflow.policy.load import compile_text
 
     base = os.path.dirname(source.path) if source.path else os.getcwd()
     path = os.path.join(base, ".branchflow.suggested.yaml")
-    layer = parse_layer(text.encode(), path, "the suggested change")
-    return compile_layers(stack(layer))
+    return compile_text(text, path, "the suggested change")
 
 
 def text_report(summary: Summary, violations: list[Violation], every: bool) -> list[str]:

@@ -51,11 +51,9 @@ HEADER = """\
 
 
 def compile_text(text: str, root: str) -> CompiledPolicy:
-    from branchflow.policy.layers import parse_layer, stack
-    from branchflow.policy.load import compile_layers
+    from branchflow.policy.load import compile_text as load_text
 
-    layer = parse_layer(text.encode(), os.path.join(root, ROOT_FILES[0]), ROOT_FILES[0])
-    return compile_layers(stack(layer))
+    return load_text(text, os.path.join(root, ROOT_FILES[0]), ROOT_FILES[0])
 
 
 def _audit(location: RepoLocation, policy: CompiledPolicy) -> tuple[Auditor, list[Violation]]:

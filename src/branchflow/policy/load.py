@@ -66,6 +66,14 @@ def build_policy(
     return compile_layers(layers), found.warnings, inputs
 
 
+def compile_text(text: str, path: str, label: str) -> CompiledPolicy:
+    """A policy written by branchflow itself (a suggested or fitted one), loaded exactly as
+    the file ``path`` holding ``text`` would be."""
+    from branchflow.policy.layers import parse_layer, stack
+
+    return compile_layers(stack(parse_layer(text.encode(), path, label)))
+
+
 def compile_layers(layers: list[Layer]) -> CompiledPolicy:
     """Merge an ``extends`` chain (base first) and validate it into the policy."""
     from pydantic import ValidationError
