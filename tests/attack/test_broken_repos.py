@@ -111,3 +111,19 @@ def test_a_commit_naming_an_odd_encoding(client: Path, server_repo: Path, encodi
     assert "internal error" not in done.stderr
     assert "BF201 protected-commit" in done.stderr
     assert server_ref(server_repo, "refs/heads/develop") == parent
+
+
+def test_a_malformed_commit_is_named_as_such(client: Path, server_repo: Path) -> None:
+    tree = git(client, "rev-parse", "origin/develop^{tree}").stdout.strip()
+    made = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "--literally", "-w", "--stdin"],
+        cwd=client,
+        input=f"tree {tree}\ncommitter x 1 +0000\n\nno author line\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    done = push(client, f"{made}:refs/heads/feature/malformed")
+    assert done.returncode != 0
+    assert f"the pushed object {made[:12]} cannot be read: it is malformed" in done.stderr
+    assert server_ref(server_repo, "refs/heads/feature/malformed") == ""

@@ -261,7 +261,12 @@ def judge_received(
                 violation(
                     "BF001",
                     update.remote_ref,
-                    f"the pushed object {update.new[:12]} is not in the repository",
+                    f"the pushed object {update.new[:12]} "
+                    + (
+                        "cannot be read: it is malformed"
+                        if _stored(repo, update.new)
+                        else "is not in the repository"
+                    ),
                 )
             )
     named = bool(config or preset or os.environ.get("BRANCHFLOW_CONFIG"))
@@ -304,6 +309,14 @@ def _readable(repo: pygit2.Repository, object_id: str) -> bool:
     except (KeyError, ValueError):
         return False
     return True
+
+
+def _stored(repo: pygit2.Repository, object_id: str) -> bool:
+    """Whether the object database holds ``object_id``, readable or not."""
+    try:
+        return object_id in repo.odb
+    except (ValueError, pygit2.GitError):
+        return False
 
 
 def run_pre_receive(config: str | None, preset: str | None) -> int:
