@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from branchflow.checks.violation import Violation
 from branchflow.errors import BranchflowError
-from branchflow.policy.compiled import CompiledPolicy
+from branchflow.policy.compiled import CompiledPolicy, Match
 from branchflow.policy.fit import Cause, Change, causes, change_for, tag_causes
 from branchflow.report import format_violation, shown
 
@@ -137,17 +137,21 @@ def _checked(
     except BranchflowError:
         return None, ""
     for name in branch_names:
-        before, after = policy.classify(name), changed.classify(name)
-        if before is not None and (after is None or after.rule != before.rule):
-            if before.rule is None or after is None or after.rule is None:
-                return None, ""
-            if before.rule.name != after.rule.name:
-                return None, ""
+        before = policy.classify(name)
+        if before is not None and _kind(before) != _kind(changed.classify(name)):
+            return None, ""  # a branch the policy took is taken otherwise now
     taken_before = sum(1 for n in names if _known(policy, n))
     taken_after = sum(1 for n in names if _known(changed, n))
     if taken_after <= taken_before:
         return None, ""
     return printed, where
+
+
+def _kind(found: Match | None) -> str:
+    """What a classification says, comparable across two policies: a type, or exempt."""
+    if found is None:
+        return ""
+    return found.rule.name if found.rule is not None else "(exempt)"
 
 
 def _known(policy: CompiledPolicy, name: str) -> bool:
