@@ -107,3 +107,28 @@ def tracked_files(work_tree: str) -> list[str]:
     """Paths git tracks in the work tree, from its root, as ``git ls-files`` lists them."""
     listed = run_git(["ls-files", "-z", "--full-name"], work_tree)
     return [path for path in (listed or "").split("\0") if path]
+
+
+def merge_file(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+    """Git's three-way merge of one file's bytes, conflict markers and all (``git
+    merge-file``), for text libgit2 cannot hand over undecoded; None when git fails."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="branchflow-merge-") as scratch:
+        names = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = os.path.join(scratch, name)
+            with open(path, "wb") as out:
+                out.write(data)
+            names.append(path)
+        labels = ["-L", "ours", "-L", "base", "-L", "theirs"]
+        try:
+            done = subprocess.run(
+                ["git", "merge-file", "-p", *labels, *names],
+                cwd=scratch, env=git_env(), stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False,
+            )
+        except OSError:
+            return None
+    # Its exit status is the number of conflicts (capped at 127); negative is a failure.
+    return done.stdout if 0 <= done.returncode < 128 else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygit2
 
 from branchflow.errors import RepoError
+from branchflow.repo.gitcmd import merge_file
 from branchflow.facts import NewCommit
 from branchflow.repo.inspect import refs_at
 from branchflow.repo.merge_message import MergeSource, parse_merge_message, squash_source
@@ -140,7 +141,13 @@ def merge_own_changes(repo: pygit2.Repository, commit_id: str, limit: int = 5) -
     return tuple(sorted(own)[:limit])
 
 
-_MARKERS = (b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||")
+def _is_marker(line: bytes) -> bool:
+    """A line git's merge of a file would take for one of its conflict markers (seven
+    characters; the longer ones of a criss-cross merge's virtual ancestor are not)."""
+    head, rest = line[:7], line[7:]
+    if head in (b"<<<<<<<", b">>>>>>>", b"|||||||"):
+        return rest[:1] in (b"", b" ", b"\r")
+    return head == b"=======" and rest in (b"", b"\r")
 
 
 def _resolves(
@@ -167,13 +174,17 @@ def _resolves(
     mine = repo[resolved.id].read_raw()
     if any(b"\0" in data[:8000] for data in (*blobs, mine)):
         return as_a_side
-    if any(line.startswith(_MARKERS) for data in blobs for line in data.split(b"\n")):
+    if any(_is_marker(line) for data in blobs for line in data.split(b"\n")):
         return as_a_side
     try:
         merged = repo.merge_file_from_index(ancestor, ours, theirs).contents
         text = mine.decode("utf-8")
-    except UnicodeDecodeError:
-        return as_a_side
+    except UnicodeDecodeError:  # text in another encoding: the same merge, byte for byte
+        base = repo[ancestor.id].read_raw() if ancestor is not None else b""
+        raw = merge_file(base, repo[ours.id].read_raw(), repo[theirs.id].read_raw())
+        if raw is None:
+            return as_a_side
+        merged, text = raw.decode("latin-1"), mine.decode("latin-1")
     # Not "as a side": taking one side's whole file drops the other's clean changes.
     return _outside_conflicts_equal(merged, text)
 
@@ -199,7 +210,7 @@ def _outside_conflicts_equal(merged: str, resolved: str) -> bool:
     pieces: list[str | None] = []  # text outside conflicts; None for a block
     clean: list[str] = []
     inside = False
-    for line in merged.splitlines(keepends=True):
+    for line in _lines(merged):
         if not inside and line.startswith("<<<<<<< "):
             pieces += ["".join(clean), None]
             clean, inside = [], True
@@ -224,6 +235,14 @@ def _outside_conflicts_equal(merged: str, resolved: str) -> bool:
                 return False
             at = found + len(piece)
     return resolved.endswith(last) and len(resolved) - len(last) >= at
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a file, each with its end: split at "\\n" alone, as git does (not at
+    the other line breaks ``str.splitlines`` knows)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def _unreadable(repo: pygit2.Repository, commit_id: str, error: Exception) -> tuple[str, ...]:
