@@ -127,3 +127,16 @@ def test_a_criss_cross_merge_resolved_as_git_shows_it_is_accepted(tmp_path: Path
     git(repo, "reset", "-q", "--hard", "HEAD^")
     assert git(repo, "merge", "y", check=False).returncode != 0
     assert own(repo, resolve(repo, "line 3 x and y\n", extra={12: "EVIL"})) == ("f.txt",)
+
+
+def test_a_conflicted_file_turned_into_a_directory_is_named(tmp_path: Path) -> None:
+    repo = start(tmp_path / "dir")
+    conflicted(repo, "utf-8")
+    git(repo, "rm", "-q", "--cached", "f.txt")
+    (repo / "f.txt").unlink()
+    (repo / "f.txt").mkdir()
+    (repo / "f.txt" / "inside").write_text("a file now\n")
+    git(repo, "add", "f.txt/inside")
+    git(repo, "commit", "-q", "--no-verify", "-m", "Merge")
+    merge = git(repo, "rev-parse", "HEAD").stdout.strip()
+    assert own(repo, merge) == ("f.txt", "f.txt/inside")

@@ -130,6 +130,8 @@ def merge_own_changes(repo: pygit2.Repository, commit_id: str, limit: int = 5) -
             if not _resolves(repo, entries, entry):
                 own.add(path)
             del index.conflicts[path]
+            if entry is not None and entry.type == pygit2.enums.ObjectType.TREE:
+                entry = None  # a directory now: what it holds differs from the merge below
             if entry is not None:  # the resolution counts as git's own merge from here
                 index.add(pygit2.IndexEntry(path, entry.id, entry.filemode))
         clean = index.write_tree(repo)
