@@ -1,6 +1,8 @@
 """Work that grows with the number of refs: `check --all` over 20,000 branches, and the
 server's pre-receive for 3,000 new branches pushed into a repository of 8,000 and for
-one push of 5,000 refs. Targets (README, Speed): 5 s, 5 s and 3 s; peak memory printed.
+one push of 5,000 refs, and a push of 2,000 long names every one of which is refused
+(each gets its reason). Targets (README, Speed): 5 s, 5 s, 3 s and 3 s; peak memory
+printed.
 
 Each branch is a feature branch of one commit on develop of a 10,000-commit Git Flow
 history, made with git fast-import (under refs/bench/ when a push is to bring it: its
@@ -93,9 +95,22 @@ def main() -> int:
         )
         for count in (3_000, 5_000)
     }
+    # 2,000 refused refs with long names of no type: each one gets a reason and a
+    # suggestion worked out; the time limit must never be what refuses them.
+    refused = {
+        "refused": (
+            [str(BIN / "branchflow"), "pre-receive"],
+            "".join(
+                f"{ZERO} {tip} refs/heads/Feature/{'Ab_' * 80}{n:05d}\n"
+                for n, tip in enumerate(new[:2_000])
+            ),
+        )
+    }
     results = measure(pushes, bare, hook_env, args.runs)
     rows.append(("pre-receive, 3,000 new branches into 8,000", *results["3000"], 5.0))
     rows.append(("pre-receive, a 5,000-ref push into 8,000", *results["5000"], 3.0))
+    results = measure(refused, bare, hook_env, args.runs, accept_failure=True)
+    rows.append(("pre-receive, 2,000 refused 250-byte names", *results["refused"], 3.0))
 
     print(f"median of {args.runs} run(s) each")
     print(f"{'work':<44} {'time':>9} {'target':>8} {'peak memory':>12}")

@@ -76,10 +76,27 @@ def format_violation(v: Violation) -> str:
     return "\n".join(lines)
 
 
-def print_violations(violations: Iterable[Violation], stream: TextIO | None = None) -> None:
+def print_violations(
+    violations: Iterable[Violation], stream: TextIO | None = None, *, limit: int | None = None
+) -> None:
+    """Each violation in full; past ``limit`` of them, one line counting the rest by rule
+    (a push of thousands of refused refs gets a screen of reasons, not megabytes)."""
     out = stream or sys.stderr
-    for v in violations:
-        print(format_violation(v), file=out)
+    rest: dict[str, int] = {}
+    refs = set()
+    for number, v in enumerate(violations):
+        if limit is None or number < limit:
+            print(format_violation(v), file=out)
+        else:
+            rest[v.rule.id] = rest.get(v.rule.id, 0) + 1
+            refs.add(v.ref)
+    if rest:
+        counts = ", ".join(f"{rule} \u00d7{n}" for rule, n in sorted(rest.items()))
+        print(
+            f"branchflow: {sum(rest.values())} more finding(s) on {len(refs)} ref(s) not "
+            f"shown: {counts}",
+            file=out,
+        )
 
 
 def note(message: str, stream: TextIO | None = None) -> None:

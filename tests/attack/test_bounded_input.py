@@ -153,3 +153,46 @@ def test_a_refused_push_leaves_no_policy_in_the_servers_cache(
         assert "BF201" in done.stderr
     assert before  # the server's cache is this one: the test would see a leak
     assert sorted(cache.glob("*")) == before
+
+
+def test_a_push_of_many_refused_refs_gets_a_screen_of_reasons(
+    server_repo: Path, tmp_path: Path
+) -> None:
+    """130 refs of 250-byte names of no type: the first 100 are told in full, the rest
+    counted by rule, and every one is refused."""
+    from tests.server.conftest import clone, push, server_ref
+
+    client = clone(f"file://{server_repo}", tmp_path / "client")
+    tip = git(client, "rev-parse", "origin/develop").stdout.strip()
+    names = [f"Feature/{'Ab_' * 80}{n:03d}" for n in range(130)]
+    subprocess.run(
+        ["git", "update-ref", "--stdin"],
+        cwd=client,
+        input="".join(f"create refs/heads/{name} {tip}\n" for name in names),
+        text=True,
+        check=True,
+    )
+    done = push(client, "refs/heads/Feature/*:refs/heads/Feature/*")
+    assert done.returncode != 0
+    told = [line for line in done.stderr.splitlines() if "BF101 branch-name" in line]
+    assert len(told) == 100
+    assert "remote: branchflow: 30 more finding(s) on 30 ref(s) not shown: BF101 \u00d730" in (
+        done.stderr
+    )
+    assert "push rejected: 130 ref(s) break" in done.stderr
+    assert not any(server_ref(server_repo, f"refs/heads/{name}") for name in names)
+
+
+def test_a_branch_git_could_not_store_is_refused_by_the_hook(
+    server_repo: Path, tmp_path: Path
+) -> None:
+    """A 300-byte component: a feature name by the policy's template, but no file system
+    holds it; the hook says so, rather than git failing after the hook said yes."""
+    from tests.server.conftest import clone, push
+
+    client = clone(f"file://{server_repo}", tmp_path / "client")
+    done = push(client, f"origin/develop:refs/heads/feature/{'a' * 300}")
+    assert done.returncode != 0
+    assert "BF102 ref-format" in done.stderr
+    assert "is 300 bytes; file systems hold at most 255" in done.stderr
+    assert "pre-receive hook declined" in done.stderr

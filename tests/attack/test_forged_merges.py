@@ -235,7 +235,16 @@ def test_an_orphan_hotfix_is_refused(client: Path, server_repo: Path) -> None:
     git(client, "commit", "-q", "-m", "orphan")
     done = push(client, "hotfix/orphan")
     assert done.returncode != 0
-    assert "BF301 branch-base: hotfix/orphan shares no history with any branch" in done.stderr
+    assert "BF301 branch-base: hotfix/orphan was created from nothing" in done.stderr
+    assert server_ref(server_repo, "refs/heads/hotfix/orphan") == ""
+    # Merging main afterwards gives it history in common, not a base.
+    git(client, "merge", "-q", "--no-edit", "--allow-unrelated-histories", "origin/main")
+    done = push(client, "hotfix/orphan")
+    assert done.returncode != 0
+    assert "BF301 branch-base: hotfix/orphan was created from nothing: its first-parent " in (
+        done.stderr
+    )
+    assert "whatever it merged since" in done.stderr
     assert server_ref(server_repo, "refs/heads/hotfix/orphan") == ""
 
 

@@ -108,3 +108,18 @@ def test_what_looks_plain_is_always_accepted(name: str) -> None:
         assert ref_format_problem(name) is None, name
     if re.match(plain_ref_before("'"), f"{name}' into develop"):
         assert ref_format_problem(name) is None, name
+
+
+def test_a_component_longer_than_a_file_name_is_refused() -> None:
+    """git accepts the name, then cannot write the file it keeps the branch in."""
+    from branchflow.policy.compiled import ref_format_ok
+
+    long = "feature/" + "a" * 256
+    assert ref_format_problem(long) == (
+        "the component 'aaaaaaaaaaaaaaaaaaaaaaaa'... is 256 bytes; file systems hold at most "
+        "255, so git cannot store the branch"
+    )
+    assert not ref_format_ok(long)
+    assert ref_format_problem("feature/" + "é" * 127) is None  # 254 bytes
+    assert ref_format_problem("feature/" + "é" * 128) is not None  # 256 bytes
+    assert ref_format_ok("feature/" + "a" * 255)

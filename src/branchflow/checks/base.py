@@ -45,8 +45,9 @@ def check_base(
                 violation(
                     "BF301",
                     branch,
-                    f"{branch} shares no history with any branch: it was created from nothing "
-                    f"(an orphan); {rule.name} branches are created from {allowed}",
+                    f"{branch} was created from nothing: its first-parent line starts at a "
+                    f"root commit of its own (an orphan), whatever it merged since; "
+                    f"{rule.name} branches are created from {allowed}",
                     details=(f"evidence: {evidence.detail}",),
                     hint=words(
                         f"start it again from {start} (git switch -c <new name> {start}) "

@@ -42,7 +42,7 @@ def shell_word(arg: str) -> str:
     """``arg`` as one word for a POSIX shell, pasted as shown. A name with controls, marks
     that reorder text, or bytes that are not UTF-8 is written as bash's and zsh's
     ``$'...'`` with escapes, which prints safely and still names the same bytes."""
-    if not any(hidden(c) for c in arg):
+    if arg.isprintable() or not any(hidden(c) for c in arg):  # printable: nothing hidden
         return shlex.quote(arg)
     out = []
     for c in arg:

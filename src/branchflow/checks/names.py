@@ -5,7 +5,7 @@ from __future__ import annotations
 from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import CompiledPolicy, Match
-from branchflow.policy.refname import ref_format_problem
+from branchflow.policy.refname import COMPONENT_BYTES, ref_format_problem
 
 
 def check_branch_name(
@@ -28,10 +28,13 @@ def check_branch_name(
     wrong, so the fix exempts it instead. ``pushed``: (remote, what was pushed) when a push
     is creating it there, so the fix pushes it under the new name.
     """
-    found = policy.classify(name)
+    # A name long enough to hold a component git cannot store is judged by git's rules
+    # first: it may match a type and still never exist.
+    problem = ref_format_problem(name) if len(name) > COMPONENT_BYTES // 4 else None
+    found = policy.classify(name) if problem is None else None
     if found is not None:
         return found, []
-    problem = ref_format_problem(name)
+    problem = problem or ref_format_problem(name)
     if problem is not None:
         return None, [violation("BF102", name, f"git does not accept this name: {problem}")]
     from branchflow.checks.suggest import suggest_name

@@ -101,6 +101,7 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
             return free_name(worded, refs)
         name = worded
     scored: list[tuple[int, float, int, str, str]] = []
+    seen: dict[tuple[str, str], float] = {}
     for variant in tidy_variants(name):
         head, slash, rest = variant.partition("/")
         if not slash:
@@ -119,7 +120,9 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
             if found is None or found.rule is None or candidate == name:
                 continue
             # Without a prefix to compare, every type is as likely: policy order decides.
-            ratio = difflib.SequenceMatcher(None, name.lower(), candidate.lower()).ratio()
+            # Names differ in their first part: comparing that much keeps a long name's
+            # cost flat (SequenceMatcher is quadratic in length).
+            ratio = _likeness(name.lower()[:_COMPARED], candidate.lower()[:_COMPARED], seen)
             scored.append(
                 (-tier, ratio if slash else 0.0, -len(scored), candidate, found.rule.name)
             )
@@ -128,6 +131,15 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
         scored = [entry for entry in scored if entry[4] == named]
     return max(scored)[3] if scored else None
 
+
+_COMPARED = 24
+
+
+def _likeness(a: str, b: str, seen: dict[tuple[str, str], float]) -> float:
+    """How alike two names are (0..1); ``seen`` keeps the pairs one suggestion compared."""
+    if (a, b) not in seen:
+        seen[a, b] = difflib.SequenceMatcher(None, a, b).ratio()
+    return seen[a, b]
 
 _PARTIAL_VERSION = re.compile(r"[vV]?\d+(?:\.\d+)?")
 

@@ -34,6 +34,10 @@ from branchflow.repo.state import decode, locate
 from branchflow.report import note, print_violations, shown
 
 
+# Violations a push is told in full; the rest are counted by rule.
+SHOWN = 100
+
+
 def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
     """``<old> <new> <ref>`` lines; anything else is reported, never trusted."""
     updates, bad = [], []
@@ -274,7 +278,7 @@ def judge_received(
         out += _pushed_policy(repo, readable, policy, policy_branch(repo, updates)[1])
     out += judge_push(session, readable, None, platform_merge=platform_merge(), setting_up=brought)
     out = judge(policy, out)
-    print_violations(out)
+    print_violations(out, limit=SHOWN)
     return out, policy.label
 
 

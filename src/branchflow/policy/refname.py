@@ -5,6 +5,9 @@ Kept free of ``re`` so the hook fast path can call it without the import.
 
 from __future__ import annotations
 
+# The longest file name ext4, XFS, btrfs and APFS hold: git keeps a branch as a file.
+COMPONENT_BYTES = 255
+
 _FORBIDDEN_CHARS = frozenset(" ~^:?*[\\\x7f")
 
 
@@ -31,6 +34,12 @@ def ref_format_problem(name: str) -> str | None:
     if name.endswith("."):
         return "a ref name cannot end with '.'"
     for part in name.split("/"):
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > COMPONENT_BYTES:
+            return (
+                f"the component {part[:24]!r}... is {size} bytes; file systems hold at most "
+                f"{COMPONENT_BYTES}, so git cannot store the branch"
+            )
         if part.startswith("."):
             return f"the component {part!r} begins with '.'"
         if part.endswith(".lock"):
