@@ -108,6 +108,35 @@ def test_release_tagged_as_the_git_flow_tools_tag_it(client: Path, server_repo: 
     assert server_ref(server_repo, "refs/tags/1.0.0")
 
 
+def test_a_published_release_tag_stays_where_it_is(
+    client: Path, server_repo: Path, tmp_path: Path
+) -> None:
+    """A teammate cannot move v1.0.0 to other work or delete it, even with --force and
+    --no-verify."""
+    git(client, "switch", "-q", "-c", "release/v1.0.0", "develop")
+    commit(client, "bump")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
+    git(client, "tag", "v1.0.0")
+    assert push(client, "release/v1.0.0", "main", "v1.0.0").returncode == 0
+    released = server_ref(server_repo, "refs/tags/v1.0.0")
+
+    other = clone(f"file://{server_repo}", tmp_path / "other")
+    commit(other, "later work on develop")
+    git(other, "tag", "-f", "v1.0.0", "HEAD")
+    moved = push(other, "--force", "--no-verify", "v1.0.0")
+    assert moved.returncode != 0
+    assert (
+        f"v1.0.0: BF505 tag-moved: the release tag is on the server at {released[:12]}; moving "
+        "it to"
+    ) in moved.stderr
+    assert f"hint: git tag -f v1.0.0 {released}" in moved.stderr
+    deleted = push(other, "--no-verify", "--delete", "v1.0.0")
+    assert deleted.returncode != 0
+    assert "BF505 tag-moved" in deleted.stderr and "deleting it is refused" in deleted.stderr
+    assert server_ref(server_repo, "refs/tags/v1.0.0") == released
+
+
 def test_policy_committed_on_the_default_branch(client: Path, server_repo: Path) -> None:
     git(client, "switch", "-q", "-C", "main", "origin/main")
     (client / ".branchflow.yaml").write_text(

@@ -1,4 +1,4 @@
-"""Tags: BF501 tag-name, BF502 tag-version, BF503 tag-branch."""
+"""Tags: BF501 tag-name, BF502 tag-version, BF503 tag-branch, BF505 tag-moved."""
 
 from __future__ import annotations
 
@@ -105,6 +105,40 @@ def check_tag(
             )
         )
     return out
+
+
+def check_tag_change(
+    policy: CompiledPolicy, tag: str, old: str, new: str | None
+) -> list[Violation]:
+    """A release tag the receiving side has (at ``old``) moved to ``new``, or deleted (None):
+    everyone who fetched it, every build and every changelog names ``old`` by it."""
+    if policy.tags is None or policy.classify_tag(tag) is None:
+        return []  # not a release tag: BF501 judges what it may be called, not where it stays
+    if new is None:
+        return [
+            violation(
+                "BF505",
+                tag,
+                f"the release tag is on the server at {old[:12]}; released tags stay where "
+                "they are published, so deleting it is refused",
+                hint=words(
+                    "keep it; if it must go (it leaked a secret), an administrator removes it "
+                    "on the server"
+                ),
+            )
+        ]
+    return [
+        violation(
+            "BF505",
+            tag,
+            f"the release tag is on the server at {old[:12]}; moving it to {new[:12]} would "
+            "make one version name two releases",
+            hint=hint(
+                git("tag", "-f", tag, old),
+                then="release the new commit under the next version's tag",
+            ),
+        )
+    ]
 
 
 def _version(policy: CompiledPolicy, branch: str) -> str | None:

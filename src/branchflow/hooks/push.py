@@ -19,7 +19,7 @@ from branchflow.checks.push import (
     check_new_commits,
     check_pull_request_only,
 )
-from branchflow.checks.tags import check_tag, version_of
+from branchflow.checks.tags import check_tag, check_tag_change, version_of
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import NewCommit
 from branchflow.hooks.session import RepoSession
@@ -95,8 +95,16 @@ def judge_push(
                 forced=forced,
                 pushed=after,
             )
-        elif update.remote_ref.startswith("refs/tags/") and not is_zero(update.new):
-            out += _judge_tag(session, update, after)
+        elif update.remote_ref.startswith("refs/tags/"):
+            tag = update.remote_ref[len("refs/tags/") :]
+            moved = []
+            if not is_zero(update.old) and update.old != update.new:
+                new = None if is_zero(update.new) else update.new
+                moved = check_tag_change(session.policy, tag, update.old, new)
+            if moved:
+                out += moved
+            elif not is_zero(update.new):
+                out += _judge_tag(session, update, after)
     return out
 
 

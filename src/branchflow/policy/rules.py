@@ -91,6 +91,12 @@ RULES: dict[str, Rule] = {
             per_type=False,
         ),
         Rule(
+            "BF505",
+            "tag-moved",
+            "a release tag, once the server has it, is neither moved nor deleted",
+            per_type=False,
+        ),
+        Rule(
             "BF601",
             "experiment-docs",
             "a branch changes its 'documented_in' files before it is merged or pushed",
