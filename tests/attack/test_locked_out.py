@@ -116,3 +116,17 @@ def test_a_policy_key_cannot_forge_a_line_of_the_servers_answer(
     lines = [line.removeprefix("remote: ").strip() for line in done.stderr.splitlines()]
     assert not [line for line in lines if line.startswith("FAKE")], done.stderr
     assert "a\\nFAKE" in done.stderr
+
+
+def test_a_broken_pyproject_is_the_projects_business(client: Path, server_repo: Path) -> None:
+    """A Python project's typo in pyproject.toml is no policy: the push lands."""
+    done = land_policy(client, {"pyproject.toml": '[project\nname = "app"\n'})
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_broken_pyproject_naming_branchflow_is_a_broken_policy(
+    client: Path, server_repo: Path
+) -> None:
+    done = land_policy(client, {"pyproject.toml": '[tool.branchflow\nextends = "solo"\n'})
+    assert done.returncode != 0
+    assert "BF002" in done.stderr and "not valid TOML" in done.stderr

@@ -126,11 +126,15 @@ def test_a_broken_pyproject_beside_a_policy_file_does_not_matter(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A project's pyproject.toml that is not TOML (or, in a commit, a link) is not the
-    policy's business when a policy file is there; alone, it is an error that says so."""
+    policy's business when a policy file is there; alone, it is skipped unless it names
+    branchflow, and then it is an error that says so."""
     (repo / ".branchflow.yaml").write_text("extends: ml-team\n")
     (repo / "pyproject.toml").write_text("[[[not toml\n")
     label, _ = policy_label(capsys)
     assert label == "policy: .branchflow.yaml extends preset 'ml-team'"
     (repo / ".branchflow.yaml").unlink()
+    label, _ = policy_label(capsys)
+    assert label == "policy: preset 'gitflow'"
+    (repo / "pyproject.toml").write_text('[tool.branchflow\nextends = "ml-team"\n')
     assert main(["explain"]) == 2
     assert "pyproject.toml: not valid TOML" in capsys.readouterr().err

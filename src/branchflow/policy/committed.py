@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from branchflow.errors import ConfigError
 from branchflow.policy import cache
 from branchflow.policy.compiled import CompiledPolicy
-from branchflow.policy.discover import PYPROJECT, choose_root_file, is_tool_table
+from branchflow.policy.discover import PYPROJECT, choose_root_file, holds_tool_table
 from branchflow.policy.load import compile_layers, load_policy
 from branchflow.policy.presets import DEFAULT_PRESET
 
@@ -72,9 +72,7 @@ def load_committed_policy(files: TreeFiles, *, remember: bool = True) -> Committ
     reads = _Reads(files)
 
     def has_table(name: str) -> bool:
-        from branchflow.policy.layers import parse_toml
-
-        return is_tool_table(parse_toml(reads.read(name) or b"", f"{files.name}:{name}"))
+        return holds_tool_table(reads.read(name) or b"", f"{files.name}:{name}")
 
     name, warnings = choose_root_file(lambda name: reads.read(name) is not None, has_table)
     if name is None:  # the preset's own cache entry; no YAML to read

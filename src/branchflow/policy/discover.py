@@ -111,9 +111,23 @@ def _explicit(path: str, given_by: str) -> Discovery:
 
 
 def has_tool_table(path: str) -> bool:
-    from branchflow.policy.layers import read_toml
+    from branchflow.policy.layers import read_file
 
-    return is_tool_table(read_toml(path))
+    return holds_tool_table(read_file(path, path), path)
+
+
+def holds_tool_table(raw: bytes, label: str) -> bool:
+    """Whether a pyproject.toml has a [tool.branchflow] table. One that is not valid TOML
+    is an error only when it mentions branchflow: otherwise it is some other tool's
+    problem, and skipped like any pyproject.toml without the table."""
+    from branchflow.policy.layers import parse_toml
+
+    try:
+        return is_tool_table(parse_toml(raw, label))
+    except ConfigError:
+        if b"branchflow" in raw:
+            raise
+        return False
 
 
 def is_tool_table(pyproject: dict[str, object]) -> bool:
