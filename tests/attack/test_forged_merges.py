@@ -170,7 +170,12 @@ def test_an_octopus_merge_must_have_every_parent_on_a_branch_it_names(
     assert merged.returncode == 0, merged.stderr
     done = push(client, "main")
     assert done.returncode != 0
-    assert "BF206 merged-branch" in done.stderr
+    assert (
+        f"main: BF202 merge-source: merging {stray} (a commit no branch points at) into main is "
+        "not allowed"
+    ) in done.stderr
+    assert "release/v1.1.0" not in done.stderr.split("BF202", 1)[1].split("\n", 1)[0]
+    assert "BF206" not in done.stderr  # release/v1.1.0 is there, holding what it merged
 
 
 def test_an_exempt_branch_is_no_source_for_main(client: Path, server_repo: Path) -> None:

@@ -349,12 +349,14 @@ def _verified(
         return commit  # a clone's view of the remote's branches may be out of date
     merged = commit.parents[1:]
     held = tuple(_held(session, s, branch, merged, pushed) for s in commit.sources)
-    if len(merged) > 1 and not all(
-        any(_holds(session, s.name, p, pushed) for s in held if s.kind == "branch") for p in merged
-    ):
-        # an octopus merge: every merged commit must be on a branch it names
-        held = tuple(
-            MergeSource(s.name, "claimed", (merged[0],)) if s.kind == "branch" else s for s in held
+    if len(merged) > 1:
+        # an octopus merge: a merged commit no branch it names holds is merged as a bare
+        # commit, and judged as one (the named branches that hold theirs are not blamed)
+        named = [s.name for s in held if s.kind == "branch"]
+        held += tuple(
+            MergeSource(p, "commit")
+            for p in merged
+            if not any(_holds(session, name, p, pushed) for name in named)
         )
     return commit._replace(sources=held)
 
