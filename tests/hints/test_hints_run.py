@@ -433,12 +433,16 @@ def bf402_force(repo: Path, flow: Flow, _: str) -> None:
 
 
 def bf401_delete(repo: Path, flow: Flow, branch: str) -> None:
-    """Deleting a long-lived branch on the remote is refused; the hint deletes the local
-    copy instead, and the remote keeps the branch."""
+    """Deleting a long-lived branch on the remote is refused, and nothing needs undoing:
+    the hint runs nothing, naming only how to delete one's own copy."""
     on(repo, branch)  # a local copy ...
     on(repo, flow.default_branch)  # ... not checked out
-    run_hint(repo, refused(hooked(repo, "push", "origin", "--delete", branch), "BF401"))
-    assert not rev(repo, f"refs/heads/{branch}")
+    said = refused(hooked(repo, "push", "origin", "--delete", branch), "BF401")
+    assert said == (
+        f"nothing to undo: {branch} stays; if you meant only your own copy: "
+        f"git branch -d {branch}"
+    )
+    assert rev(repo, f"refs/heads/{branch}")
     assert remote_tip(repo, branch)
 
 
@@ -458,7 +462,7 @@ def _refused_without_hint(repo: Path, branch: str) -> None:
     pushed = hooked(repo, "push", "origin", "--delete", branch)
     assert pushed.returncode != 0
     (found,) = [v for v in shown_violations(pushed.stderr) if v.rule == "BF401"]
-    assert found.hint is None
+    assert found.hint == f"nothing to undo: {branch} stays"
     assert remote_tip(repo, branch)
 
 

@@ -33,12 +33,15 @@ def check_deletion(branch: str, rule: BranchRule, *, local_copy: bool = True) ->
         return []
     what = "long-lived" if rule.long_lived else "protected"
     message = f"{branch} is a {what} {rule.name} branch; it is never deleted"
+    # Nothing to run: the branch stays, which is the fix. Deleting the local copy is named
+    # for whoever meant only that, never offered as the command to run.
+    mine = f"; if you meant only your own copy: {hint(git('branch', '-d', branch))}"
     return [
         violation(
             "BF401",
             branch,
-            f"{message} (the hint deletes only your local copy)" if local_copy else message,
-            hint=hint(git("branch", "-d", branch)) if local_copy else None,
+            message,
+            hint=words(f"nothing to undo: {branch} stays" + (mine if local_copy else "")),
             type_name=rule.name,
         )
     ]
