@@ -129,4 +129,5 @@ def test_a_broken_pyproject_naming_branchflow_is_a_broken_policy(
 ) -> None:
     done = land_policy(client, {"pyproject.toml": '[tool.branchflow\nextends = "solo"\n'})
     assert done.returncode != 0
-    assert "BF002" in done.stderr and "not valid TOML" in done.stderr
+    assert "BF002" in done.stderr
+    assert "not valid TOML" in done.stderr

@@ -372,10 +372,22 @@ def bf202_merge(repo: Path, flow: Flow, _: str) -> None:
     cut(repo, source, start)
     on(repo, target)
     before = rev(repo, "HEAD")
-    run_hint(repo, refused(hooked(repo, *no_ff(source)), "BF202"))
-    assert rev(repo, "HEAD") == before
-    assert not rev(repo, "MERGE_HEAD")
+    _merged_elsewhere(repo, refused(hooked(repo, *no_ff(source)), "BF202"), source, target, before)
     assert git(repo, "status", "--porcelain").stdout == ""
+
+
+def _merged_elsewhere(repo: Path, said: str, source: str, target: str, before: str) -> None:
+    """The hint abandons the merge, leaving ``target`` as it was; where the source's type
+    goes (a feature to develop), it merges it there, or names the pull request to open."""
+    done = run_hint(repo, said)
+    assert rev(repo, target) == before
+    assert not rev(repo, "MERGE_HEAD")
+    if "git switch" in done.commands:
+        assert current_branch(repo) != target
+        assert git(repo, "merge-base", "--is-ancestor", source, "HEAD", check=False).returncode == 0
+    else:
+        assert rev(repo, "HEAD") == before
+        assert done.then.startswith(f"open a pull request of {source} into ")
 
 
 def bf202_conflict(repo: Path, flow: Flow, _: str) -> None:
@@ -391,9 +403,9 @@ def bf202_conflict(repo: Path, flow: Flow, _: str) -> None:
     assert git(repo, *no_ff(source), check=False).returncode != 0  # the conflict
     (repo / "clash.txt").write_text("both\n")
     git(repo, "add", "clash.txt")
-    run_hint(repo, refused(hooked(repo, "commit", "--no-edit"), "BF202"))
-    assert rev(repo, "HEAD") == before
-    assert not rev(repo, "MERGE_HEAD")
+    _merged_elsewhere(
+        repo, refused(hooked(repo, "commit", "--no-edit"), "BF202"), source, target, before
+    )
 
 
 def bf202_push(repo: Path, flow: Flow, _: str) -> None:
@@ -439,8 +451,7 @@ def bf401_delete(repo: Path, flow: Flow, branch: str) -> None:
     on(repo, flow.default_branch)  # ... not checked out
     said = refused(hooked(repo, "push", "origin", "--delete", branch), "BF401")
     assert said == (
-        f"nothing to undo: {branch} stays; if you meant only your own copy: "
-        f"git branch -d {branch}"
+        f"nothing to undo: {branch} stays; if you meant only your own copy: git branch -d {branch}"
     )
     assert rev(repo, f"refs/heads/{branch}")
     assert remote_tip(repo, branch)

@@ -108,7 +108,7 @@ def test_merging_a_feature_into_main(flow_repo: Path) -> None:
         "branchflow: main: BF202 merge-source: merging feature/model-tuning (a feature branch) "
         "into main is not allowed; changes arrive only by merges from release or hotfix "
         "branches\n  feature/model-tuning may be merged into develop branches\n"
-        "  hint: git merge --abort\n"
+        "  hint: git merge --abort && git switch develop && git merge feature/model-tuning\n"
     ) in merged.stderr
     # Forced through with --no-verify, the push still refuses it.
     git(flow_repo, "merge", "--abort")

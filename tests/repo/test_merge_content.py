@@ -123,7 +123,8 @@ def test_a_criss_cross_merge_resolved_as_git_shows_it_is_accepted(tmp_path: Path
     merge = resolve(repo, "line 3 x and y\n", extra={})
     assert own(repo, merge) == ()
     text = (repo / "f.txt").read_text()
-    assert "line 10 x" in text and "line 25 y" in text
+    assert "line 10 x" in text
+    assert "line 25 y" in text
     git(repo, "reset", "-q", "--hard", "HEAD^")
     assert git(repo, "merge", "y", check=False).returncode != 0
     assert own(repo, resolve(repo, "line 3 x and y\n", extra={12: "EVIL"})) == ("f.txt",)

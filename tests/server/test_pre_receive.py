@@ -133,7 +133,8 @@ def test_a_published_release_tag_stays_where_it_is(
     assert f"hint: git tag -f v1.0.0 {released}" in moved.stderr
     deleted = push(other, "--no-verify", "--delete", "v1.0.0")
     assert deleted.returncode != 0
-    assert "BF505 tag-moved" in deleted.stderr and "deleting it is refused" in deleted.stderr
+    assert "BF505 tag-moved" in deleted.stderr
+    assert "deleting it is refused" in deleted.stderr
     assert server_ref(server_repo, "refs/tags/v1.0.0") == released
 
 

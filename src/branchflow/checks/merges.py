@@ -70,7 +70,7 @@ def check_merge(
                 branch,
                 f"merging {source.name} ({what}) into {branch} is not allowed; "
                 f"{route(policy, target)}",
-                hint=fix,
+                hint=_merge_elsewhere(policy, source, source_type, refs) if fix is ABORT else fix,
                 details=_elsewhere(policy, source, source_type),
                 type_name=target.name,
             )
@@ -196,6 +196,30 @@ def _judge_source(
 def _rule_of(policy: CompiledPolicy, name: str) -> BranchRule | None:
     found = policy.classify(name)
     return found.rule if found is not None else None
+
+
+def _merge_elsewhere(
+    policy: CompiledPolicy, source: MergeSource, source_type: str | None, refs: RefView
+) -> Hint:
+    """A merge refused while it is being made: abort it, and merge the branch where its type
+    goes (a feature into develop), or open the pull request there when that branch takes
+    changes only that way."""
+    rule = policy.rule(source_type) if source_type else None
+    if rule is None or source.kind != "branch":
+        return ABORT
+    for into in rule.into:
+        dest = refs.branch_of_type(into)
+        if dest is None:
+            continue
+        if refs.shown_name(dest) is None and "/" in dest:
+            dest = dest.split("/", 1)[1]  # origin/develop: git switch makes the local one
+        into_rule = policy.rule(into)
+        if into_rule is not None and into_rule.protection == "pull-request":
+            return hint(
+                git("merge", "--abort"), then=f"open a pull request of {source.name} into {dest}"
+            )
+        return hint(git("merge", "--abort"), git("switch", dest), git("merge", source.name))
+    return ABORT
 
 
 def _elsewhere(

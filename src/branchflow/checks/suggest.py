@@ -141,6 +141,7 @@ def _likeness(a: str, b: str, seen: dict[tuple[str, str], float]) -> float:
         seen[a, b] = difflib.SequenceMatcher(None, a, b).ratio()
     return seen[a, b]
 
+
 _PARTIAL_VERSION = re.compile(r"[vV]?\d+(?:\.\d+)?")
 
 

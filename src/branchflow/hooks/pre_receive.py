@@ -33,7 +33,6 @@ from branchflow.repo.inspect import open_repository
 from branchflow.repo.state import decode, locate
 from branchflow.report import note, print_violations, shown
 
-
 # Violations a push is told in full; the rest are counted by rule.
 SHOWN = 100
 

@@ -125,8 +125,12 @@ def merge_file(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
         try:
             done = subprocess.run(
                 ["git", "merge-file", "-p", *labels, *names],
-                cwd=scratch, env=git_env(), stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False,
+                cwd=scratch,
+                env=git_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                check=False,
             )
         except OSError:
             return None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pygit2
 
 from branchflow.errors import RepoError
-from branchflow.repo.gitcmd import merge_file
 from branchflow.facts import NewCommit
+from branchflow.repo.gitcmd import merge_file
 from branchflow.repo.inspect import refs_at
 from branchflow.repo.merge_message import MergeSource, parse_merge_message, squash_source
 
