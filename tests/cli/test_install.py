@@ -321,3 +321,20 @@ def test_a_real_push_reaches_both_hooks_byte_for_byte(flow_repo: Path) -> None:
     )
     assert refused.returncode != 0
     assert b"BF101 branch-name" in refused.stderr
+
+
+def test_all_on_a_server_is_pre_receive_alone(tmp_path: Path) -> None:
+    """update is the other way to judge a push (ref by ref): both would judge it twice."""
+    bare = tmp_path / "srv.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    done = run_branchflow(bare, "install", "--hook", "all")
+    assert done.returncode == 0, done.stderr
+    hooks = sorted(p.name for p in (bare / "hooks").iterdir() if not p.name.endswith(".sample"))
+    assert hooks == ["pre-receive"]
+    both = run_branchflow(bare, "install", "--hook", "pre-receive", "--hook", "update")
+    assert both.returncode == 2
+    assert "pre-receive and update are two ways to judge a push" in both.stderr
+    assert not (bare / "hooks" / "update").exists()
+    gone = run_branchflow(bare, "uninstall", "--hook", "all")
+    assert gone.returncode == 0, gone.stderr
+    assert not (bare / "hooks" / "pre-receive").exists()

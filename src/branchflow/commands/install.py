@@ -312,10 +312,20 @@ def _repository() -> RepoLocation:
     return location
 
 
-def _chosen(args: argparse.Namespace, default: tuple[str, ...], bare: bool) -> list[str]:
+def _chosen(
+    args: argparse.Namespace, default: tuple[str, ...], bare: bool, *, installing: bool = True
+) -> list[str]:
     hooks = list(args.hook or default)
+    if "all" in hooks and not installing:
+        return list(NATIVE_HOOKS)
     if "all" in hooks:
-        return list(SERVER_HOOKS if bare else CLIENT_HOOKS)
+        # On a server, update is the other way to judge (ref by ref), not a second judge.
+        return list(DEFAULT_SERVER_HOOKS if bare else CLIENT_HOOKS)
+    if installing and "pre-receive" in hooks and "update" in hooks:
+        raise ConfigError(
+            "pre-receive and update are two ways to judge a push (the whole push, or each ref "
+            "on its own): install one of them"
+        )
     unknown = [h for h in hooks if h not in NATIVE_HOOKS]
     if unknown:
         raise ConfigError(f"no native hook {unknown[0]!r}; choose from {', '.join(NATIVE_HOOKS)}")
@@ -369,8 +379,8 @@ def run_uninstall(args: argparse.Namespace) -> int:
         return 0
     with _Locked(directory):
         _sweep(directory)
-        for hook in _chosen(args, NATIVE_HOOKS, location.work_tree is None):
+        for hook in _chosen(args, NATIVE_HOOKS, location.work_tree is None, installing=False):
             plan = plan_uninstall(directory, hook)
-            if args.hook or not plan.quiet:
+            if (args.hook and "all" not in args.hook) or not plan.quiet:
                 print(carry_out(plan))
     return 0

@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
             action="append",
             metavar="NAME",
             help="pre-commit, pre-merge-commit, post-checkout, pre-push, "
-            "reference-transaction; pre-receive, update on a server; or all (repeatable)",
+            "reference-transaction; pre-receive or update on a server; or all (the client hooks; "
+            "pre-receive on a server) (repeatable)",
         )
     start = command("start", "create a correctly named branch from the correct base")
     start.add_argument("type", help="the branch type, e.g. feature")
