@@ -12,16 +12,13 @@ the tree is refused, never looked up on disk. Messages name files as git does,
 from __future__ import annotations
 
 import functools
-import hashlib
 import posixpath
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from branchflow.errors import ConfigError
-from branchflow.policy import cache
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.discover import PYPROJECT, choose_root_file, holds_tool_table
-from branchflow.policy.load import compile_layers, load_policy
+from branchflow.policy.load import compiled_once, load_policy
 from branchflow.policy.presets import DEFAULT_PRESET
 
 if TYPE_CHECKING:
@@ -84,7 +81,7 @@ def load_committed_policy(files: TreeFiles, *, remember: bool = True) -> Committ
     top = parse_layer(reads.read(name) or b"", name, label, pyproject=name == PYPROJECT)
     layers = stack(top, functools.partial(_file_in_tree, reads))
     inputs = tuple(reads.seen.items())
-    policy = _compiled(layers, warnings, inputs, remember)
+    policy = compiled_once(layers, warnings, inputs, remember)
     return CommittedPolicy(policy, warnings, files.name, name, inputs)
 
 
@@ -101,34 +98,3 @@ def _file_in_tree(reads: _Reads, value: str, current: Layer) -> Layer:
     from branchflow.policy.layers import parse_layer
 
     return parse_layer(raw, path, f"{reads.name}:{path}")
-
-
-def _compiled(
-    layers: list[Layer], warnings: tuple[str, ...], inputs: Inputs, remember: bool = True
-) -> CompiledPolicy:
-    """Validated once per content: the key covers every byte read and every label shown."""
-    key = cache.content_key(_digest(layers, inputs))
-    entry = cache.lookup(key)
-    cached = CompiledPolicy.from_cache(entry.policy) if entry is not None else None
-    if cached is not None:
-        return cached
-    policy = compile_layers(layers)
-    if remember:
-        cache.store(cache.CacheEntry(key, (), policy.to_data(), warnings, {}))
-    return policy
-
-
-def _digest(layers: list[Layer], inputs: Inputs) -> str:
-    digest = hashlib.sha256()
-    for part in _parts(layers, inputs):
-        digest.update(b"-" if part is None else (b"%d:" % len(part)) + part)
-    return digest.hexdigest()
-
-
-def _parts(layers: list[Layer], inputs: Inputs) -> Iterator[bytes | None]:
-    for path, raw in inputs:
-        yield path.encode("utf-8", "surrogateescape")
-        yield raw
-    for layer in layers:
-        yield layer.label.encode("utf-8", "surrogateescape")
-        yield layer.raw

@@ -13,6 +13,8 @@ from branchflow.policy import cache
 from branchflow.policy.compiled import CompiledPolicy
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from branchflow.policy.layers import Layer
 
 
@@ -68,10 +70,11 @@ def build_policy(
 
 def compile_text(text: str, path: str, label: str) -> CompiledPolicy:
     """A policy written by branchflow itself (a suggested or fitted one), loaded exactly as
-    the file ``path`` holding ``text`` would be."""
+    the file ``path`` holding ``text`` would be (once per content: an audit that suggests
+    the same change again needs no validation)."""
     from branchflow.policy.layers import parse_layer, stack
 
-    return compile_layers(stack(parse_layer(text.encode(), path, label)))
+    return compiled_once(stack(parse_layer(text.encode(), path, label)), (), ())
 
 
 def compile_layers(layers: list[Layer]) -> CompiledPolicy:
@@ -148,3 +151,36 @@ def _label(path: str, root: str | None) -> str:
         if not rel.startswith(".."):
             return rel
     return path
+
+
+def compiled_once(
+    layers: list[Layer], warnings: tuple[str, ...], inputs: cache.Inputs, remember: bool = True
+) -> CompiledPolicy:
+    """Validated once per content: the key covers every byte read and every label shown."""
+    key = cache.content_key(_digest(layers, inputs))
+    entry = cache.lookup(key)
+    cached = CompiledPolicy.from_cache(entry.policy) if entry is not None else None
+    if cached is not None:
+        return cached
+    policy = compile_layers(layers)
+    if remember:
+        cache.store(cache.CacheEntry(key, (), policy.to_data(), warnings, {}))
+    return policy
+
+
+def _digest(layers: list[Layer], inputs: cache.Inputs) -> str:
+    import hashlib  # not on the hooks' fast path, which never compiles
+
+    digest = hashlib.sha256()
+    for part in _parts(layers, inputs):
+        digest.update(b"-" if part is None else (b"%d:" % len(part)) + part)
+    return digest.hexdigest()
+
+
+def _parts(layers: list[Layer], inputs: cache.Inputs) -> Iterator[bytes | None]:
+    for path, raw in inputs:
+        yield path.encode("utf-8", "surrogateescape")
+        yield raw
+    for layer in layers:
+        yield layer.label.encode("utf-8", "surrogateescape")
+        yield layer.raw
