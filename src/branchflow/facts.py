@@ -1,13 +1,13 @@
-"""Facts about a repository as plain data, for the checks: they import nothing heavy.
+"""Facts about a repository as plain data, for the checks: this module imports nothing
+but ``typing``.
 
-The repository layer (``repo/``) gathers them; the rules (``checks/``) take them.
+The repository layer (``repo/``) gathers them; the rules (``checks/``) take them, and
+``hooks/`` and ``commands/`` hand them from one to the other.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
-
-from branchflow.repo.merge_message import MergeSource
 
 
 class NewCommit(NamedTuple):
@@ -22,3 +22,37 @@ class NewCommit(NamedTuple):
     # for a merge: paths where it differs from git's own merge of its parents, outside the
     # conflicts (see repo.history.merge_own_changes); filled in for protected branches only
     own_changes: tuple[str, ...] = ()
+
+
+class MergeSource(NamedTuple):
+    name: str  # a branch name without its remote ("feature/x"), a tag, a commit id, "#12"
+    # "branch", "tag", "commit", "pull-request" (a merge naming no source), or "claimed": a
+    # branch the message names that the receiving side has not got, holding the merged commit
+    kind: str
+    on: tuple[str, ...] = ()  # a tag: the long-lived branches that hold it; claimed: the commit
+    owner: str = ""  # who the branch belonged to, when the message says it came from elsewhere
+
+
+class BranchTip(NamedTuple):
+    ref: str  # refs/heads/develop, refs/remotes/origin/develop
+    name: str  # develop (the remote's name removed)
+    remote: str | None  # origin, or None for a local branch
+    target: str  # the commit id
+
+    @property
+    def shown(self) -> str:
+        """How git commands name it: develop, origin/develop."""
+        return self.name if self.remote is None else f"{self.remote}/{self.name}"
+
+
+class BaseEvidence(NamedTuple):
+    candidates: tuple[str, ...]  # branch names (remote removed); several when ambiguous
+    source: str  # "reflog", "graph", "upstream", "shallow" or "none"
+    detail: str  # what decided, for -v and messages
+
+
+class RefUpdate(NamedTuple):
+    local_ref: str  # what is pushed (refs/heads/x), or "(delete)"; the branch's reflog
+    new: str  # the commit the remote ref will point at; zeros to delete
+    remote_ref: str  # refs/heads/x or refs/tags/v1
+    old: str  # what the remote ref points at now; zeros when it is created

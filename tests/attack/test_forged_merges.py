@@ -34,7 +34,7 @@ def test_a_merge_of_a_hotfix_the_server_never_had_is_refused(
     assert done.returncode != 0
     assert (
         "main: BF206 merged-branch: the merge into main says it merged hotfix/v1.0.1, but no "
-        "branch hotfix/v1.0.1 here holds"
+        "branch hotfix/v1.0.1 on the server holds"
     ) in done.stderr
     assert server_ref(server_repo, "refs/heads/main") == before
     # The hint pushes the branch with the merge: then the server has seen what lands.

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from branchflow.facts import MergeSource
 from branchflow.repo.merge_message import (
-    MergeSource,
     merge_target,
     parse_merge_message,
     repository_owners,

@@ -112,3 +112,18 @@ def test_start_from_a_main_that_was_not_pulled_uses_the_remotes(
     done = run_branchflow(mine, "start", "hotfix", "1.0.1")
     assert done.returncode == 0, done.stderr
     assert git(mine, "rev-parse", "HEAD").stdout == git(mine, "rev-parse", "origin/main").stdout
+
+
+def test_a_failing_post_checkout_hook_does_not_undo_the_start(repo_with_develop: Path) -> None:
+    """git switch fails when a post-checkout hook does, after switching: the branch is made,
+    and start says so (and what the hook said), not that git refused."""
+    hook = repo_with_develop / ".git" / "hooks" / "post-checkout"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\necho 'No .pre-commit-config.yaml file was found' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    done = run_branchflow(repo_with_develop, "start", "feature", "q")
+    assert done.returncode == 0, done.stderr
+    assert "created feature/q from develop" in done.stdout
+    assert "a hook that runs after the switch failed (the branch is made)" in done.stderr
+    assert "No .pre-commit-config.yaml file was found" in done.stderr
+    assert git(repo_with_develop, "branch", "--show-current").stdout.strip() == "feature/q"

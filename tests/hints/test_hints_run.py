@@ -306,6 +306,30 @@ def bf301_commit(repo: Path, flow: Flow, type_name: str) -> None:
     assert git(repo, "merge-base", "--is-ancestor", right, name, check=False).returncode == 0
 
 
+def bf301_checkout(repo: Path, flow: Flow, type_name: str) -> None:
+    """A branch cut from the wrong base with uncommitted work (staged, and unstaged on
+    top): the hint the checkout shows carries the work across and keeps it as it was."""
+    rule, name = flow.rule(type_name), topic(flow, type_name)
+    wrong = wrong_base(repo, flow, rule)
+    on(repo, flow.default_branch)
+    path = stage(repo, "work")
+    with open(repo / "README.md", "a") as readme:
+        readme.write("not staged\n")
+    switched = hooked(repo, "switch", "-c", name, start_point(repo, wrong))
+    assert current_branch(repo) == name, switched.stderr
+    (found,) = [v for v in shown_violations(switched.stderr) if v.rule == "BF301"]
+    assert found.hint is not None
+    run_hint(repo, found.hint)
+    assert current_branch(repo) == name
+    assert git(repo, "diff", "--cached", "--name-only").stdout.split() == sorted(
+        [path, "README.md"]
+    )
+    assert "not staged" in git(repo, "diff").stdout
+    passes(commit_staged(repo))
+    right = rev(repo, start_point(repo, flow.right_base(rule)))
+    assert git(repo, "merge-base", "--is-ancestor", right, name, check=False).returncode == 0
+
+
 def bf301_same_commit(repo: Path, flow: Flow, type_name: str) -> None:
     """Cut from a branch at the same commit as the right base (another branch of the type,
     with nothing of its own yet): nothing tells the two apart, so nothing is refused (a new
@@ -361,7 +385,7 @@ def bf203_fast_forward(repo: Path, flow: Flow, _: str) -> None:
     on(repo, target)
     quiet(repo, "merge", "-q", "--ff-only", source)
     run_hint(repo, refused(hooked(repo, "push", "origin", target), "BF203"))
-    passes(hooked(repo, "push", "origin", target))
+    passes(hooked(repo, "push", "origin", source, target))  # the merged branch with it
     assert rev(repo, f"{target}^2") == tip
 
 
@@ -385,6 +409,7 @@ def _merged_elsewhere(repo: Path, said: str, source: str, target: str, before: s
     if "git switch" in done.commands:
         assert current_branch(repo) != target
         assert git(repo, "merge-base", "--is-ancestor", source, "HEAD", check=False).returncode == 0
+        passes(hooked(repo, "push", "origin", source, current_branch(repo)))  # a real merge
     else:
         assert rev(repo, "HEAD") == before
         assert done.then.startswith(f"open a pull request of {source} into ")
@@ -421,6 +446,41 @@ def bf202_push(repo: Path, flow: Flow, _: str) -> None:
     assert rev(repo, source) == tip
 
 
+def bf206_unpushed(repo: Path, flow: Flow, _: str) -> None:
+    """A feature finished locally, never pushed, merged into develop: pushing develop alone
+    is told here (the server would refuse it), and the hint pushes the feature with it."""
+    assert flow.allowed_merge is not None
+    source, start, target = flow.allowed_merge
+    cut(repo, source, start)
+    on(repo, target)
+    quiet(repo, *no_ff(source))
+    said = refused(hooked(repo, "push", "origin", target), "BF206")
+    assert said == f"git push -u origin {source} {target}"
+    run_hint(repo, said)
+    assert rev(repo, f"origin/{target}") == rev(repo, target)
+    assert rev(repo, f"origin/{source}") == rev(repo, source)
+
+
+def bf402_amended(repo: Path, flow: Flow, _: str) -> None:
+    """This clone pushed a merge, amended it and force-pushed: the hint drops the rewrite
+    (replaying it would put both merges on the branch), and the branch is as pushed."""
+    assert flow.allowed_merge is not None
+    source, start, target = flow.allowed_merge
+    cut(repo, source, start)
+    on(repo, target)
+    quiet(repo, *no_ff(source))
+    passes(hooked(repo, "push", "origin", source, target))
+    pushed = rev(repo, target)
+    quiet(repo, "commit", "--amend", "--no-verify", "-m", "the merge, message fixed")
+    said = refused(hooked(repo, "push", "--force", "origin", target), "BF402")
+    hint = run_hint(repo, said)
+    assert f"git reset --keep origin/{target}" in hint.commands
+    assert rev(repo, target) == pushed
+    assert current_branch(repo) == target
+    passes(hooked(repo, "push", "origin", target))
+    assert rev(repo, f"origin/{target}") == pushed
+
+
 def bf402_force(repo: Path, flow: Flow, _: str) -> None:
     """A teammate merged into a protected branch; ``git push --force`` of this clone's own
     merge, from another branch, would erase theirs. The hint brings theirs in; a plain push
@@ -440,7 +500,11 @@ def bf402_force(repo: Path, flow: Flow, _: str) -> None:
     on(repo, source)
     hint = run_hint(repo, refused(hooked(repo, "push", "--force", "origin", target), "BF402"))
     assert hint.then == "push without --force"
-    passes(hooked(repo, "push", "origin", target))
+    assert f"git merge --no-ff {source}" in hint.commands  # made again on top of theirs
+    passes(hooked(repo, "push", "origin", source, target))  # the merged branch with it
+    # The remote's merge stays on the branch's first-parent line, and this one follows it.
+    line = git(repo, "log", "--first-parent", "--format=%s", "-2", f"origin/{target}").stdout
+    assert line.split("\n")[1].startswith("Merge branch "), line
     assert {f"{source} work 1", "teammate work 1"} <= subjects(repo, f"origin/{target}")
 
 
@@ -646,6 +710,8 @@ BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, .
     ("BF202", "conflict", bf202_conflict, _into("refused_merge"), ("gitflow",)),
     ("BF202", "push", bf202_push, _into("refused_merge"), ("gitflow",)),
     ("BF402", "push", bf402_force, _into("allowed_merge"), ("gitflow", "solo")),
+    ("BF402", "amended", bf402_amended, _into("allowed_merge"), ("gitflow",)),
+    ("BF206", "unpushed", bf206_unpushed, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF401", "push", bf401_delete, _named("develop"), ("gitflow",)),
     ("BF401", "no-copy", bf401_no_copy, _named("develop"), ("ml-team",)),
     ("BF401", "checked-out", bf401_checked_out, _named("develop"), ("gitflow",)),
@@ -689,6 +755,7 @@ def graph_cases(flow: Flow) -> Iterator[Any]:
         if rule.from_ not in bases:
             bases.add(rule.from_)
             yield case(flow, "BF301", "commit", rule.name, bf301_commit)
+            yield case(flow, "BF301", "checkout", rule.name, bf301_checkout)
     if flow.policy.tags is not None:
         yield case(flow, "BF503", "push", "v1.9.9", bf503_place)
     for rule in flow.topic_types():

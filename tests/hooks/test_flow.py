@@ -108,7 +108,8 @@ def test_merging_a_feature_into_main(flow_repo: Path) -> None:
         "branchflow: main: BF202 merge-source: merging feature/model-tuning (a feature branch) "
         "into main is not allowed; changes arrive only by merges from release or hotfix "
         "branches\n  feature/model-tuning may be merged into develop branches\n"
-        "  hint: git merge --abort && git switch develop && git merge feature/model-tuning\n"
+        "  hint: git merge --abort && git switch develop && git merge --no-ff "
+        "feature/model-tuning\n"
     ) in merged.stderr
     # Forced through with --no-verify, the push still refuses it.
     git(flow_repo, "merge", "--abort")
@@ -229,7 +230,7 @@ def test_release_tag_with_another_version(flow_repo: Path) -> None:
     git(flow_repo, "switch", "-q", "main")
     assert git(flow_repo, "merge", "--no-ff", "--no-edit", "release/v1.2.0").returncode == 0
     git(flow_repo, "tag", "v1.3.0")
-    pushed = push(flow_repo, "main", "v1.3.0")
+    pushed = push(flow_repo, "release/v1.2.0", "main", "v1.3.0")
     assert pushed.returncode != 0
     assert (
         "branchflow: v1.3.0: BF502 tag-version: the tag's version 1.3.0 differs from "
@@ -239,7 +240,7 @@ def test_release_tag_with_another_version(flow_repo: Path) -> None:
     assert f"hint: git tag -d v1.3.0 && git tag v1.2.0 {main_tip}" in pushed.stderr
     git(flow_repo, "tag", "-d", "v1.3.0")
     git(flow_repo, "tag", "v1.2.0", "main")
-    assert push(flow_repo, "main", "v1.2.0").returncode == 0
+    assert push(flow_repo, "release/v1.2.0", "main", "v1.2.0").returncode == 0
 
 
 def release_into_main(repo: Path, release: str) -> None:
@@ -267,14 +268,14 @@ def test_release_cycle_as_the_git_flow_tools_name_it(flow_repo: Path) -> None:
     git(flow_repo, "switch", "-q", "main")
     assert git(flow_repo, "merge", "--no-ff", "--no-edit", "hotfix/1.2.1").returncode == 0
     git(flow_repo, "tag", "1.2.1")
-    pushed = push(flow_repo, "main", "1.2.1")
+    pushed = push(flow_repo, "hotfix/1.2.1", "main", "1.2.1")
     assert pushed.returncode == 0, pushed.stderr
 
 
 def test_tag_version_is_compared_as_a_version(flow_repo: Path) -> None:
     release_into_main(flow_repo, "release/v1.2.0")
     git(flow_repo, "tag", "1.3.0")
-    pushed = push(flow_repo, "main", "1.3.0")
+    pushed = push(flow_repo, "release/v1.2.0", "main", "1.3.0")
     assert pushed.returncode != 0
     assert (
         "branchflow: 1.3.0: BF502 tag-version: the tag's version 1.3.0 differs from "
@@ -284,7 +285,7 @@ def test_tag_version_is_compared_as_a_version(flow_repo: Path) -> None:
     assert f"hint: git tag -d 1.3.0 && git tag 1.2.0 {main_tip}" in pushed.stderr
     git(flow_repo, "tag", "-d", "1.3.0")
     git(flow_repo, "tag", "1.2.0", "main")  # the version of release/v1.2.0, spelt without v
-    pushed = push(flow_repo, "main", "1.2.0")
+    pushed = push(flow_repo, "release/v1.2.0", "main", "1.2.0")
     assert pushed.returncode == 0, pushed.stderr
 
 
@@ -365,7 +366,7 @@ def test_release_into_main_and_back_into_develop(flow_repo: Path) -> None:
     git(flow_repo, "tag", "-a", "-m", "1.2.0", "v1.2.0")
     git(flow_repo, "switch", "-q", "develop")
     assert git(flow_repo, "merge", "--no-ff", "--no-edit", "release/v1.2.0").returncode == 0
-    pushed = push(flow_repo, "main", "develop", "v1.2.0")
+    pushed = push(flow_repo, "release/v1.2.0", "main", "develop", "v1.2.0")
     assert pushed.returncode == 0, pushed.stderr
 
 
@@ -378,7 +379,7 @@ def test_hotfix_from_main_into_main_and_develop(flow_repo: Path) -> None:
             flow_repo, "merge", "--no-ff", "--no-edit", "hotfix/data-leak-fix", check=False
         )
         assert merged.returncode == 0, merged.stderr
-    pushed = push(flow_repo, "main", "develop")
+    pushed = push(flow_repo, "hotfix/data-leak-fix", "main", "develop")
     assert pushed.returncode == 0, pushed.stderr
 
 
@@ -404,7 +405,7 @@ def test_main_back_into_develop_after_a_release(flow_repo: Path) -> None:
     git(flow_repo, "switch", "-q", "develop")
     merged = git(flow_repo, "merge", "--no-ff", "--no-edit", "main", check=False)
     assert merged.returncode == 0, merged.stderr
-    assert push(flow_repo, "main", "develop").returncode == 0
+    assert push(flow_repo, "hotfix/v1.0.1", "main", "develop").returncode == 0
 
 
 def test_git_pull_merge_is_judged_from_fetch_head(flow_repo: Path, tmp_path: Path) -> None:

@@ -90,7 +90,7 @@ def test_ancestry_agrees_with_git(flow: Path) -> None:
 def test_a_broken_walk_is_an_error_not_a_wrong_answer(flow: Path) -> None:
     """rev-list failing (a commit id that is not there) raises instead of saying 'none'."""
     from branchflow.errors import RepoError
-    from branchflow.repo.refs import BranchTip
+    from branchflow.facts import BranchTip
 
     location = locate(str(flow))
     assert location is not None

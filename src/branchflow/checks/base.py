@@ -13,8 +13,8 @@ from branchflow.checks.hints import (
     words,
 )
 from branchflow.checks.violation import Violation, violation
+from branchflow.facts import BaseEvidence
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.repo.evidence import BaseEvidence
 
 
 def check_base(

@@ -14,9 +14,9 @@ from branchflow.checks.push import landed_note
 from branchflow.checks.suggest import suggest_name
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, violation
+from branchflow.facts import MergeSource
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, plain_ref_before
 from branchflow.policy.patterns import is_own
-from branchflow.repo.merge_message import MergeSource
 
 DAY = 86_400
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint
 from branchflow.checks.protection import or_list, route
 from branchflow.checks.violation import Violation, violation
-from branchflow.facts import NewCommit
+from branchflow.facts import MergeSource, NewCommit
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.repo.merge_message import MergeSource
 
 ABORT = hint(git("merge", "--abort"))
 
@@ -59,7 +58,7 @@ def check_merge(
         verdict = _judge_source(policy, source, target)
         if verdict is None:
             if given.kind == "claimed":
-                out.append(_unverified(branch, target, given))
+                out.append(_unverified(branch, target, given, refs))
             continue
         source_type, what = verdict
         if source_type is None and not protected:
@@ -78,16 +77,22 @@ def check_merge(
     return out
 
 
-def _unverified(branch: str, target: BranchRule, source: MergeSource) -> Violation:
-    """BF206: the server has no branch by the name a merge gives, holding what it merged."""
+def _unverified(
+    branch: str, target: BranchRule, source: MergeSource, refs: RefView = NO_REFS
+) -> Violation:
+    """BF206: the server has no branch by the name a merge gives, holding what it merged.
+    The hint pushes the pusher's own branch of that name when there is one (its upstream
+    is then set as for any push), else the merged commit under that name."""
     merged = source.on[0]
+    own = refs.shown_name(source.name) == source.name
+    what = source.name if own else f"{merged}:refs/heads/{source.name}"
     return violation(
         "BF206",
         branch,
         f"the merge into {branch} says it merged {source.name}, but no branch {source.name} "
-        f"here holds {merged[:12]}: push the branch with the merge, so that what lands on "
-        f"{branch} is on a branch the server has seen",
-        hint=hint(git("push", "origin", f"{merged}:refs/heads/{source.name}", branch)),
+        f"on the server holds {merged[:12]}: push the branch with the merge, so that what "
+        f"lands on {branch} is on a branch the server has seen",
+        hint=hint(git("push", *(["-u"] if own else []), "origin", what, branch)),
         type_name=target.name,
     )
 
@@ -218,7 +223,9 @@ def _merge_elsewhere(
             return hint(
                 git("merge", "--abort"), then=f"open a pull request of {source.name} into {dest}"
             )
-        return hint(git("merge", "--abort"), git("switch", dest), git("merge", source.name))
+        return hint(
+            git("merge", "--abort"), git("switch", dest), git("merge", "--no-ff", source.name)
+        )
     return ABORT
 
 

@@ -18,9 +18,8 @@ from branchflow.checks.hints import (
 from branchflow.checks.merges import check_merge, check_merge_content
 from branchflow.checks.protection import kind_note, or_list, route
 from branchflow.checks.violation import Violation, violation
-from branchflow.facts import NewCommit
+from branchflow.facts import MergeSource, NewCommit
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.repo.merge_message import MergeSource
 
 PLATFORM_COMMITTERS = ("noreply@github.com",)  # who commits a pull request's rebased commits
 
@@ -128,8 +127,18 @@ def _pull_request_target(
 
 
 def check_force_push(
-    branch: str, rule: BranchRule, remote: str, *, missing: bool
+    branch: str,
+    rule: BranchRule,
+    remote: str,
+    *,
+    missing: bool,
+    rewrote: bool = False,
+    remerge: tuple[str, ...] = (),
 ) -> list[Violation]:
+    """BF402. ``rewrote``: the push holds rewritten copies of pushed commits (an amend, a
+    rebase), not merely lacks a teammate's: the fix drops the rewrite, not replays it.
+    ``remerge``: the branches this clone's own merges brought, all it added: the fix makes
+    them again on top of the remote's."""
     if not rule.protection:
         return []
     if missing:
@@ -139,21 +148,32 @@ def check_force_push(
         )
     else:
         message = f"this push rewrites {branch}, which is protected: it would erase pushed commits"
-    return [
-        violation(
-            "BF402",
-            branch,
-            message,
-            # Merges are how a protected branch changes: a plain --rebase would flatten them
-            # into commits made directly on it.
-            hint=hint(
-                git("switch", branch),
-                git("pull", "--rebase=merges", remote, branch),
-                then="push without --force",
-            ),
-            type_name=rule.name,
+    if remerge and not rewrote:
+        fix = hint(
+            *([git("fetch", remote, branch)] if missing else []),
+            git("switch", branch),
+            git("reset", "--keep", f"{remote}/{branch}"),
+            *(git("merge", "--no-ff", name) for name in remerge),
+            then="push without --force",
         )
-    ]
+    elif rewrote:
+        # Replaying the rewrite on top would put both versions of each commit on the branch.
+        fix = hint(
+            git("switch", branch),
+            git("reset", "--keep", f"{remote}/{branch}"),
+            then="make the change again as a new commit (or a new branch), and push without "
+            "--force",
+        )
+        message += " (it holds amended or rebased copies of commits the remote has)"
+    else:
+        # Merges are how a protected branch changes: a plain --rebase would flatten them
+        # into commits made directly on it.
+        fix = hint(
+            git("switch", branch),
+            git("pull", "--rebase=merges", remote, branch),
+            then="push without --force",
+        )
+    return [violation("BF402", branch, message, hint=fix, type_name=rule.name)]
 
 
 def landing(commit: NewCommit) -> str:

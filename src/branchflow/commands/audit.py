@@ -34,18 +34,14 @@ from branchflow.checks.violation import Violation, blocking, judge
 from branchflow.commands.audit_summary import PolicySource, summarise, text_report
 from branchflow.commands.context import command_context, inside, policy_file, report_file
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError, UsageError
+from branchflow.facts import BranchTip, MergeSource
 from branchflow.formats import to_json, to_sarif
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import reflog_evidence
 from branchflow.repo.gitcmd import GitJob, run_git
 from branchflow.repo.history_index import HistoryIndex
-from branchflow.repo.merge_message import (
-    MergeSource,
-    merge_target,
-    parse_merge_message,
-    squash_source,
-)
-from branchflow.repo.refs import Branches, BranchTip, read_snapshot
+from branchflow.repo.merge_message import merge_target, parse_merge_message, squash_source
+from branchflow.repo.refs import Branches, read_snapshot
 from branchflow.repo.state import RepoLocation
 from branchflow.report import note
 

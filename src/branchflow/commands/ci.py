@@ -24,13 +24,13 @@ from branchflow.checks.violation import Violation, blocking, judge
 from branchflow.commands.ci_policy import choose_policy, find_target
 from branchflow.commands.context import report_file, work_root
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError, UsageError
+from branchflow.facts import MergeSource
 from branchflow.formats import github_annotations, to_json, to_sarif
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import CompiledPolicy, Match
 from branchflow.providers import Build, detect
 from branchflow.repo.history import commit_at
 from branchflow.repo.inspect import open_repository
-from branchflow.repo.merge_message import MergeSource
 from branchflow.repo.state import locate
 from branchflow.report import note, print_violations
 

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from branchflow.facts import BranchTip
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.fit import Flow, observed_flows
 from branchflow.repo.flows import Line, own_lines, read_lines
-from branchflow.repo.refs import BranchTip, read_snapshot
+from branchflow.repo.refs import read_snapshot
 from branchflow.repo.state import RepoLocation
 
 

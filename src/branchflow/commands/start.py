@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import subprocess
 
 from branchflow.checks.suggest import tidy_variants
 from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, ConfigError, RepoError
+from branchflow.facts import BranchTip
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, NamePattern, match_patterns
-from branchflow.repo.refs import BranchTip
+from branchflow.repo.gitcmd import create_branch
+from branchflow.report import note
 
 
 def branch_name(policy: CompiledPolicy, rule: BranchRule, wanted: str) -> str | None:
@@ -119,14 +120,10 @@ def run(args: argparse.Namespace) -> int:
         raise RepoError(f"{name} already exists: git switch {name}")
     base = choose_base(session, rule, args.base)
     location = context.location
-    if location.work_tree is None:
-        command = ["git", "branch", "--no-track", name, base]
-        cwd = location.git_dir
-    else:
-        command = ["git", "switch", "--no-track", "-c", name, base]
-        cwd = location.work_tree
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RepoError(f"git refused: {done.stderr.strip() or done.stdout.strip()}")
+    made, said = create_branch(location.git_dir, location.work_tree, name, base)
+    if not made:
+        raise RepoError(f"git refused: {said}")
     print(f"created {name} from {base}")
+    if said:  # made, but a hook after the switch failed: its words, not a failure of ours
+        note(f"a hook that runs after the switch failed (the branch is made): {said}")
     return EXIT_OK

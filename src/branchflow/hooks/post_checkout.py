@@ -46,7 +46,11 @@ def run(options: HookOptions) -> int:
     session = RepoSession(location, policy)
     match, violations = check_branch_name(policy, head.branch, refs=session)
     if match is not None and match.rule is not None:
-        violations += session.check_base(head.branch, match)[1]
+        from branchflow.repo.gitcmd import has_changes
+
+        # uncommitted work came along to the new branch: the hint's rebase must carry it
+        work = has_changes(location.work_tree or ".")
+        violations += session.check_base(head.branch, match, staged=work)[1]
     violations = judge(policy, violations)
     if not violations:
         return EXIT_OK

@@ -72,7 +72,7 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
     from branchflow.checks.violation import blocking, judge
     from branchflow.hooks.session import RepoSession
     from branchflow.policy.load import load_policy
-    from branchflow.repo.gitcmd import run_git
+    from branchflow.repo.gitcmd import has_changes
     from branchflow.repo.state import branch_exists
     from branchflow.report import print_violations
 
@@ -105,8 +105,8 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
         if not unborn and rule.from_ and head.operation is None:
             # the hint carries the work across only when there is some: `git stash push` with
             # nothing to save saves nothing, and its `pop` would bring back an older stash
-            work = run_git(["diff-index", "--quiet", "HEAD", "--"], location.work_tree or ".")
-            evidence, found = session.check_base(branch, match, staged=work is None)
+            work = has_changes(location.work_tree or ".")
+            evidence, found = session.check_base(branch, match, staged=work)
             violations += found
     violations = judge(policy, violations)
     print_violations(violations)

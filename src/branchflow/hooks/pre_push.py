@@ -14,8 +14,9 @@ import sys
 
 from branchflow.checks.violation import blocking, judge
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
+from branchflow.facts import RefUpdate
 from branchflow.hooks.options import HookOptions
-from branchflow.hooks.push import RefUpdate, judge_push, parse_push_lines
+from branchflow.hooks.push import judge_push, parse_push_lines
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.load import load_policy
 from branchflow.repo.hookfiles import native_hook_installed

@@ -22,7 +22,8 @@ import pygit2
 from branchflow.checks.hints import words
 from branchflow.checks.violation import Violation, blocking, judge, violation
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
-from branchflow.hooks.push import RefUpdate, is_zero, judge_push
+from branchflow.facts import RefUpdate
+from branchflow.hooks.push import is_zero, judge_push
 from branchflow.hooks.session import RepoSession
 from branchflow.policy import cache
 from branchflow.policy.committed import load_committed_policy

@@ -6,8 +6,6 @@ framework's pre-push stage (its first ref only) and, on a server, pre-receive.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import pygit2
 
 from branchflow.checks.hints import git, hint
@@ -21,7 +19,7 @@ from branchflow.checks.push import (
 )
 from branchflow.checks.tags import check_tag, check_tag_change, version_of
 from branchflow.checks.violation import Violation, violation
-from branchflow.facts import NewCommit
+from branchflow.facts import BranchTip, MergeSource, NewCommit, RefUpdate
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, Match
 from branchflow.repo.history import (
@@ -31,19 +29,11 @@ from branchflow.repo.history import (
     merge_own_changes,
     new_first_parent_commits,
     object_kind,
+    rewrites_own_work,
 )
-from branchflow.repo.merge_message import MergeSource
 from branchflow.repo.reflog import ZERO_IDS
-from branchflow.repo.refs import BranchTip
 from branchflow.repo.state import current_head
 from branchflow.report import note
-
-
-class RefUpdate(NamedTuple):
-    local_ref: str  # what is pushed (refs/heads/x), or "(delete)"; the branch's reflog
-    new: str  # the commit the remote ref will point at; zeros to delete
-    remote_ref: str  # refs/heads/x or refs/tags/v1
-    old: str  # what the remote ref points at now; zeros when it is created
 
 
 def parse_push_lines(text: str) -> list[RefUpdate]:
@@ -184,9 +174,15 @@ def _judge_branch(
                 # forced: git itself refuses this ref ("fetch first") and pushes the others.
                 note(f"{branch}: the remote has commits this clone has not fetched (git fetch)")
                 return out
-            return out + check_force_push(branch, rule, to, missing=True)
+            tracked = session.tip_of(f"{to}/{branch}") if remote is not None else None
+            remerge = _remerges(session, update.new, tracked) if tracked else ()
+            return out + check_force_push(branch, rule, to, missing=True, remerge=remerge)
         if not contains(repo, update.new, old):
-            rewritten = check_force_push(branch, rule, to, missing=False)
+            rewrote = remote is not None and rewrites_own_work(repo, old, update.new)
+            remerge = () if rewrote or remote is None else _remerges(session, update.new, old)
+            rewritten = check_force_push(
+                branch, rule, to, missing=False, rewrote=rewrote, remerge=remerge
+            )
             if rewritten:
                 return out + rewritten
             moved_on = True
@@ -200,11 +196,26 @@ def _judge_branch(
     return out
 
 
+def _remerges(session: RepoSession, new: str, old: str) -> tuple[str, ...]:
+    """The branches this clone merged into a protected branch the remote has moved on from,
+    oldest first, when merges of named branches are all it added: made again on top of the
+    remote's, they keep the branch's first-parent line (a rebase would put the remote's new
+    merges on a side line). Empty when it added anything else."""
+    commits = new_first_parent_commits(session.repo, new, [old], session.remotes, limit=20)
+    names: list[str] = []
+    for commit in reversed(commits):
+        branches = [s.name for s in commit.sources if s.kind == "branch"]
+        if len(commit.parents) != 2 or len(branches) != 1 or session.tip_of(branches[0]) is None:
+            return ()
+        names.append(branches[0])
+    return tuple(dict.fromkeys(names))
+
+
 def _deletable_copy(session: RepoSession, branch: str, remote: str | None) -> bool:
     """Whether the pusher has a local ``branch`` that ``git branch -d`` can delete (it is
-    not checked out); a server cannot tell, and assumes so."""
+    not checked out); a server cannot tell, and names none."""
     if remote is None:
-        return True
+        return False  # the server cannot see the pusher's clone
     head = current_head(session.location)
     return session.local_tip(branch) is not None and (head is None or head.branch != branch)
 
@@ -345,10 +356,12 @@ def _verified(
         return commit
     repo = session.repo
     commit = commit._replace(own_changes=merge_own_changes(repo, commit.id))
-    if remote is not None:
-        return commit  # a clone's view of the remote's branches may be out of date
+    if remote is not None and remote not in session.remotes:
+        return commit  # a push to a URL: what that repository holds is the server's to say
+    # In a clone, the remote-tracking branches stand for the server's (the server judges
+    # again with its own): a merge of a feature never pushed is told here, with its name.
     merged = commit.parents[1:]
-    held = tuple(_held(session, s, branch, merged, pushed) for s in commit.sources)
+    held = tuple(_held(session, s, branch, merged, pushed, remote=remote) for s in commit.sources)
     if len(merged) > 1:
         # an octopus merge: a merged commit no branch it names holds is merged as a bare
         # commit, and judged as one (the named branches that hold theirs are not blamed)
@@ -356,15 +369,19 @@ def _verified(
         held += tuple(
             MergeSource(p, "commit")
             for p in merged
-            if not any(_holds(session, name, p, pushed) for name in named)
+            if not any(_holds(session, name, p, pushed, remote) for name in named)
         )
     return commit._replace(sources=held)
 
 
-def _holds(session: RepoSession, name: str, commit: str, pushed: dict[str, str]) -> bool:
+def _holds(
+    session: RepoSession, name: str, commit: str, pushed: dict[str, str], remote: str | None
+) -> bool:
+    """Whether the receiving side's ``name`` holds ``commit`` once the push lands: pushed now,
+    else as it is there (on the server its own branch; in a clone, the remote-tracking one)."""
     tip = pushed.get(name)
     if tip is None or is_zero(tip):
-        tip = session.tip_of(name)
+        tip = session.tip_of(name if remote is None else f"{remote}/{name}")
     return tip is not None and contains(session.repo, tip, commit)
 
 
@@ -374,6 +391,8 @@ def _held(
     branch: str,
     merged: tuple[str, ...],
     pushed: dict[str, str],
+    *,
+    remote: str | None,
 ) -> MergeSource:
     """``source`` when the server has the branch it names holding a merged commit (after
     the push, or before it when the push deletes it); else the claim, as "claimed"."""
@@ -386,7 +405,7 @@ def _held(
         return source  # a sync was checked by _synced
     if from_fork(session.policy, source, session):
         return source  # another repository's branch: forks.into says where it may go
-    if any(_holds(session, source.name, p, pushed) for p in merged):
+    if any(_holds(session, source.name, p, pushed, remote) for p in merged):
         return source
     return MergeSource(source.name, "claimed", (merged[0],))
 

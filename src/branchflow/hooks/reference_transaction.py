@@ -79,7 +79,7 @@ def _files_moved(location: RepoLocation | None, commit: str) -> str | None:
     create it: refused, they leave HEAD where it was over the other branch's files, and the
     next commit would record them. When the index is nearer ``commit`` than HEAD, the words
     and the command that put HEAD's files back (keeping local changes)."""
-    from branchflow.repo.gitcmd import run_git
+    from branchflow.repo.gitcmd import index_nearer
     from branchflow.repo.state import current_head
 
     if location is None or location.work_tree is None:
@@ -87,12 +87,7 @@ def _files_moved(location: RepoLocation | None, commit: str) -> str | None:
     head = current_head(location)
     if head is None or head.branch is None:
         return None
-    cwd = location.work_tree
-    to_new = run_git(["diff-index", "--cached", "--name-only", commit, "--"], cwd)
-    to_head = run_git(["diff-index", "--cached", "--name-only", "HEAD", "--"], cwd)
-    if to_new is None or to_head is None or not to_head.strip():
-        return None
-    if len(to_new.splitlines()) >= len(to_head.splitlines()):
+    if not index_nearer(location.work_tree, commit):
         return None
     return (
         f"git has already put the files of {commit[:12]} in place, but you are still on "
@@ -104,21 +99,10 @@ def _files_moved(location: RepoLocation | None, commit: str) -> str | None:
 def _start_point(location: RepoLocation | None, name: str, commit: str) -> str:
     """How the user would name the commit a branch is being created at: a branch there
     (origin/feat/x), else the commit itself."""
-    from branchflow.repo.gitcmd import run_git
+    from branchflow.repo.gitcmd import branches_at
 
     cwd = (location.work_tree or location.git_dir) if location else "."
-    listed = run_git(
-        [
-            "for-each-ref",
-            "--points-at",
-            commit,
-            "--format=%(refname:short)",
-            "refs/heads",
-            "refs/remotes",
-        ],
-        cwd,
-    )
-    names = [n for n in (listed or "").splitlines() if n and n != name and not n.endswith("/HEAD")]
+    names = [n for n in branches_at(cwd, commit) if n != name]
     # `git switch X` making a local copy of a teammate's origin/X: that copy is the start
     copies = [n for n in names if n.split("/", 1)[-1] == name]
     return (copies or names or [commit[:12]])[0]

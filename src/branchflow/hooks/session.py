@@ -10,13 +10,13 @@ import pygit2
 from branchflow.checks.base import check_base
 from branchflow.checks.docs import check_documented
 from branchflow.checks.violation import Violation
+from branchflow.facts import BaseEvidence, BranchTip, MergeSource
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, Match
 from branchflow.repo.base import GraphContext, infer_base
-from branchflow.repo.evidence import BaseEvidence
 from branchflow.repo.history import changed_paths, contains, merge_base
 from branchflow.repo.inspect import branch_tips, open_repository, remote_names
-from branchflow.repo.merge_message import MergeSource, repository_owners
-from branchflow.repo.refs import Branches, BranchTip
+from branchflow.repo.merge_message import repository_owners
+from branchflow.repo.refs import Branches
 from branchflow.repo.state import RepoLocation, decode
 
 TYPE_CHECKING = False

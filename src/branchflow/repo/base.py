@@ -18,15 +18,9 @@ from collections.abc import Callable, Iterable
 
 import pygit2
 
-from branchflow.repo.evidence import (
-    WALK_LIMIT,
-    BaseEvidence,
-    fork_evidence,
-    reflog_evidence,
-    shared_evidence,
-)
+from branchflow.facts import BaseEvidence, BranchTip
+from branchflow.repo.evidence import WALK_LIMIT, fork_evidence, reflog_evidence, shared_evidence
 from branchflow.repo.history import commit_at, contains
-from branchflow.repo.refs import BranchTip
 from branchflow.repo.state import RepoLocation
 
 TOPIC_PROBES = 32  # recent topic branches whose merge base is computed

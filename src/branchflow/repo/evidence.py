@@ -7,19 +7,13 @@ through ``git rev-list``), so both word their evidence the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
+from branchflow.facts import BaseEvidence
 from branchflow.repo.merge_message import strip_remote
 from branchflow.repo.reflog import created_from
 from branchflow.repo.state import RepoLocation
 
 WALK_LIMIT = 20_000  # first-parent commits looked at before giving up
-
-
-class BaseEvidence(NamedTuple):
-    candidates: tuple[str, ...]  # branch names (remote removed); several when ambiguous
-    source: str  # "reflog", "graph", "upstream", "shallow" or "none"
-    detail: str  # what decided, for -v and messages
 
 
 def reflog_evidence(

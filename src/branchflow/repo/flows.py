@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from branchflow.errors import RepoError
+from branchflow.facts import MergeSource
 from branchflow.repo.gitcmd import GitJob, run_git
-from branchflow.repo.merge_message import MergeSource, merge_target, parse_merge_message
+from branchflow.repo.merge_message import merge_target, parse_merge_message
 
 
 class Entry(NamedTuple):

@@ -109,6 +109,56 @@ def tracked_files(work_tree: str) -> list[str]:
     return [path for path in (listed or "").split("\0") if path]
 
 
+def index_nearer(work_tree: str, commit: str) -> bool:
+    """Whether the index differs from ``commit`` in fewer files than from HEAD (which does
+    differ): git has put ``commit``'s files in place while HEAD stayed where it was."""
+    to_new = run_git(["diff-index", "--cached", "--name-only", commit, "--"], work_tree)
+    to_head = run_git(["diff-index", "--cached", "--name-only", "HEAD", "--"], work_tree)
+    if to_new is None or to_head is None or not to_head.strip():
+        return False
+    return len(to_new.splitlines()) < len(to_head.splitlines())
+
+
+def branches_at(cwd: str, commit: str) -> list[str]:
+    """The local and remote-tracking branches at ``commit``, as git names them (develop,
+    origin/feature/x); none when git cannot say."""
+    listed = run_git(
+        [
+            "for-each-ref",
+            "--points-at",
+            commit,
+            "--format=%(refname:short)",
+            "refs/heads",
+            "refs/remotes",
+        ],
+        cwd,
+    )
+    return [n for n in (listed or "").splitlines() if n and not n.endswith("/HEAD")]
+
+
+def has_changes(work_tree: str) -> bool:
+    """Whether the index or the work tree differs from HEAD (staged or unstaged work)."""
+    return run_git(["diff-index", "--quiet", "HEAD", "--"], work_tree) is None
+
+
+def create_branch(git_dir: str, work_tree: str | None, name: str, base: str) -> tuple[bool, str]:
+    """Create ``name`` at ``base`` with no upstream, and switch to it where there is a work
+    tree: (whether the branch now exists, what git said). The branch can exist although git
+    failed: a post-checkout hook that fails makes ``git switch`` fail after switching."""
+    if work_tree is None:
+        command, cwd = ["branch", "--no-track", name, base], git_dir
+    else:
+        command, cwd = ["switch", "--no-track", "-c", name, base], work_tree
+    done = subprocess.run(
+        ["git", *command], cwd=cwd, env=git_env(), capture_output=True, text=True, check=False
+    )
+    said = (done.stderr.strip() or done.stdout.strip()) if done.returncode else ""
+    if done.returncode == 0:
+        return True, said
+    exists = run_git(["rev-parse", "--verify", "--quiet", f"refs/heads/{name}"], cwd) is not None
+    return exists, said
+
+
 def merge_file(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     """Git's three-way merge of one file's bytes, conflict markers and all (``git
     merge-file``), for text libgit2 cannot hand over undecoded; None when git fails."""

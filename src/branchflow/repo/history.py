@@ -5,10 +5,10 @@ from __future__ import annotations
 import pygit2
 
 from branchflow.errors import RepoError
-from branchflow.facts import NewCommit
+from branchflow.facts import MergeSource, NewCommit
 from branchflow.repo.gitcmd import merge_file
 from branchflow.repo.inspect import refs_at
-from branchflow.repo.merge_message import MergeSource, parse_merge_message, squash_source
+from branchflow.repo.merge_message import parse_merge_message, squash_source
 
 PUSH_WALK_LIMIT = 10_000  # first-parent commits of one update examined at most
 
@@ -49,6 +49,35 @@ def contains(repo: pygit2.Repository, tip: str, commit_id: str) -> bool:
         return bool(repo.descendant_of(tip, commit_id))
     except (pygit2.GitError, KeyError, ValueError):
         return False
+
+
+def rewrites_own_work(repo: pygit2.Repository, old: str, new: str, limit: int = 200) -> bool:
+    """Whether ``new`` holds rewritten copies of commits only ``old`` has (an amend, a
+    rebase): a commit on each side with the same author and author time, and the same
+    message or tree. Else the commits only ``old`` has are someone else's work that ``new``
+    never had."""
+
+    def authored(include: str, exclude: str) -> dict[tuple[str, int, int], set[str]]:
+        out: dict[tuple[str, int, int], set[str]] = {}
+        try:
+            walker = repo.walk(include, pygit2.enums.SortMode.TOPOLOGICAL)
+            walker.hide(exclude)
+            for count, commit in enumerate(walker):
+                if count >= limit:
+                    break
+                who = commit.author
+                # the same change: its message (content amended, rebased) or its tree
+                # (message amended); authors commit many changes within one second
+                first = commit.message.split("\n", 1)[0]
+                out.setdefault((who.email, who.time, who.offset), set()).update(
+                    {f"m:{first}", f"t:{commit.tree_id}"}
+                )
+        except (pygit2.GitError, KeyError, ValueError):
+            return {}
+        return out
+
+    theirs, mine = authored(old, new), authored(new, old)
+    return any(theirs[key] & mine[key] for key in theirs.keys() & mine.keys())
 
 
 def new_first_parent_commits(

@@ -21,9 +21,9 @@ import threading
 from collections.abc import Callable, Iterable
 
 from branchflow.errors import RepoError
-from branchflow.repo.evidence import WALK_LIMIT, BaseEvidence, fork_evidence, shared_evidence
+from branchflow.facts import BaseEvidence, BranchTip
+from branchflow.repo.evidence import WALK_LIMIT, fork_evidence, shared_evidence
 from branchflow.repo.gitcmd import GitJob, run_git
-from branchflow.repo.refs import BranchTip
 
 
 def _rev_list(

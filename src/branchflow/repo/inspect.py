@@ -10,9 +10,10 @@ import os
 import pygit2
 
 from branchflow.errors import RepoError
+from branchflow.facts import BranchTip, MergeSource
 from branchflow.repo.gitcmd import run_git
-from branchflow.repo.merge_message import MergeSource, parse_merge_message, strip_remote
-from branchflow.repo.refs import BranchTip, tips_from_refs
+from branchflow.repo.merge_message import parse_merge_message, strip_remote
+from branchflow.repo.refs import tips_from_refs
 from branchflow.repo.state import HeadState, RepoLocation, decode, operation_in_progress
 
 

@@ -29,17 +29,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
 
-
-class MergeSource(NamedTuple):
-    name: str  # a branch name without its remote ("feature/x"), a tag, a commit id, "#12"
-    # "branch", "tag", "commit", "pull-request" (a merge naming no source), or "claimed": a
-    # branch the message names that the receiving side has not got, holding the merged commit
-    kind: str
-    on: tuple[str, ...] = ()  # a tag: the long-lived branches that hold it; claimed: the commit
-    owner: str = ""  # who the branch belonged to, when the message says it came from elsewhere
-
+from branchflow.facts import MergeSource
 
 _KINDS = re.compile(
     r"(remote-tracking branch|remote branch|branch|tag|commit)(?:e?s)?\s+"

@@ -10,25 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from branchflow.errors import RepoError
+from branchflow.facts import BranchTip
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.gitcmd import GitJob, git_env
 from branchflow.repo.merge_message import repository_owners, strip_remote
 from branchflow.repo.state import RepoLocation, decode
-
-
-class BranchTip(NamedTuple):
-    ref: str  # refs/heads/develop, refs/remotes/origin/develop
-    name: str  # develop (the remote's name removed)
-    remote: str | None  # origin, or None for a local branch
-    target: str  # the commit id
-
-    @property
-    def shown(self) -> str:
-        """How git commands name it: develop, origin/develop."""
-        return self.name if self.remote is None else f"{self.remote}/{self.name}"
 
 
 def tips_from_refs(refs: Iterable[tuple[str, str]], remotes: tuple[str, ...]) -> list[BranchTip]:
