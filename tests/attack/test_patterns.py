@@ -95,3 +95,22 @@ def test_placeholders_side_by_side_run_on_re2(client: Path, server_repo: Path) -
     done = push(client, name)
     assert done.returncode != 0
     assert f"{name}: BF102" in done.stderr or f"{name}: BF101" in done.stderr
+
+
+def test_many_optional_parts_run_on_re2(client: Path, server_repo: Path) -> None:
+    """Literal text in optional parts: "develop" letter by letter, 47 times over, before a
+    letter no name has. Each push classifies the server's branches by it, and Python's
+    matcher takes minutes on "develop" (every later push then refused by the time limit,
+    the repair included)."""
+    trap = "".join(f"(?:{c})?" for c in "develop") * 47 + "Y"
+    preset = (Path(__file__).resolve().parents[2] / "policy" / "gitflow.yaml").read_text()
+    # first among the types, so that every name is tried against it first
+    policy = preset.replace(
+        "branches:\n", f"branches:\n  trap:\n    pattern: {{regex: '{trap}'}}\n", 1
+    )
+    assert trap in policy
+    assert land_policy(client, {".branchflow.yaml": policy}).returncode == 0
+    git(client, "switch", "-q", "-c", "feature/after-the-trap", "origin/develop")
+    commit(client, "ordinary work")
+    done = push(client, "feature/after-the-trap")
+    assert done.returncode == 0, done.stderr

@@ -138,6 +138,56 @@ def test_a_published_release_tag_stays_where_it_is(
     assert server_ref(server_repo, "refs/tags/v1.0.0") == released
 
 
+def test_unreleased_work_cannot_become_a_release_through_another_line(
+    client: Path, server_repo: Path
+) -> None:
+    """Tags may go on main and support lines: a second main made at develop's commit, or a
+    support line cut from develop, would let develop's unreleased work be tagged."""
+    git(client, "switch", "-q", "-c", "feature/a", "origin/develop")
+    commit(client, "unreleased work")
+    git(client, "switch", "-q", "develop")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "feature/a")
+    assert push(client, "feature/a", "develop").returncode == 0
+    master = push(client, "develop:refs/heads/master")
+    assert master.returncode != 0
+    assert "master: BF202 merge-source" in master.stderr
+    support = push(client, "develop:refs/heads/support/9.x")
+    assert support.returncode != 0
+    assert (
+        "support/9.x: BF301 branch-base: support/9.x was created from develop; support "
+        "branches are created from main"
+    ) in support.stderr
+    assert server_ref(server_repo, "refs/heads/master") == ""
+    assert server_ref(server_repo, "refs/heads/support/9.x") == ""
+    # Where main is, both are what they claim to be.
+    assert push(client, "origin/main:refs/heads/master").returncode == 0
+    assert push(client, "origin/main:refs/heads/support/1.x").returncode == 0
+
+
+def test_one_version_is_one_release(client: Path, server_repo: Path) -> None:
+    """1.0.0 and v1.0.0+build.2 are v1.0.0's version: on another commit, a second release
+    of it; on the same commit, another name for the one release."""
+    git(client, "switch", "-q", "-c", "release/v1.0.0", "origin/develop")
+    commit(client, "bump")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
+    git(client, "tag", "v1.0.0")
+    assert push(client, "release/v1.0.0", "main", "v1.0.0").returncode == 0
+    released = server_ref(server_repo, "refs/tags/v1.0.0")
+    for other in ("1.0.0", "v1.0.0+build.2"):
+        git(client, "tag", other, "main~1")
+        done = push(client, other)
+        assert done.returncode != 0
+        assert (
+            f"{other}: BF505 tag-moved: version 1.0.0 is released already: v1.0.0 names it at "
+            f"{released[:12]}; one version names one release"
+        ) in done.stderr
+        assert server_ref(server_repo, f"refs/tags/{other}") == ""
+        git(client, "tag", "-d", other)
+    git(client, "tag", "1.0.0", "main")  # the same release, spelt as git flow spells it
+    assert push(client, "1.0.0").returncode == 0
+
+
 def test_policy_committed_on_the_default_branch(client: Path, server_repo: Path) -> None:
     git(client, "switch", "-q", "-C", "main", "origin/main")
     (client / ".branchflow.yaml").write_text(

@@ -141,6 +141,37 @@ def check_tag_change(
     ]
 
 
+def check_version_taken(
+    policy: CompiledPolicy, tag: str, commit: str, others: dict[str, str]
+) -> list[Violation]:
+    """BF505 for a new release tag whose version another release tag already names, at
+    another commit (``others``: the receiving side's tags and their commits): 1.0.0,
+    v1.0.0 and v1.0.0+build.2 are one version, and one version is one release."""
+    found = policy.classify_tag(tag)
+    version = version_of(found[1]) if found is not None else None
+    if version is None:
+        return []
+    for other, other_commit in sorted(others.items()):
+        if other == tag or other_commit == commit:
+            continue
+        theirs = policy.classify_tag(other)
+        other_version = version_of(theirs[1]) if theirs is not None else None
+        if other_version is not None and version_matches(version, other_version):
+            return [
+                violation(
+                    "BF505",
+                    tag,
+                    f"version {other_version} is released already: {other} names it at "
+                    f"{other_commit[:12]}; one version names one release",
+                    hint=hint(
+                        git("tag", "-d", tag),
+                        then="release this commit under the next version's tag",
+                    ),
+                )
+            ]
+    return []
+
+
 def _version(policy: CompiledPolicy, branch: str) -> str | None:
     match = policy.classify(branch)
     return version_of(match.groups) if match is not None else None

@@ -17,7 +17,7 @@ from branchflow.checks.push import (
     check_new_commits,
     check_pull_request_only,
 )
-from branchflow.checks.tags import check_tag, check_tag_change, version_of
+from branchflow.checks.tags import check_tag, check_tag_change, check_version_taken, version_of
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import BranchTip, MergeSource, NewCommit, RefUpdate
 from branchflow.hooks.session import RepoSession
@@ -189,9 +189,10 @@ def _judge_branch(
     out += _judge_new_commits(
         session, branch, rule, update, old=old, remote=remote, receiving=receiving, pushed=pushed
     )
-    if (rule.from_ or rule.documented_in) and not rule.long_lived:
+    if (rule.from_ or rule.documented_in) and (not rule.long_lived or creating):
         # Where a branch starts was judged when it was created (or last rewritten): a push
         # that only adds to it (a teammate's commit, a merge of develop) leaves it as it was.
+        # A long-lived branch is judged when it is created, never by a base inferred later.
         out += _judge_topic(session, branch, match, update, receiving, base=moved_on)
     return out
 
@@ -252,12 +253,17 @@ def _created_at_parent(
 ) -> bool:
     """Whether ``new`` is already on a branch of the receiving side that a branch of this
     type may be created from: with no ``from`` edges, any branch, but for a long-lived or
-    protected type only a long-lived one (a second main at a commit only a bot's branch or
-    an unmerged feature holds would land that work on a protected branch unjudged)."""
+    protected type only one of its own type, or while it has none a long-lived one (a second
+    main at a commit only a bot's branch or an unmerged feature holds would land that work
+    on a protected branch unjudged)."""
     if rule.from_:
         parents = session.of_types(rule.from_, receiving)
     elif rule.long_lived or rule.protection:
-        parents = [t for t in receiving if session.is_long_lived(t.name)]
+        # once the type has a branch, another is made only where one of them is: a second
+        # main at develop's commit would make unreleased work a release (tags go on main)
+        parents = session.of_types((rule.name,), receiving) or [
+            t for t in receiving if session.is_long_lived(t.name)
+        ]
     else:
         parents = receiving
     return any(contains(session.repo, tip.target, new) for tip in parents)
@@ -275,6 +281,11 @@ def _judge_new_commits(
     pushed: dict[str, str],
 ) -> list[Violation]:
     known = _known_to_remote(session, branch, old, remote)
+    same = session.of_types((rule.name,), receiving) if old is None and not rule.from_ else []
+    if same and (rule.long_lived or rule.protection):
+        # a second branch of a protected type (master beside main) brings whatever its
+        # own type's branches lack, as a push to them would
+        known = [t.target for t in same]
     if old is not None and not rule.protection:
         # What the receiving side's long-lived branches hold was judged there: a feature
         # rebased onto develop brings develop's merges along, and they are not its own.
@@ -483,11 +494,26 @@ def _judge_tag(session: RepoSession, update: RefUpdate, after: dict[str, str]) -
             on_types.add(rule.name)
     releases = _releases(session, commit, tips)
     found = check_tag(policy, tag, commit, on_types=on_types, releases=releases, refs=session)
+    if not found and is_zero(update.old):
+        found = check_version_taken(policy, tag, commit, _release_tags(session, tag))
     for v in found:  # a tag a hint makes is taken for the next bad tag's hint
         for argv in v.hint.commands if v.hint else ():
             if argv[:2] == ("git", "tag") and not argv[2].startswith("-"):
                 session.reserve_tag(argv[2])
     return found
+
+
+def _release_tags(session: RepoSession, tag: str) -> dict[str, str]:
+    """The receiving side's tags of the policy's tag template, and their commits (a tag of
+    another name is no release, and costs no lookup)."""
+    policy = session.policy
+    out = {}
+    for name in session.read_tag_names():
+        if name != tag and policy.classify_tag(name) is not None:
+            commit = session.tag_commit(name)
+            if commit is not None:
+                out[name] = commit
+    return out
 
 
 def _no_commit_tagged(tag: str) -> Violation:

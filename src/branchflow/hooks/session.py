@@ -128,13 +128,13 @@ class RepoSession(Branches):
         arriving: bool = False,
     ) -> tuple[BaseEvidence | None, list[Violation]]:
         """The evidence for ``branch``'s base and what the policy says of it. A long-lived
-        branch is judged when it is created (by what a push adds), never by a base inferred
+        branch is judged when a push creates it (``arriving``), never by a base inferred
         later: its history soon holds everything, and copies of it come from the remote.
         ``staged``: asked at a commit, whose staged work the hint carries along;
         ``reflog_of``, ``arriving``: see ``infer_base``."""
         rule = match.rule
         tip = tip or self.local_tip(branch)
-        if rule is None or not rule.from_ or rule.long_lived or tip is None:
+        if rule is None or not rule.from_ or (rule.long_lived and not arriving) or tip is None:
             return None, []
         evidence = self.base_evidence(branch, tip, reflog_of, arriving=arriving)
         return evidence, check_base(self.policy, branch, rule, evidence, self, staged=staged)

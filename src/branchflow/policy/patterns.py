@@ -113,6 +113,9 @@ def _without_placeholders(regex: str) -> str | None:
     return "".join(out)
 
 
+MAX_OPTIONAL = 3  # optional parts a regex may have and still run on Python's matcher
+
+
 def is_own(regex: str) -> bool:
     """Whether ``regex`` is made only of branchflow's own pieces (see the module): literal
     text, optional parts and at most two built-in placeholders, as templates compile to;
@@ -129,6 +132,11 @@ def is_own(regex: str) -> bool:
     # spans a '/', so two in one name of components git keeps under 256 bytes cost at
     # most 256 squared steps, and more than two go to RE2.
     if regex.count("(?P<") > 2:
+        return False
+    # Optional parts side by side are choices too: Python's matcher may try each
+    # combination before it gives up (47 of them before a letter that never matches hung a
+    # server for minutes). Templates have a few; more go to RE2.
+    if regex.count("(?:") > MAX_OPTIONAL:
         return False
     literal = _without_placeholders(regex)
     return literal is not None and _plain(literal)

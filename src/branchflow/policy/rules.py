@@ -93,7 +93,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "BF505",
             "tag-moved",
-            "a release tag, once the server has it, is neither moved nor deleted",
+            "a release tag, once the server has it, is neither moved nor deleted, and no "
+            "version is released twice",
             per_type=False,
         ),
         Rule(
