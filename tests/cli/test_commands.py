@@ -153,7 +153,7 @@ def test_init_writes_a_starter_and_refuses_to_overwrite(
     policy = repo / ".branchflow.yaml"
     assert f"wrote {policy} (extends the 'ml-team' preset)" in out
     assert "      - id: branchflow  " in out
-    assert f"    rev: v{__version__}\n" in out
+    assert f"    rev: v{__version__}  " in out
     assert "extends: ml-team\n" in policy.read_text()
     assert main(["explain"]) == 0
     assert capsys.readouterr().out.startswith("policy: .branchflow.yaml extends preset 'ml-team'")

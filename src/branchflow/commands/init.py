@@ -41,7 +41,7 @@ PRE_COMMIT_CONFIG = """\
 default_install_hook_types: [pre-commit, pre-merge-commit, post-checkout, pre-push]
 repos:
   - repo: {url}
-    rev: v{version}
+    rev: v{version}                  # a release tag of branchflow, or a commit
     hooks:
       - id: branchflow           # pre-commit: names, protected branches, the base
       - id: branchflow-merge     # pre-merge-commit: merge direction

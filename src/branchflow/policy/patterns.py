@@ -136,10 +136,10 @@ def is_own(regex: str) -> bool:
     # Optional parts side by side are choices too: Python's matcher may try each
     # combination before it gives up (47 of them before a letter that never matches hung a
     # server for minutes). Templates have a few; more go to RE2.
-    if regex.count("(?:") > MAX_OPTIONAL:
-        return False
     literal = _without_placeholders(regex)
-    return literal is not None and _plain(literal)
+    if literal is None or literal.count("(?:") > MAX_OPTIONAL:
+        return False
+    return _plain(literal)
 
 
 def _re2(regex: str) -> Matcher:
