@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from tests.conftest import commit, git, run_branchflow, seed_origin
@@ -127,3 +128,22 @@ def test_a_failing_post_checkout_hook_does_not_undo_the_start(repo_with_develop:
     assert "a hook that runs after the switch failed (the branch is made)" in done.stderr
     assert "No .pre-commit-config.yaml file was found" in done.stderr
     assert git(repo_with_develop, "branch", "--show-current").stdout.strip() == "feature/q"
+
+
+def test_a_single_branch_clone_is_told_how_to_fetch_the_base(
+    repo_with_develop: Path, tmp_path: Path
+) -> None:
+    """`git clone --depth 1` fetches main alone: develop is on the server, not missing."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo_with_develop), str(origin))
+    git(origin, "symbolic-ref", "HEAD", "refs/heads/main")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(shallow))
+    done = run_branchflow(shallow, "start", "feature", "y")
+    assert done.returncode == 2
+    fix = "git remote set-branches --add origin develop && git fetch origin develop"
+    assert f"(a single-branch or shallow clone): {fix}" in done.stderr
+    subprocess.run(["sh", "-c", fix], cwd=shallow, check=True, capture_output=True)
+    done = run_branchflow(shallow, "start", "feature", "y")
+    assert done.returncode == 0, done.stderr
+    assert "created feature/y from origin/develop" in done.stdout

@@ -18,7 +18,7 @@ from branchflow.errors import EXIT_OK, ConfigError, RepoError
 from branchflow.facts import BranchTip
 from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, NamePattern, match_patterns
-from branchflow.repo.gitcmd import create_branch
+from branchflow.repo.gitcmd import create_branch, narrow_remotes
 from branchflow.report import note
 
 
@@ -71,6 +71,18 @@ def choose_base(session: RepoSession, rule: BranchRule, given: str | None) -> st
                     f"several {base_type} branches could be the base ({', '.join(found)}); "
                     "choose one with --from"
                 )
+    wanted = rule.from_[0]
+    example = next((r.example for r in policy.branches if r.name == wanted and r.example), None)
+    cwd = session.location.work_tree or session.location.git_dir
+    narrow = narrow_remotes(cwd)
+    if narrow and example:
+        name = narrow[0]
+        raise RepoError(
+            f"no {' or '.join(rule.from_)} branch here to start {rule.name} from, and this "
+            f"clone fetches only some of {name}'s branches (a single-branch or shallow "
+            f"clone): git remote set-branches --add {name} {example} && git fetch "
+            f"{name} {example}"
+        )
     raise RepoError(
         f"no {' or '.join(rule.from_)} branch here or on a remote to start {rule.name} from; "
         "create one first"

@@ -159,6 +159,17 @@ def create_branch(git_dir: str, work_tree: str | None, name: str, base: str) -> 
     return exists, said
 
 
+def narrow_remotes(cwd: str) -> list[str]:
+    """Remotes this clone fetches only some branches of (``git clone --single-branch``, or
+    ``--depth`` without ``--no-single-branch``): their other branches never arrive."""
+    listed = run_git(["config", "--get-regexp", r"^remote\..*\.fetch$"], cwd) or ""
+    specs: dict[str, list[str]] = {}
+    for line in listed.splitlines():
+        key, _, spec = line.partition(" ")
+        specs.setdefault(key[len("remote.") : -len(".fetch")], []).append(spec)
+    return sorted(r for r, found in specs.items() if not any("refs/heads/*" in s for s in found))
+
+
 def merge_file(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     """Git's three-way merge of one file's bytes, conflict markers and all (``git
     merge-file``), for text libgit2 cannot hand over undecoded; None when git fails."""
