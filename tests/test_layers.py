@@ -35,10 +35,6 @@ PAST_THE_DOOR = (
     "branchflow.repo.gitcmd.GitJob",
 )
 DEBTS = {
-    "branchflow.commands.audit": {
-        "branchflow.repo.gitcmd.GitJob",
-        "branchflow.repo.gitcmd.run_git",
-    },
     "branchflow.commands.ci_policy": {"pygit2"},
     "branchflow.hooks.pre_receive": {"pygit2"},
     "branchflow.hooks.push": {"pygit2"},

@@ -112,6 +112,6 @@ def test_patterns_it_cannot_combine_turn_it_off() -> None:
 
 
 def test_a_regex_that_will_not_compile_means_judging_each_merge() -> None:
-    from branchflow.commands.audit import _log_line
+    from branchflow.repo.history_log import log_line_regex as _log_line
 
     assert _log_line("(").pattern == _log_line(None).pattern

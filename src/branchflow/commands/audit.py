@@ -16,7 +16,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import sys
 import threading
 import time
@@ -38,8 +37,9 @@ from branchflow.facts import BranchTip, MergeSource
 from branchflow.formats import to_json, to_sarif
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import reflog_evidence
-from branchflow.repo.gitcmd import GitJob, run_git
+from branchflow.repo.gitcmd import is_ancestor
 from branchflow.repo.history_index import HistoryIndex
+from branchflow.repo.history_log import first_parent_log, log_line_regex, marked_commits
 from branchflow.repo.merge_message import merge_target, parse_merge_message, squash_source
 from branchflow.repo.refs import Branches, read_snapshot
 from branchflow.repo.state import RepoLocation
@@ -87,9 +87,6 @@ def _since(text: str | None) -> int:
     )
 
 
-LOG_FORMAT = "--format=%H %P%x09%ct%x09%ce%x09%s"
-
-
 GITLAB_MARK = "^See merge request "
 _SQUASH_LOOK = ("Squashed commit", "Merged in ", "Merged PR ", "Merge pull request", "[")
 
@@ -104,28 +101,6 @@ def _landing(summary: str, committer: str, body_marked: bool) -> str | None:
     if committer.lower() in PLATFORM_COMMITTERS:
         return "rebase"
     return None
-
-
-def _log_line(surely_fine: str | None) -> re.Pattern[str]:
-    """One line of LOG_FORMAT: commit, parents, time, committer, subject; for git's own
-    merge message,
-    "Merge branch 'x' [into y]" (parse_merge_message's first case), either an empty
-    ``fine`` group when x matches ``surely_fine`` (see ``surely_fine_regex``) or x itself,
-    and y. The common merge is then decided by the regex, with no Python per commit."""
-    fine = f"{surely_fine or '(?!)'}(?P<fine>)"
-    try:
-        return re.compile(
-            r"^(\S+) ([^\t\n]*)\t(\d*)\t([^\t\n]*)\t("
-            r"(?:Merge branch '(?=[^'\n]*'[^'\n]*$)"
-            rf"(?:{fine}|(?P<merged>[^'\n]*)')"
-            r"(?:[^'\n]*? into (?P<into>[^'\s]+))?[^'\n]*$)?"
-            r".*)$",
-            re.MULTILINE,
-        )
-    except re.error:
-        if surely_fine is None:
-            raise
-        return _log_line(None)  # the policy's patterns would not combine: judge each merge
 
 
 class Auditor:
@@ -154,27 +129,14 @@ class Auditor:
         # The longest jobs first: the first-parent history of each protected branch, then
         # the walks of the history index. Tags and dates are still being read meanwhile.
         self.logs = {
-            name: GitJob(
-                ["log", "--first-parent", LOG_FORMAT, tip.target, "--"], self.cwd, stream=True
-            )
+            name: first_parent_log(self.cwd, tip.target)
             for name, tip in self.chosen.items()
             if self.known.is_protected(name) or self.known.is_long_lived(name)
         }
         # Squash commits that only their body marks (GitLab's "See merge request g/p!12"),
         # looked for by git itself, and only where a squashed pull request may land.
         self.squash_jobs = {
-            name: GitJob(
-                [
-                    "log",
-                    "--first-parent",
-                    "--no-merges",
-                    "--format=%H",
-                    f"--grep={GITLAB_MARK}",
-                    self.chosen[name].target,
-                    "--",
-                ],
-                self.cwd,
-            )
+            name: marked_commits(self.cwd, self.chosen[name].target, GITLAB_MARK)
             for name in self.logs
             if "squash" in getattr(self.known.type_of(name), "merge_methods", ())
         }
@@ -213,8 +175,7 @@ class Auditor:
         return chosen
 
     def _behind(self, local: str, remote: str) -> bool:
-        is_ancestor = ["merge-base", "--is-ancestor", local, remote]
-        return run_git(is_ancestor, self.cwd) is not None
+        return is_ancestor(self.cwd, local, remote)
 
     def run(self) -> list[Violation]:
         # The protected histories are read on this thread while git writes them; the
@@ -318,7 +279,9 @@ class Auditor:
         job = self.logs[name]
         by_commit = self.by_commit
         since = self.since
-        log_line = _log_line(surely_fine_regex(self.policy, rule) if scan.tagged is None else None)
+        log_line = log_line_regex(
+            surely_fine_regex(self.policy, rule) if scan.tagged is None else None
+        )
         body_marked = self._body_marked(name)
         merged_fine, merged_branch, add_commit = scan.merged_fine, scan.merged_branch, scan.commit
         # Where this line runs into another long-lived branch's (see HistoryScan).

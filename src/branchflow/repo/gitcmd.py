@@ -136,6 +136,11 @@ def branches_at(cwd: str, commit: str) -> list[str]:
     return [n for n in (listed or "").splitlines() if n and not n.endswith("/HEAD")]
 
 
+def is_ancestor(cwd: str, commit: str, tip: str) -> bool:
+    """Whether ``commit`` is ``tip`` or one of its ancestors (git merge-base --is-ancestor)."""
+    return run_git(["merge-base", "--is-ancestor", commit, tip], cwd) is not None
+
+
 def has_changes(work_tree: str) -> bool:
     """Whether the index or the work tree differs from HEAD (staged or unstaged work)."""
     return run_git(["diff-index", "--quiet", "HEAD", "--"], work_tree) is None
