@@ -100,8 +100,8 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
         if found is not None and found.rule is not None:
             return free_name(worded, refs)
         name = worded
-    scored: list[tuple[int, float, int, str, str]] = []
-    seen: dict[tuple[str, str], float] = {}
+    # (tier, order, candidate, its type, whether the variant had a prefix to compare)
+    found_all: list[tuple[int, int, str, str, bool]] = []
     for variant in tidy_variants(name):
         head, slash, rest = variant.partition("/")
         if not slash:
@@ -119,17 +119,26 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
             found = policy.classify(candidate)
             if found is None or found.rule is None or candidate == name:
                 continue
-            # Without a prefix to compare, every type is as likely: policy order decides.
-            # Names differ in their first part: comparing that much keeps a long name's
-            # cost flat (SequenceMatcher is quadratic in length).
-            ratio = _likeness(name.lower()[:_COMPARED], candidate.lower()[:_COMPARED], seen)
-            scored.append(
-                (-tier, ratio if slash else 0.0, -len(scored), candidate, found.rule.name)
-            )
+            found_all.append((tier, len(found_all), candidate, found.rule.name, bool(slash)))
     named = _named_type(policy, name)
-    if named is not None and any(entry[4] == named for entry in scored):
-        scored = [entry for entry in scored if entry[4] == named]
-    return max(scored)[3] if scored else None
+    if named is not None and any(entry[3] == named for entry in found_all):
+        found_all = [entry for entry in found_all if entry[3] == named]
+    if not found_all:
+        return None
+    # The smallest repair wins; among those, the most alike (compared only there: the
+    # comparison is the costly part), then the first found. Without a prefix to compare,
+    # every type is as likely: policy order decides.
+    tier = min(entry[0] for entry in found_all)
+    seen: dict[tuple[str, str], float] = {}
+
+    def rank(entry: tuple[int, int, str, str, bool]) -> tuple[float, int]:
+        _, order, candidate, _, prefixed = entry
+        # Names differ in their first part: comparing that much keeps a long name's cost
+        # flat (SequenceMatcher is quadratic in length).
+        alike = _likeness(name.lower()[:_COMPARED], candidate.lower()[:_COMPARED], seen)
+        return (alike if prefixed else 0.0, -order)
+
+    return max((entry for entry in found_all if entry[0] == tier), key=rank)[2]
 
 
 _COMPARED = 24

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from branchflow.policy.patterns import compile_pattern
-from branchflow.policy.refname import COMPONENT_BYTES, ref_format_problem
+from branchflow.policy.refname import long_component
 
 Protection = str  # "" (not protected), "merges" or "pull-request"
 
@@ -312,8 +312,8 @@ def plain_ref_before(end: str) -> str:
 
 
 def ref_format_ok(name: str) -> bool:
-    if len(name) > COMPONENT_BYTES // 4 and ref_format_problem(name) is not None:
-        return False  # a component longer than a file name may be: only long names have one
+    if long_component(name) is not None:
+        return False  # a component longer than a file name may be
     if REF_PLAIN.fullmatch(name):
         return True
     return _REF_BAD.search(name) is None

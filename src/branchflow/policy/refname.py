@@ -33,15 +33,27 @@ def ref_format_problem(name: str) -> str | None:
         return "a ref name cannot contain '@{'"
     if name.endswith("."):
         return "a ref name cannot end with '.'"
+    too_long = long_component(name)
+    if too_long is not None:
+        size = len(too_long.encode("utf-8", "surrogateescape"))
+        return (
+            f"the component {too_long[:24]!r}... is {size} bytes; file systems hold at most "
+            f"{COMPONENT_BYTES}, so git cannot store the branch"
+        )
     for part in name.split("/"):
-        size = len(part.encode("utf-8", "surrogateescape"))
-        if size > COMPONENT_BYTES:
-            return (
-                f"the component {part[:24]!r}... is {size} bytes; file systems hold at most "
-                f"{COMPONENT_BYTES}, so git cannot store the branch"
-            )
         if part.startswith("."):
             return f"the component {part!r} begins with '.'"
         if part.endswith(".lock"):
             return f"the component {part!r} ends with '.lock'"
     return None
+
+
+def long_component(name: str) -> str | None:
+    """A component of ``name`` longer than a file name may be, if any (only a name of more
+    than COMPONENT_BYTES // 4 characters can have one: UTF-8 spends at most 4 bytes on one)."""
+    if len(name) <= COMPONENT_BYTES // 4:
+        return None
+    return next(
+        (p for p in name.split("/") if len(p.encode("utf-8", "surrogateescape")) > COMPONENT_BYTES),
+        None,
+    )
