@@ -409,6 +409,11 @@ def _merged_elsewhere(repo: Path, said: str, source: str, target: str, before: s
     if "git switch" in done.commands:
         assert current_branch(repo) != target
         assert git(repo, "merge-base", "--is-ancestor", source, "HEAD", check=False).returncode == 0
+        if done.then:  # the push that takes the merged branch along, as the words say
+            assert (
+                done.then
+                == f"push it with the merge: git push -u origin {source} {current_branch(repo)}"
+            )
         passes(hooked(repo, "push", "origin", source, current_branch(repo)))  # a real merge
     else:
         assert rev(repo, "HEAD") == before
@@ -499,9 +504,10 @@ def bf402_force(repo: Path, flow: Flow, _: str) -> None:
     quiet(repo, *no_ff(source))
     on(repo, source)
     hint = run_hint(repo, refused(hooked(repo, "push", "--force", "origin", target), "BF402"))
-    assert hint.then == "push without --force"
     assert f"git merge --no-ff {source}" in hint.commands  # made again on top of theirs
-    passes(hooked(repo, "push", "origin", source, target))  # the merged branch with it
+    # the merged branch goes with it: the push the words name
+    assert hint.then == f"push without --force: git push -u origin {source} {target}"
+    passes(hooked(repo, *hint.then.split(": ", 1)[1].split()[1:]))
     # The remote's merge stays on the branch's first-parent line, and this one follows it.
     line = git(repo, "log", "--first-parent", "--format=%s", "-2", f"origin/{target}").stdout
     assert line.split("\n")[1].startswith("Merge branch "), line

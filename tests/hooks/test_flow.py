@@ -109,7 +109,8 @@ def test_merging_a_feature_into_main(flow_repo: Path) -> None:
         "into main is not allowed; changes arrive only by merges from release or hotfix "
         "branches\n  feature/model-tuning may be merged into develop branches\n"
         "  hint: git merge --abort && git switch develop && git merge --no-ff "
-        "feature/model-tuning\n"
+        "feature/model-tuning  # then push it with the merge: git push -u origin "
+        "feature/model-tuning develop\n"
     ) in merged.stderr
     # Forced through with --no-verify, the push still refuses it.
     git(flow_repo, "merge", "--abort")

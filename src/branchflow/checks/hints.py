@@ -144,6 +144,13 @@ class Place(NamedTuple):
     type_name: str
 
 
+def ahead_of(refs: RefView, name: str, remote: str) -> bool:
+    """Whether the local ``name`` has commits ``remote`` has not got (it is not there, or
+    not at the same commit): a merge of it needs it pushed along (BF206)."""
+    local = refs.tip_of(name)
+    return local is not None and local != refs.tip_of(f"{remote}/{name}")
+
+
 def work_place(policy: CompiledPolicy, target: BranchRule, refs: RefView) -> Place | None:
     """A branch on which work meant for ``target`` may be committed, and from which it can
     reach ``target`` along the policy's edges: a new branch of a type created from it (a

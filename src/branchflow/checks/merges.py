@@ -10,7 +10,7 @@ names; it may go where the policy's ``forks.into`` says.
 
 from __future__ import annotations
 
-from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint
+from branchflow.checks.hints import NO_REFS, Hint, RefView, ahead_of, git, hint
 from branchflow.checks.protection import or_list, route
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import MergeSource, NewCommit
@@ -223,8 +223,15 @@ def _merge_elsewhere(
             return hint(
                 git("merge", "--abort"), then=f"open a pull request of {source.name} into {dest}"
             )
+        # a branch the remote has not got must be pushed with the merge (BF206)
+        unpushed = ahead_of(refs, source.name, "origin")
         return hint(
-            git("merge", "--abort"), git("switch", dest), git("merge", "--no-ff", source.name)
+            git("merge", "--abort"),
+            git("switch", dest),
+            git("merge", "--no-ff", source.name),
+            then=f"push it with the merge: git push -u origin {source.name} {dest}"
+            if unpushed
+            else "",
         )
     return ABORT
 

@@ -9,6 +9,7 @@ from branchflow.checks.hints import (
     Hint,
     Place,
     RefView,
+    ahead_of,
     git,
     hint,
     move_commits,
@@ -134,6 +135,7 @@ def check_force_push(
     missing: bool,
     rewrote: bool = False,
     remerge: tuple[str, ...] = (),
+    refs: RefView = NO_REFS,
 ) -> list[Violation]:
     """BF402. ``rewrote``: the push holds rewritten copies of pushed commits (an amend, a
     rebase), not merely lacks a teammate's: the fix drops the rewrite, not replays it.
@@ -149,12 +151,15 @@ def check_force_push(
     else:
         message = f"this push rewrites {branch}, which is protected: it would erase pushed commits"
     if remerge and not rewrote:
+        # branches the remote has not got go with the merges (BF206)
+        unpushed = [n for n in remerge if ahead_of(refs, n, remote)]
+        push = f"git push -u {remote} {' '.join([*unpushed, branch])}" if unpushed else ""
         fix = hint(
             *([git("fetch", remote, branch)] if missing else []),
             git("switch", branch),
             git("reset", "--keep", f"{remote}/{branch}"),
             *(git("merge", "--no-ff", name) for name in remerge),
-            then="push without --force",
+            then=f"push without --force: {push}" if push else "push without --force",
         )
     elif rewrote:
         # Replaying the rewrite on top would put both versions of each commit on the branch.

@@ -176,12 +176,14 @@ def _judge_branch(
                 return out
             tracked = session.tip_of(f"{to}/{branch}") if remote is not None else None
             remerge = _remerges(session, update.new, tracked) if tracked else ()
-            return out + check_force_push(branch, rule, to, missing=True, remerge=remerge)
+            return out + check_force_push(
+                branch, rule, to, missing=True, remerge=remerge, refs=session
+            )
         if not contains(repo, update.new, old):
             rewrote = remote is not None and rewrites_own_work(repo, old, update.new)
             remerge = () if rewrote or remote is None else _remerges(session, update.new, old)
             rewritten = check_force_push(
-                branch, rule, to, missing=False, rewrote=rewrote, remerge=remerge
+                branch, rule, to, missing=False, rewrote=rewrote, remerge=remerge, refs=session
             )
             if rewritten:
                 return out + rewritten
