@@ -37,7 +37,6 @@ PAST_THE_DOOR = (
 DEBTS = {
     "branchflow.commands.ci_policy": {"pygit2"},
     "branchflow.hooks.pre_receive": {"pygit2"},
-    "branchflow.hooks.push": {"pygit2"},
     "branchflow.hooks.session": {"pygit2"},
 }
 

@@ -335,6 +335,11 @@ def test_all_on_a_server_is_pre_receive_alone(tmp_path: Path) -> None:
     assert both.returncode == 2
     assert "pre-receive and update are two ways to judge a push" in both.stderr
     assert not (bare / "hooks" / "update").exists()
+    later = run_branchflow(bare, "install", "--hook", "update")  # one after the other
+    assert later.returncode == 2
+    assert "branchflow's pre-receive hook is installed here" in later.stderr
+    assert "branchflow uninstall --hook pre-receive" in later.stderr
+    assert not (bare / "hooks" / "update").exists()
     gone = run_branchflow(bare, "uninstall", "--hook", "all")
     assert gone.returncode == 0, gone.stderr
     assert not (bare / "hooks" / "pre-receive").exists()

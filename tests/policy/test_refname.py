@@ -123,3 +123,15 @@ def test_a_component_longer_than_a_file_name_is_refused() -> None:
     assert ref_format_problem("feature/" + "é" * 127) is None  # 254 bytes
     assert ref_format_problem("feature/" + "é" * 128) is not None  # 256 bytes
     assert ref_format_ok("feature/" + "a" * 255)
+
+
+def test_a_name_of_kilobytes_is_refused() -> None:
+    """Each component short enough for a file system, the whole name not a branch name."""
+    from branchflow.policy.compiled import ref_format_ok
+
+    name = "/".join(["a" * 200] * 6)
+    assert ref_format_problem(name) == (
+        "the name is 1,205 bytes; a branch name here is at most 1,024"
+    )
+    assert not ref_format_ok(name)
+    assert ref_format_ok("/".join(["a" * 200] * 5))

@@ -186,6 +186,17 @@ def test_one_version_is_one_release(client: Path, server_repo: Path) -> None:
         git(client, "tag", "-d", other)
     git(client, "tag", "1.0.0", "main")  # the same release, spelt as git flow spells it
     assert push(client, "1.0.0").returncode == 0
+    # Two spellings of a new version in one push, on two commits: two releases of it.
+    git(client, "switch", "-q", "-c", "release/v2.0.0", "origin/develop")
+    commit(client, "bump 2")
+    git(client, "switch", "-q", "main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v2.0.0")
+    git(client, "tag", "v2.0.0", "main")
+    git(client, "tag", "2.0.0", "release/v2.0.0")
+    done = push(client, "release/v2.0.0", "main", "v2.0.0", "2.0.0")
+    assert done.returncode != 0
+    assert "BF505 tag-moved: version 2.0.0 is released already" in done.stderr
+    assert server_ref(server_repo, "refs/tags/v2.0.0") == ""
 
 
 def test_policy_committed_on_the_default_branch(client: Path, server_repo: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
 from branchflow.policy.compiled import CompiledPolicy, Match
-from branchflow.policy.refname import long_component, ref_format_problem
+from branchflow.policy.refname import ref_format_problem, too_long
 
 
 def check_branch_name(
@@ -30,7 +30,7 @@ def check_branch_name(
     """
     # A name long enough to hold a component git cannot store is judged by git's rules
     # first: it may match a type and still never exist.
-    problem = ref_format_problem(name) if long_component(name) is not None else None
+    problem = ref_format_problem(name) if too_long(name) is not None else None
     found = policy.classify(name) if problem is None else None
     if found is not None:
         return found, []

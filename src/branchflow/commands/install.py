@@ -37,6 +37,7 @@ from branchflow.repo.hookfiles import (
     TEMP_PREFIX,
     classify,
     hooks_dir,
+    native_hook_installed,
     same_file,
 )
 from branchflow.repo.state import RepoLocation, locate
@@ -367,7 +368,14 @@ def run_install(args: argparse.Namespace) -> int:
     executable = branchflow_executable()
     with _Locked(directory):
         _sweep(directory)
-        for hook in _chosen(args, DEFAULT_SERVER_HOOKS if bare else DEFAULT_HOOKS, bare):
+        chosen = _chosen(args, DEFAULT_SERVER_HOOKS if bare else DEFAULT_HOOKS, bare)
+        for hook, other in (("update", "pre-receive"), ("pre-receive", "update")):
+            if hook in chosen and other not in chosen and native_hook_installed(location, other):
+                raise ConfigError(
+                    f"branchflow's {other} hook is installed here, and {hook} would judge "
+                    f"every push a second time: run branchflow uninstall --hook {other} first"
+                )
+        for hook in chosen:
             print(install_hook(directory, hook, executable))
     return 0
 

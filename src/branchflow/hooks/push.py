@@ -6,8 +6,6 @@ framework's pre-push stage (its first ref only) and, on a server, pre-receive.
 
 from __future__ import annotations
 
-import pygit2
-
 from branchflow.checks.hints import git, hint
 from branchflow.checks.merges import from_fork
 from branchflow.checks.names import check_branch_name
@@ -29,6 +27,7 @@ from branchflow.repo.history import (
     merge_own_changes,
     new_first_parent_commits,
     object_kind,
+    peeled_commit,
     rewrites_own_work,
 )
 from branchflow.repo.reflog import ZERO_IDS
@@ -73,6 +72,13 @@ def judge_push(
         if u.remote_ref.startswith("refs/heads/")
     }
     receiving = _receiving_tips(session, remote)
+    # The tags as they will be once the push lands: two tags of one version in one push
+    # are two releases of it as much as one pushed after the other.
+    tags_after = {
+        u.remote_ref[len("refs/tags/") :]: u.new
+        for u in updates
+        if u.remote_ref.startswith("refs/tags/") and not is_zero(u.new)
+    }
     setup = [u for u in updates if u.remote_ref == setting_up and is_zero(u.old)]
     for update in updates:
         if update.remote_ref.startswith("refs/heads/"):
@@ -87,6 +93,7 @@ def judge_push(
             )
         elif update.remote_ref.startswith("refs/tags/"):
             tag = update.remote_ref[len("refs/tags/") :]
+            session.pushed_tags = tags_after
             moved = []
             if not is_zero(update.old) and update.old != update.new:
                 new = None if is_zero(update.new) else update.new
@@ -478,9 +485,8 @@ def _judge_tag(session: RepoSession, update: RefUpdate, after: dict[str, str]) -
         return []
     tag = update.remote_ref[len("refs/tags/") :]
     repo = session.repo
-    try:
-        commit = str(repo[update.new].peel(pygit2.Commit).id)
-    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+    commit = peeled_commit(repo, update.new)
+    if commit is None:
         return [_no_commit_tagged(tag)]
     tips = {t.name: t.target for t in session.tips if t.remote is None}
     tips.update(
@@ -510,9 +516,11 @@ def _release_tags(session: RepoSession, tag: str) -> dict[str, str]:
     another name is no release, and costs no lookup)."""
     policy = session.policy
     out = {}
-    for name in session.read_tag_names():
+    pushed = session.pushed_tags
+    for name in session.read_tag_names() | set(pushed):
         if name != tag and policy.classify_tag(name) is not None:
-            commit = session.tag_commit(name)
+            commit = peeled_commit(session.repo, pushed[name]) if name in pushed else None
+            commit = commit or session.tag_commit(name)
             if commit is not None:
                 out[name] = commit
     return out

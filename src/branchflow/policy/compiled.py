@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from branchflow.policy.patterns import compile_pattern
-from branchflow.policy.refname import long_component
+from branchflow.policy.refname import too_long
 
 Protection = str  # "" (not protected), "merges" or "pull-request"
 
@@ -312,7 +312,7 @@ def plain_ref_before(end: str) -> str:
 
 
 def ref_format_ok(name: str) -> bool:
-    if long_component(name) is not None:
+    if too_long(name) is not None:
         return False  # a component longer than a file name may be
     if REF_PLAIN.fullmatch(name):
         return True

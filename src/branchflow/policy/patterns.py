@@ -127,7 +127,8 @@ def is_own(regex: str) -> bool:
         for wildcard in _GLOB_WILDCARDS:
             wildcards += rest.count(wildcard)
             rest = rest.replace(wildcard, "")
-        return wildcards <= 1 and _plain(rest.replace(_GLOB_ONE, ""))
+        rest = rest.replace(_GLOB_ONE, "")
+        return wildcards <= 1 and rest.count("(?:") <= MAX_OPTIONAL and _plain(rest)
     # Placeholders side by side may split a name in many ways; none of the built-in ones
     # spans a '/', so two in one name of components git keeps under 256 bytes cost at
     # most 256 squared steps, and more than two go to RE2.

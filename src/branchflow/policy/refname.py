@@ -7,6 +7,9 @@ from __future__ import annotations
 
 # The longest file name ext4, XFS, btrfs and APFS hold: git keeps a branch as a file.
 COMPONENT_BYTES = 255
+# The longest branch name judged: thousands of names of kilobytes each would keep a server
+# busy past its time limit without a word to the pusher.
+MAX_NAME_BYTES = 1024
 
 _FORBIDDEN_CHARS = frozenset(" ~^:?*[\\\x7f")
 
@@ -33,13 +36,9 @@ def ref_format_problem(name: str) -> str | None:
         return "a ref name cannot contain '@{'"
     if name.endswith("."):
         return "a ref name cannot end with '.'"
-    too_long = long_component(name)
-    if too_long is not None:
-        size = len(too_long.encode("utf-8", "surrogateescape"))
-        return (
-            f"the component {too_long[:24]!r}... is {size} bytes; file systems hold at most "
-            f"{COMPONENT_BYTES}, so git cannot store the branch"
-        )
+    why = too_long(name)
+    if why is not None:
+        return why
     for part in name.split("/"):
         if part.startswith("."):
             return f"the component {part!r} begins with '.'"
@@ -48,12 +47,20 @@ def ref_format_problem(name: str) -> str | None:
     return None
 
 
-def long_component(name: str) -> str | None:
-    """A component of ``name`` longer than a file name may be, if any (only a name of more
-    than COMPONENT_BYTES // 4 characters can have one: UTF-8 spends at most 4 bytes on one)."""
+def too_long(name: str) -> str | None:
+    """Why ``name`` is too long to be a branch, if it is: longer than MAX_NAME_BYTES in all,
+    or with a component longer than a file name may be (only a name of more than
+    COMPONENT_BYTES // 4 characters can be either: UTF-8 spends at most 4 bytes on one)."""
     if len(name) <= COMPONENT_BYTES // 4:
         return None
-    return next(
-        (p for p in name.split("/") if len(p.encode("utf-8", "surrogateescape")) > COMPONENT_BYTES),
-        None,
-    )
+    size = len(name.encode("utf-8", "surrogateescape"))
+    if size > MAX_NAME_BYTES:
+        return f"the name is {size:,} bytes; a branch name here is at most {MAX_NAME_BYTES:,}"
+    for part in name.split("/"):
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > COMPONENT_BYTES:
+            return (
+                f"the component {part[:24]!r}... is {size} bytes; file systems hold at most "
+                f"{COMPONENT_BYTES}, so git cannot store the branch"
+            )
+    return None

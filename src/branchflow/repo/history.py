@@ -37,6 +37,15 @@ def object_kind(repo: pygit2.Repository, object_id: str) -> str | None:
     }.get(type(found))
 
 
+def peeled_commit(repo: pygit2.Repository, object_id: str) -> str | None:
+    """The commit an object is or (through annotated tags) points at; None for a tree, a
+    blob, or an object the repository does not have."""
+    try:
+        return str(repo[object_id].peel(pygit2.Commit).id)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        return None
+
+
 def has_commit(repo: pygit2.Repository, commit_id: str) -> bool:
     return commit_at(repo, commit_id) is not None
 
