@@ -108,18 +108,27 @@ def test_release_tagged_as_the_git_flow_tools_tag_it(client: Path, server_repo: 
     assert server_ref(server_repo, "refs/tags/1.0.0")
 
 
+def released_on_main(client: Path, server: Path, version: str, *, pushed: bool = True) -> str:
+    """release/v<version> from develop, merged into main and tagged there (and pushed, all
+    three): the commit the release branch ends at, or with ``pushed`` the tag's on the
+    server."""
+    git(client, "switch", "-q", "-c", f"release/v{version}", "origin/develop")
+    commit(client, f"bump to {version}")
+    git(client, "switch", "-q", "-C", "main", "origin/main")
+    git(client, "merge", "-q", "--no-ff", "--no-edit", f"release/v{version}")
+    git(client, "tag", f"v{version}")
+    if not pushed:
+        return git(client, "rev-parse", f"release/v{version}").stdout.strip()
+    assert push(client, f"release/v{version}", "main", f"v{version}").returncode == 0
+    return server_ref(server, f"refs/tags/v{version}")
+
+
 def test_a_published_release_tag_stays_where_it_is(
     client: Path, server_repo: Path, tmp_path: Path
 ) -> None:
     """A teammate cannot move v1.0.0 to other work or delete it, even with --force and
     --no-verify."""
-    git(client, "switch", "-q", "-c", "release/v1.0.0", "develop")
-    commit(client, "bump")
-    git(client, "switch", "-q", "-C", "main", "origin/main")
-    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
-    git(client, "tag", "v1.0.0")
-    assert push(client, "release/v1.0.0", "main", "v1.0.0").returncode == 0
-    released = server_ref(server_repo, "refs/tags/v1.0.0")
+    released = released_on_main(client, server_repo, "1.0.0")
 
     other = clone(f"file://{server_repo}", tmp_path / "other")
     commit(other, "later work on develop")
@@ -167,13 +176,7 @@ def test_unreleased_work_cannot_become_a_release_through_another_line(
 def test_one_version_is_one_release(client: Path, server_repo: Path) -> None:
     """1.0.0 and v1.0.0+build.2 are v1.0.0's version: on another commit, a second release
     of it; on the same commit, another name for the one release."""
-    git(client, "switch", "-q", "-c", "release/v1.0.0", "origin/develop")
-    commit(client, "bump")
-    git(client, "switch", "-q", "-C", "main", "origin/main")
-    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v1.0.0")
-    git(client, "tag", "v1.0.0")
-    assert push(client, "release/v1.0.0", "main", "v1.0.0").returncode == 0
-    released = server_ref(server_repo, "refs/tags/v1.0.0")
+    released = released_on_main(client, server_repo, "1.0.0")
     for other in ("1.0.0", "v1.0.0+build.2"):
         git(client, "tag", other, "main~1")
         done = push(client, other)
@@ -187,12 +190,7 @@ def test_one_version_is_one_release(client: Path, server_repo: Path) -> None:
     git(client, "tag", "1.0.0", "main")  # the same release, spelt as git flow spells it
     assert push(client, "1.0.0").returncode == 0
     # Two spellings of a new version in one push, on two commits: two releases of it.
-    git(client, "switch", "-q", "-c", "release/v2.0.0", "origin/develop")
-    commit(client, "bump 2")
-    git(client, "switch", "-q", "main")
-    git(client, "merge", "-q", "--no-ff", "--no-edit", "release/v2.0.0")
-    git(client, "tag", "v2.0.0", "main")
-    git(client, "tag", "2.0.0", "release/v2.0.0")
+    git(client, "tag", "2.0.0", released_on_main(client, server_repo, "2.0.0", pushed=False))
     done = push(client, "release/v2.0.0", "main", "v2.0.0", "2.0.0")
     assert done.returncode != 0
     assert "BF505 tag-moved: version 2.0.0 is released already" in done.stderr
