@@ -79,6 +79,7 @@ def judge_push(
         for u in updates
         if u.remote_ref.startswith("refs/tags/") and not is_zero(u.new)
     }
+    session.pushed_tags = tags_after
     setup = [u for u in updates if u.remote_ref == setting_up and is_zero(u.old)]
     for update in updates:
         if update.remote_ref.startswith("refs/heads/"):
@@ -93,7 +94,6 @@ def judge_push(
             )
         elif update.remote_ref.startswith("refs/tags/"):
             tag = update.remote_ref[len("refs/tags/") :]
-            session.pushed_tags = tags_after
             moved = []
             if not is_zero(update.old) and update.old != update.new:
                 new = None if is_zero(update.new) else update.new
