@@ -1,3 +1,3 @@
-from branchflow.cli import main
+from branchflow.cli import console
 
-raise SystemExit(main())
+console()

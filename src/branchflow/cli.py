@@ -34,6 +34,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         output.restore()
 
 
+def console() -> None:
+    """The installed command: ``main``, its output flushed, and out at once. Python's own
+    teardown frees every object one by one, tens of milliseconds after an audit of a large
+    history that nobody waits for usefully. Nothing branchflow writes is left open: files
+    are written whole and closed before ``main`` returns."""
+    import contextlib
+    import os
+
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        # nobody can hear it: the exit status is the verdict (see streams)
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
 def _bounded(args: list[str]) -> int:
     try:
         from branchflow.deadline import within_time_limit

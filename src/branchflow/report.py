@@ -54,6 +54,8 @@ def shown(name: str) -> str:
     """Text from a repository (ref names, commit summaries) as it can be printed safely:
     undecodable bytes, terminal controls and characters that do not show appear as
     escapes (\\xNN, \\uNNNN)."""
+    if name.isascii() and name.isprintable():
+        return name  # the common case: nothing to escape (no control is printable)
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     text = text.translate(CONTROLS)
     if text.isascii():

@@ -121,6 +121,11 @@ class HistoryScan:
                 list(self._run_ids) if self._run_length else [],
             )
 
+    @property
+    def has_joined(self) -> bool:
+        """Whether the line has reached another long-lived branch's (see ``joined``)."""
+        return self._joined is not None
+
     def merged_fine(self, into: str | None = None) -> None:
         """A merge already known to be allowed (see ``surely_fine_regex``); ``into``: the
         target its message names."""

@@ -27,9 +27,9 @@ from branchflow.checks.history import (
     surely_fine_regex,
 )
 from branchflow.checks.names import check_branch_name
-from branchflow.checks.push import PLATFORM_COMMITTERS
 from branchflow.checks.tags import check_tag, version_of
 from branchflow.checks.violation import Violation, blocking, judge
+from branchflow.commands.audit_lines import LineReader
 from branchflow.commands.audit_summary import PolicySource, summarise, text_report
 from branchflow.commands.context import command_context, inside, policy_file, report_file
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError, UsageError
@@ -39,8 +39,7 @@ from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import reflog_evidence
 from branchflow.repo.gitcmd import is_ancestor
 from branchflow.repo.history_index import HistoryIndex
-from branchflow.repo.history_log import first_parent_log, log_line_regex, marked_commits
-from branchflow.repo.merge_message import merge_target, parse_merge_message, squash_source
+from branchflow.repo.history_log import first_parent_log, marked_commits
 from branchflow.repo.refs import Branches, read_snapshot
 from branchflow.repo.state import RepoLocation
 from branchflow.report import note
@@ -88,19 +87,6 @@ def _since(text: str | None) -> int:
 
 
 GITLAB_MARK = "^See merge request "
-_SQUASH_LOOK = ("Squashed commit", "Merged in ", "Merged PR ", "Merge pull request", "[")
-
-
-def _landing(summary: str, committer: str, body_marked: bool) -> str | None:
-    """How a single-parent commit on a protected branch landed, when a platform wrote it:
-    "squash" or "rebase"; None for a commit made on the branch."""
-    if body_marked or (
-        (summary.endswith(")") or summary.startswith(_SQUASH_LOOK)) and squash_source(summary)
-    ):
-        return "squash"
-    if committer.lower() in PLATFORM_COMMITTERS:
-        return "rebase"
-    return None
 
 
 class Auditor:
@@ -115,8 +101,11 @@ class Auditor:
         since: int,
         stale_days: int,
         progress: Progress,
+        *,
+        fold: bool = True,
     ) -> None:
         self.location = location
+        self.fold = fold  # runs of surely fine merges read as one (off: each line alone)
         self.policy = policy
         self.since = since
         self.stale_days = stale_days
@@ -191,7 +180,15 @@ class Auditor:
 
         worker = threading.Thread(target=on_the_side, daemon=True)
         worker.start()
-        history = {name: self._history(name) for name in sorted(self.logs)}
+        # The shortest histories first: they are read while git still writes the longest.
+        lines = self.index.first_parent
+        order = sorted(self.logs, key=lambda name: (len(lines.get(name, ())), name))
+        scanned = {name: self._history(name) for name in order}
+        history: dict[str, list[Violation]] = {}
+        for name in sorted(scanned):  # releases merged in several lines, in name order
+            history[name], merged_at = scanned[name]
+            for commit_id, names in merged_at.items():
+                self.merged_at.setdefault(commit_id, []).extend(names)
         worker.join()
         if failed:
             raise failed[0]
@@ -263,8 +260,9 @@ class Auditor:
         """Whether the branch shares no history with the others (a site, a wiki)."""
         return self.index.evidence(name, tip.target).source == "none"
 
-    def _history(self, name: str) -> list[Violation]:
-        """Read the protected branch's first-parent history as git writes it, and check it."""
+    def _history(self, name: str) -> tuple[list[Violation], dict[str, list[str]]]:
+        """Read the protected branch's first-parent history as git writes it, and check it:
+        the findings, and on a tagged line, the branches each merge brought."""
         self.progress(f"history of {name}", "history")
         rule = self.known.type_of(name)
         assert rule is not None
@@ -277,60 +275,23 @@ class Auditor:
             self.known,
         )
         job = self.logs[name]
-        by_commit = self.by_commit
-        since = self.since
-        log_line = log_line_regex(
-            surely_fine_regex(self.policy, rule) if scan.tagged is None else None
+        reader = LineReader(
+            scan,
+            surely_fine=surely_fine_regex(self.policy, rule) if scan.tagged is None else None,
+            fold=self.fold,
+            others=[(n, line) for n, line in self.index.first_parent.items() if n != name],
+            seen=self.commits_seen,
+            since=self.since,
+            remotes=self.remotes,
+            tips=self.by_commit,
+            body_marked=self._body_marked(name),
+            source_of=self._source_of,
+            with_holders=lambda source: self._with_holders(source, name),
         )
-        body_marked = self._body_marked(name)
-        merged_fine, merged_branch, add_commit = scan.merged_fine, scan.merged_branch, scan.commit
-        # Where this line runs into another long-lived branch's (see HistoryScan).
-        others: list[tuple[str, dict[str, str]]] | None = [
-            (other, line) for other, line in self.index.first_parent.items() if other != name
-        ] or None
-        seen = self.commits_seen
-        done = False
-        for piece in job.pieces():
-            for line in log_line.finditer(piece):
-                commit_id, parent_ids, when, committer, summary, fine, merged, into = line.groups()
-                if since and int(when or 0) < since:
-                    done = True
-                    break
-                seen.add(commit_id)
-                if others is not None:
-                    for other, their_line in others:
-                        if commit_id in their_line:
-                            scan.joined(other, commit_id)
-                            others = None
-                            break
-                if " " in parent_ids:  # a merge
-                    if fine is not None:
-                        merged_fine(into)
-                    elif merged is not None and " of " not in summary:
-                        merged_branch(commit_id, summary, merged, into)
-                    else:
-                        sources = parse_merge_message(summary, self.remotes) or tuple(
-                            self._source_of(p) for p in parent_ids.split()[1:]
-                        )
-                        if any(s.kind == "tag" for s in sources):
-                            sources = tuple(self._with_holders(s, name) for s in sources)
-                        scan.merge(commit_id, summary, sources, merge_target(summary))
-                elif parent_ids:
-                    how = _landing(summary, committer, commit_id in body_marked)
-                    if how is not None:
-                        scan.landed(commit_id, summary, how, squash_source(summary))
-                        continue
-                    at = by_commit.get(commit_id)
-                    add_commit(commit_id, summary, tuple(n for n in at if n != name) if at else ())
-                # the repository's first commit lands somewhere: nothing to say of it
-            if done:
-                break
+        reader.read(job.pieces())
         if not job.finish():
             raise RepoError(f"git log could not read the history of {name}")
-        found = scan.finish()
-        for commit_id, names in scan.merged_at.items():
-            self.merged_at.setdefault(commit_id, []).extend(names)
-        return found
+        return scan.finish(), scan.merged_at
 
     def _body_marked(self, name: str) -> set[str]:
         job = self.squash_jobs.get(name)
