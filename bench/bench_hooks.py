@@ -8,7 +8,9 @@ no-commit-to-branch on the same repository:
 1. pre-push of one feature branch with 10 new commits (target <= 300 ms);
 2. the reference-transaction hook's fast path on a commit to an existing branch
    (target: no slower than no-commit-to-branch);
-3. the pre-commit stage on a second commit of an already checked branch
+3. the reference-transaction hook on the creation of a validly named branch, which
+   loads the policy and checks the name (target: no slower than no-commit-to-branch);
+4. the pre-commit stage on a second commit of an already checked branch
    (target: no slower than no-commit-to-branch).
 
     python bench/bench_hooks.py [--runs 25] [--commits 100000] [--branches 1000] [--check]
@@ -70,6 +72,7 @@ def main() -> int:
     graph_line = push_line.replace("feature/bench-push", "feature/bench-graph")
     old = git(repo, env, "rev-parse", "HEAD~1")
     commit_line = f"{old} {tip} refs/heads/feature/bench-push\n"
+    create_line = f"{ZERO} {tip} refs/heads/feature/bench-created\n"
     hook = str(repo / ".git" / "hooks" / "reference-transaction")
 
     results = measure(
@@ -79,6 +82,7 @@ def main() -> int:
             "pre-push": ([branchflow, "hook", "pre-push", "origin", "x"], push_line),
             "pre-push-graph": ([branchflow, "hook", "pre-push", "origin", "x"], graph_line),
             "reference-transaction": (["sh", hook, "prepared"], commit_line),
+            "branch-created": (["sh", hook, "prepared"], create_line),
             "pre-commit": ([branchflow, "hook", "pre-commit"], ""),
         },
         repo,
@@ -91,6 +95,7 @@ def main() -> int:
     push_ms, push_rss = results["pre-push"]
     graph_ms, graph_rss = results["pre-push-graph"]
     ref_ms = results["reference-transaction"][0]
+    created_ms = results["branch-created"][0]
     commit_ms = results["pre-commit"][0]
     how = f"built in {built:.1f}s" if built > 1 else "reused from bench/.work"
     print(f"repository: {commits} commits, {branches} branches ({how})")
@@ -110,10 +115,14 @@ def main() -> int:
         f"ratio {ref_ms / peer:.2f} to no-commit-to-branch (target <= 1.00)"
     )
     print(
+        f"  reference-transaction, valid branch created    {created_ms:7.1f} ms  "
+        f"ratio {created_ms / peer:.2f} to no-commit-to-branch (target <= 1.00)"
+    )
+    print(
         f"  pre-commit, second commit on checked branch    {commit_ms:7.1f} ms  "
         f"ratio {commit_ms / peer:.2f} to no-commit-to-branch (target <= 1.00)"
     )
-    missed = push_ms > 300 or ref_ms > peer or commit_ms > peer
+    missed = push_ms > 300 or ref_ms > peer or created_ms > peer or commit_ms > peer
     if args.check and missed:
         print("FAIL: a target was missed", file=sys.stderr)
         return 1

@@ -44,6 +44,8 @@ def console() -> None:
 
     code = main()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed before Python started (`>&-`)
+            continue
         # nobody can hear it: the exit status is the verdict (see streams)
         with contextlib.suppress(OSError, ValueError):
             stream.flush()

@@ -80,3 +80,21 @@ def test_a_full_device_is_unheard_too(bad_branch: Path) -> None:
 def test_information_into_a_closed_pipe_ends_quietly(repo: Path, args: tuple[str, ...]) -> None:
     done = run_unheard(repo, BRANCHFLOW, *args, closed=("stdout",))
     assert (done.returncode, done.stderr) == (0, b"")
+
+
+@pytest.mark.parametrize("redirect", [">&-", "2>&-", ">&- 2>&-"])
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_stream_closed_before_the_start(repo: Path, redirect: str, bad: bool) -> None:
+    """`branchflow audit >&-`: Python starts with no stream there; the verdict (0 or 1)
+    is still the exit status, and nothing is said about the missing stream."""
+    git(repo, "branch", "develop")
+    if bad:
+        git(repo, "branch", "Bad_Name", "develop")
+    errors = "" if "2>&-" in redirect else " 2>err.txt"
+    script = f'"$0" audit {redirect}{errors}'
+    done = subprocess.run(["sh", "-c", script, BRANCHFLOW], cwd=repo, check=False)
+    assert done.returncode == (1 if bad else 0)
+    if errors:
+        said = (repo / "err.txt").read_text()
+        assert "Traceback" not in said
+        assert "Error" not in said

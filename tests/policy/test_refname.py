@@ -80,14 +80,14 @@ def test_says_why() -> None:
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(_ALPHABET, min_size=0, max_size=10).map("".join))
 def test_the_fast_regex_agrees_with_the_explained_rules(name: str) -> None:
-    from branchflow.policy.compiled import ref_format_ok
+    from branchflow.policy.ref_regex import ref_format_ok
 
     assert ref_format_ok(name) is (ref_format_problem(name) is None), name
 
 
 @pytest.mark.parametrize("name", [*NAMES, "", "HEAD", "a/HEAD", "x.lock/y", "y/x.lock", "é/ü"])
 def test_the_fast_regex_on_known_cases(name: str) -> None:
-    from branchflow.policy.compiled import ref_format_ok
+    from branchflow.policy.ref_regex import ref_format_ok
 
     assert ref_format_ok(name) is (ref_format_problem(name) is None)
 
@@ -102,7 +102,7 @@ _PLAIN_PIECES = st.sampled_from(
 def test_what_looks_plain_is_always_accepted(name: str) -> None:
     """The shortcut for plain names (dots, '.lock' and 'HEAD' in reach) never accepts a
     name git would refuse, alone or inside a merge message."""
-    from branchflow.policy.compiled import REF_PLAIN, plain_ref_before
+    from branchflow.policy.ref_regex import REF_PLAIN, plain_ref_before
 
     if REF_PLAIN.fullmatch(name):
         assert ref_format_problem(name) is None, name
@@ -112,7 +112,7 @@ def test_what_looks_plain_is_always_accepted(name: str) -> None:
 
 def test_a_component_longer_than_a_file_name_is_refused() -> None:
     """git accepts the name, then cannot write the file it keeps the branch in."""
-    from branchflow.policy.compiled import ref_format_ok
+    from branchflow.policy.ref_regex import ref_format_ok
 
     long = "feature/" + "a" * 256
     assert ref_format_problem(long) == (
@@ -127,7 +127,7 @@ def test_a_component_longer_than_a_file_name_is_refused() -> None:
 
 def test_a_name_of_kilobytes_is_refused() -> None:
     """Each component short enough for a file system, the whole name not a branch name."""
-    from branchflow.policy.compiled import ref_format_ok
+    from branchflow.policy.ref_regex import ref_format_ok
 
     name = "/".join(["a" * 200] * 6)
     assert ref_format_problem(name) == (

@@ -15,8 +15,9 @@ from branchflow.checks.suggest import suggest_name
 from branchflow.checks.tags import version_of
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import MergeSource
-from branchflow.policy.compiled import BranchRule, CompiledPolicy, plain_ref_before
+from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.policy.patterns import is_own
+from branchflow.policy.ref_regex import plain_ref_before
 
 DAY = 86_400
 

@@ -17,8 +17,6 @@ import os
 
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION
 from branchflow.hooks.options import HookOptions
-from branchflow.repo.reflog import CREATED, branch_reflog
-from branchflow.repo.state import current_head, locate
 
 
 def run(options: HookOptions) -> int:
@@ -26,6 +24,9 @@ def run(options: HookOptions) -> int:
     flag = options.args[2] if len(options.args) >= 3 else os.environ.get("PRE_COMMIT_CHECKOUT_TYPE")
     if flag != "1":
         return EXIT_OK  # a file checkout
+    from branchflow.repo.reflog import CREATED, branch_reflog
+    from branchflow.repo.state import current_head, locate
+
     location = locate()
     head = current_head(location) if location else None
     if location is None or head is None or head.branch is None:

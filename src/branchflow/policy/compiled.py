@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from branchflow.policy.patterns import compile_pattern
-from branchflow.policy.refname import too_long
+from branchflow.policy.ref_regex import ref_format_ok
 
 Protection = str  # "" (not protected), "merges" or "pull-request"
 
@@ -211,9 +211,11 @@ class _Classifier:
 
     def __init__(self, policy: CompiledPolicy) -> None:
         self.policy = policy
-        exempt = [(_literal_prefix(g), compile_pattern(regex), g) for g, regex in policy.exempt]
+        # Each regex is compiled when a name first needs it (compile_pattern remembers):
+        # a hook judging one name compiles the patterns of its first character only.
+        exempt = [(_literal_prefix(g), regex, g) for g, regex in policy.exempt]
         patterns = [
-            (pattern.prefix, compile_pattern(pattern.regex), rule, pattern)
+            (pattern.prefix, pattern.regex, rule, pattern)
             for rule in policy.branches
             for pattern in rule.patterns
         ]
@@ -230,7 +232,7 @@ class _Classifier:
             memo.clear()
         first = name[:1]
         for prefix, regex, glob in self.exempt.get(first) or self.exempt[""]:
-            if name.startswith(prefix) and regex.fullmatch(name):
+            if name.startswith(prefix) and compile_pattern(regex).fullmatch(name):
                 found = memo[name] = Match(None, None, glob)
                 return found
         if not ref_format_ok(name):
@@ -238,7 +240,7 @@ class _Classifier:
             return None
         for prefix, regex, rule, pattern in self.patterns.get(first) or self.patterns[""]:
             if name.startswith(prefix):
-                matched = regex.fullmatch(name)
+                matched = compile_pattern(regex).fullmatch(name)
                 if matched:
                     found = memo[name] = Match(rule, pattern, None, matched)
                     return found
@@ -271,19 +273,6 @@ def _classifier(policy: CompiledPolicy) -> _Classifier:
     return found
 
 
-# refname.ref_format_problem as one regex, for when only the verdict matters (audits classify
-# tens of thousands of names); a property test keeps the two in agreement.
-_REF_BAD = re.compile(
-    r"""[\x00-\x20~^:?*\[\\\x7f]   # characters git never allows
-    | \.\. | @\{ | //             # sequences it never allows
-    | ^[-/] | /$ | \.$             # how a name may not begin or end
-    | (?:^|/)\.                    # a component beginning with '.'
-    | \.lock(?:/|$)                # a component ending with '.lock'
-    | ^HEAD$ | ^$""",
-    re.VERBOSE,
-)
-
-
 _PREFIXES: dict[str, str] = {}
 
 
@@ -294,29 +283,6 @@ def _literal_prefix(glob: str) -> str:
         cut = min((glob.find(c) for c in "*?" if c in glob), default=len(glob))
         found = _PREFIXES[glob] = glob[:cut]
     return found
-
-
-# Names git always accepts: letters, digits, '_' and '-' in components joined by single
-# slashes, dots only between them (v1.2.0), no component ending in ".lock", not "HEAD".
-# Most names are such, and this answers them several times faster than _REF_BAD.
-PLAIN_REF_BODY = (
-    r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*"
-)
-REF_PLAIN = re.compile(rf"(?!HEAD$)(?!.*\.lock(?:/|$)){PLAIN_REF_BODY}")
-
-
-def plain_ref_before(end: str) -> str:
-    """REF_PLAIN for a name inside a larger text, where ``end`` (one character that is not
-    in a plain name) follows it: a lookahead, to put before what matches the name."""
-    return rf"(?!HEAD{end})(?![^{end}\n]*\.lock[/{end}])(?={PLAIN_REF_BODY}{end})"
-
-
-def ref_format_ok(name: str) -> bool:
-    if too_long(name) is not None:
-        return False  # a component longer than a file name may be
-    if REF_PLAIN.fullmatch(name):
-        return True
-    return _REF_BAD.search(name) is None
 
 
 def match_patterns(

@@ -8,7 +8,6 @@ callers use ``fullmatch``) in which each placeholder is a named group.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import NamedTuple
 
@@ -136,6 +135,8 @@ class _Parser:
             raise self.fail(f"{{{name}}} is not a placeholder name")
         found = self.placeholders.get(name)
         if found is None:
+            import difflib  # only for a template that is wrong
+
             close = difflib.get_close_matches(name, list(self.placeholders), n=1)
             hint = f"; did you mean {{{close[0]}}}?" if close else ""
             known = ", ".join(f"{{{n}}}" for n in sorted(self.placeholders))
