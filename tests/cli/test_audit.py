@@ -138,6 +138,36 @@ def test_tags_are_read_where_they_point(repo: Path) -> None:
     assert ("release/v1.2.0", "BF504") in found
 
 
+def test_a_clone_without_the_tagged_branch_says_so(repo: Path, tmp_path: Path) -> None:
+    """In a clone of develop alone, release tags are on no main because there is no main
+    here: the audit says that once, and does not tell anyone to delete the tags."""
+    git(repo, "branch", "develop")
+    git(repo, "switch", "-q", "-c", "release/v1.0.0", "develop")
+    commit(repo, "bump 1.0.0")
+    git(repo, "switch", "-q", "main")
+    merge(repo, "release/v1.0.0")
+    git(repo, "tag", "v1.0.0")
+    git(repo, "switch", "-q", "develop")
+    merge(repo, "release/v1.0.0", "Merge branch 'release/v1.0.0' into develop")
+    one = tmp_path / "develop-only"
+    git(tmp_path, "clone", "-q", "--single-branch", "-b", "develop", str(repo), str(one))
+    done = audit(one)
+    assert ("v1.0.0", "BF503") not in rules_in(done)
+    assert "no main or support branch in this clone: where tags point is not checked" in (
+        done.stderr
+    )
+    assert "tags point" not in audit(repo).stderr
+
+
+def test_a_shallow_clone_is_said_to_be_one(history: Path, tmp_path: Path) -> None:
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{history}", str(shallow))
+    done = audit(shallow, "--format", "json")
+    assert "this clone is shallow" in done.stderr
+    assert json.loads(done.stdout)["shallow"] is True
+    assert json.loads(audit(history, "--format", "json").stdout)["shallow"] is False
+
+
 def test_fast_forwarded_release_is_named_as_such(repo: Path) -> None:
     git(repo, "branch", "develop")
     git(repo, "switch", "-q", "-c", "release/v2.0.0", "develop")
@@ -240,6 +270,29 @@ def test_a_baseline_of_the_first_format_is_still_read(history: Path, tmp_path: P
     again = audit(history, "--baseline", str(baseline))
     assert again.returncode == 0
     assert rules_in(again) == []
+
+
+def test_recording_a_baseline_reports_in_the_format_asked(history: Path, tmp_path: Path) -> None:
+    """The first run of a baseline is an audit too: JSON readers get JSON (no finding new,
+    every one known), not an empty output."""
+    baseline = tmp_path / "baseline.json"
+    first = audit(history, "--baseline", str(baseline), "--format", "json")
+    assert first.returncode == 0
+    data = json.loads(first.stdout)
+    assert data["violations"] == []
+    assert data["known_in_baseline"] == 7
+    sarif = audit(history, "--baseline", str(baseline), "--update-baseline", "--format", "sarif")
+    assert json.loads(sarif.stdout)["runs"][0]["results"] == []
+
+
+def test_a_baseline_that_cannot_be_written(history: Path, tmp_path: Path) -> None:
+    done = audit(history, "--baseline", str(tmp_path / "missing" / "baseline.json"))
+    assert done.returncode == 2
+    assert "cannot write the baseline" in done.stderr
+    assert "internal error" not in done.stderr
+    alone = audit(history, "--update-baseline")
+    assert alone.returncode == 2
+    assert "--baseline FILE" in alone.stderr
 
 
 def test_broken_baseline_file(history: Path, tmp_path: Path) -> None:

@@ -112,6 +112,12 @@ class Auditor:
         self.progress = progress
         self.cwd = location.work_tree or location.git_dir
         snapshot = read_snapshot(location)
+        if snapshot.shallow:
+            note(
+                "this clone is shallow: history below its cut is not audited, and findings "
+                "at the cut may be wrong (`git fetch --unshallow` gives the whole history)"
+            )
+        self.shallow = snapshot.shallow
         self.remotes = snapshot.remotes
         self.known = Branches(policy, snapshot.tips, snapshot.owners)
         self.chosen = self._one_tip_per_name()
@@ -206,10 +212,21 @@ class Auditor:
         if tags is None:
             return []
         out: list[Violation] = []
+        # Where tags point is judged only against branches this clone has: in a clone of
+        # develop alone, every release tag would be "on no main".
+        where = tags.on and any(
+            (r := self.known.type_of(tip.name)) is not None and r.name in tags.on
+            for tip in self.known.tips
+        )
+        if tags.on and not where:
+            note(
+                f"no {' or '.join(tags.on)} branch in this clone: where tags point is not "
+                "checked (fetch it, or run the audit in a full clone)"
+            )
         for tag, commit_id in sorted(self.tags.items()):
             if self.times.get(commit_id, 0) < self.since:
                 continue
-            holders = self.index.names_containing(commit_id) if tags.on else []
+            holders = self.index.names_containing(commit_id) if where else []
             on_types = {r.name for n in holders if (r := self.known.type_of(n)) is not None}
             releases = [
                 *self.merged_at.get(commit_id, ()),
@@ -218,6 +235,8 @@ class Auditor:
             found = check_tag(
                 self.policy, tag, commit_id, on_types=on_types, releases=releases, refs=self.known
             )
+            if not where:
+                found = [v for v in found if v.rule.id != "BF503"]
             out += [v._replace(subject=tag, on="tags") for v in found]
         return out
 
@@ -346,10 +365,13 @@ def write_baseline(path: str, violations: list[Violation], label: str) -> None:
         "fingerprints": sorted({fp for v in violations for fp in v.fingerprints}),
     }
     tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
 
 
 def new_since(baseline: set[str], v: Violation) -> Violation | None:
@@ -387,6 +409,8 @@ def run(args: argparse.Namespace) -> int:
     violations = judge(policy, auditor.run())
     progress.done()
     known = 0
+    if args.update_baseline and not args.baseline:
+        raise UsageError("--update-baseline: name the baseline file with --baseline FILE")
     if args.baseline:
         baseline = load_baseline(args.baseline)
         if baseline is None or args.update_baseline:
@@ -395,10 +419,11 @@ def run(args: argparse.Namespace) -> int:
                 f"recorded {len(violations)} finding(s) in {args.baseline}; from now on only "
                 "new ones are reported"
             )
-            return EXIT_OK
-        fresh = [f for v in violations if (f := new_since(baseline, v)) is not None]
-        known = len(violations) - len(fresh)
-        violations = fresh
+            known, violations = len(violations), []  # the report says so, in any format
+        else:
+            fresh = [f for v in violations if (f := new_since(baseline, v)) is not None]
+            known = len(violations) - len(fresh)
+            violations = fresh
     branches = len(auditor.chosen)
     summary = summarise(
         policy,
@@ -411,6 +436,7 @@ def run(args: argparse.Namespace) -> int:
         "branches": branches,
         "commits": len(auditor.commits_seen),
         "known_in_baseline": known,
+        "shallow": auditor.shallow,
     }
     if args.format == "json":
         from branchflow.commands.observed import flows_of
@@ -421,8 +447,6 @@ def run(args: argparse.Namespace) -> int:
         file = report_file(context.root, policy_file(context.root, args))
         print(to_sarif(violations, file, {"audit": summary.to_data()}))
     else:
-        for line in text_report(summary, violations, args.every):
-            print(line)
         errors = sum(1 for v in violations if v.severity == "error")
         ending = (
             f"audit: {errors} error(s), {len(violations) - errors} warning(s) in {branches} "
@@ -431,8 +455,28 @@ def run(args: argparse.Namespace) -> int:
         )
         if known:
             ending += f"; {known} known finding(s) in the baseline not shown"
-        print(ending)
+        for line in text_report(summary, violations, args.every, ending, _rerun(args)):
+            print(line)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
+
+
+def _rerun(args: argparse.Namespace) -> str:
+    """This audit as a command, with ``--all``: where every folded finding is."""
+    import shlex
+
+    words = ["branchflow"]
+    for option, value in (("--config", args.config), ("--preset", args.preset)):
+        if value:
+            words += [option, value]
+    words.append("audit")
+    for option, value in (
+        ("--since", args.since),
+        ("--stale-days", args.stale_days),
+        ("--baseline", args.baseline),
+    ):
+        if value is not None and value != "":
+            words += [option, str(value)]
+    return " ".join(shlex.quote(w) for w in [*words, "--all"])
 
 
 def _policy_source(root: str, args: argparse.Namespace) -> PolicySource:

@@ -166,8 +166,12 @@ def _load(text: str, source: PolicySource) -> CompiledPolicy:
     return compile_text(text, path, "the suggested change")
 
 
-def text_report(summary: Summary, violations: list[Violation], every: bool) -> list[str]:
-    """The summary, then the findings grouped by branch and rule (folded unless ``every``)."""
+def text_report(
+    summary: Summary, violations: list[Violation], every: bool, ending: str, rerun: str
+) -> list[str]:
+    """The summary, then the findings grouped by branch and rule (folded unless ``every``),
+    the ``ending`` line, and last, when some were folded, the command (``rerun``, the same
+    audit) that shows every one."""
     out = []
     if summary.total:
         out.append(
@@ -200,6 +204,7 @@ def text_report(summary: Summary, violations: list[Violation], every: bool) -> l
         if rest:
             folded += rest
             out.append(f"  ... and {rest} more {rule} on {shown(where)}")
+    out.append(ending)
     if folded:
-        out.append(f"({folded} finding(s) folded: `branchflow audit --all` shows every one)")
+        out.append(f"{folded} finding(s) folded; every one: {rerun}")
     return out

@@ -57,7 +57,8 @@ def compile_text(text: str, root: str) -> CompiledPolicy:
 
 
 def _audit(location: RepoLocation, policy: CompiledPolicy) -> tuple[Auditor, list[Violation]]:
-    auditor = Auditor(location, policy, 0, 0, Progress())
+    # as `branchflow audit` will judge with this policy: idle branches included
+    auditor = Auditor(location, policy, 0, policy.stale_after_days, Progress())
     found = auditor.run()
     auditor.progress.done()
     return auditor, found

@@ -11,7 +11,7 @@ from branchflow.policy.refname import too_long
 
 # Names git always accepts: letters, digits, '_' and '-' in components joined by single
 # slashes, dots only between them (v1.2.0), no component ending in ".lock", not "HEAD".
-# Most names are such, and this answers them several times faster than the full check (``_ref_bad``).
+# Most names are such, and this answers them several times faster than ``_ref_bad``.
 PLAIN_REF_BODY = (
     r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*"
 )
