@@ -136,6 +136,27 @@ def test_tags_are_read_where_they_point(repo: Path) -> None:
     assert ("v9.0.0", "BF503") in found
     assert ("v1.2.0", "BF503") in found
     assert ("release/v1.2.0", "BF504") in found
+    misplaced = next(line for line in done.stdout.splitlines() if "release/v1.0.0: BF504" in line)
+    assert "its version 1.0.0 is tagged on " in misplaced  # on develop's line: not "untagged"
+
+
+def test_an_untagged_release_is_told_the_policy_s_own_tag(repo: Path) -> None:
+    """A policy fitted to a history of two-part versions (nvie/gitflow's release/0.3 and
+    tag 0.3): the hint makes the tag 0.3, which its patterns take, not v0.3."""
+    (repo / ".branchflow.yaml").write_text(
+        "extends: gitflow\n"
+        "branches:\n  release:\n    pattern: ['release/v{semver}', 'release/{version}']\n"
+        "tags:\n  pattern: ['v{semver}', '{semver}', '{version}']\n"
+    )
+    git(repo, "add", ".branchflow.yaml")
+    git(repo, "commit", "-q", "--no-verify", "-m", "policy")
+    git(repo, "branch", "develop")
+    git(repo, "switch", "-q", "-c", "release/0.3", "develop")
+    commit(repo, "bump 0.3")
+    git(repo, "switch", "-q", "main")
+    merge(repo, "release/0.3")
+    done = audit(repo, "--all")
+    assert "hint: git tag 0.3 " in done.stdout, done.stdout
 
 
 def test_a_clone_without_the_tagged_branch_says_so(repo: Path, tmp_path: Path) -> None:

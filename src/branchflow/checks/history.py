@@ -12,7 +12,7 @@ from branchflow.checks.merges import check_merge, from_fork
 from branchflow.checks.protection import route
 from branchflow.checks.push import landed_note
 from branchflow.checks.suggest import suggest_name
-from branchflow.checks.tags import version_of
+from branchflow.checks.tags import tag_forms, version_of
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import MergeSource
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
@@ -330,20 +330,32 @@ class HistoryScan:
         version = self._version(name)
         if not version or version in self._since_tags:
             return
-        example = next((p.example for p in self.policy.tags.patterns if p.example), "")
-        tag = _tag_for(example or "", version)
-        self.untagged.append(
-            violation(
+        reached = f"{name} reached {self.branch} in {commit_id[:12]}"
+        elsewhere = sorted(c for c, versions in self.tagged.items() if version in versions)
+        if elsewhere:  # tagged, but on a commit this line does not have (develop's merge)
+            found = violation(
                 "BF504",
                 name,
-                f"{name} reached {self.branch} in {commit_id[:12]} but no tag of version "
-                f"{version} marks that merge or a later commit of {self.branch}",
+                f"{reached}, but its version {version} is tagged on {elsewhere[0][:12]}, "
+                f"which is neither that merge nor a later commit of {self.branch}",
+                subject=commit_id,
+            )
+        else:
+            # the policy's own spelling of a tag (the fitted 0.2, not v0.2), not one taken
+            forms = [t for t in tag_forms(self.policy, version) if not self.refs.has_tag(t)]
+            example = next((p.example for p in self.policy.tags.patterns if p.example), "")
+            tag = forms[0] if forms else _tag_for(example or "", version)
+            found = violation(
+                "BF504",
+                name,
+                f"{reached} but no tag of version {version} marks that merge or a later "
+                f"commit of {self.branch}",
                 hint=hint(git("tag", tag, commit_id[:12]), git("push", "origin", tag))
                 if tag
                 else None,
                 subject=commit_id,
-            )._replace(on=self.branch)
-        )
+            )
+        self.untagged.append(found._replace(on=self.branch))
 
     def _end_run(self, onto: str | None = None) -> None:
         """Report the run of commits that are not merges; ``onto``: it sits on another

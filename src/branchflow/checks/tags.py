@@ -198,7 +198,7 @@ def suggest_tag(
     parts = version.split("-", 1)[0].split(".")
     while len(parts) < 3 and all(p.isdigit() for p in parts):
         parts.append("0")
-    candidates = _tag_forms(policy, version) + _tag_forms(policy, ".".join(parts))
+    candidates = tag_forms(policy, version) + tag_forms(policy, ".".join(parts))
     if like:
         candidates.sort(key=lambda c: not like.startswith(c[: len(c) - len(c.lstrip("vV"))]))
     for candidate in candidates:
@@ -211,7 +211,8 @@ def suggest_tag(
     return None
 
 
-def _tag_forms(policy: CompiledPolicy, version: str) -> list[str]:
+def tag_forms(policy: CompiledPolicy, version: str) -> list[str]:
+    """The tags of ``version`` the policy's tag patterns take, in their order."""
     assert policy.tags is not None
     out = []
     for pattern in policy.tags.patterns:
@@ -248,7 +249,7 @@ def _check_version(
                 hint=hint(git("tag", "-d", tag)),
             )
         ]
-    if any(refs.has_tag(form) for form in _tag_forms(policy, release_version)):
+    if any(refs.has_tag(form) for form in tag_forms(policy, release_version)):
         # The release is tagged already (v1.0.0 on its merge): this tag is simply extra.
         return [
             violation(

@@ -449,15 +449,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         errors = sum(1 for v in violations if v.severity == "error")
         ending = (
-            f"audit: {errors} error(s), {len(violations) - errors} warning(s) in {branches} "
-            f"branches and {len(auditor.commits_seen)} commits of long-lived history "
-            f"({time.perf_counter() - started:.1f}s)"
+            f"audit: {errors} error(s), {len(violations) - errors} warning(s) in "
+            f"{_counted(branches, 'branch', 'branches')} and "
+            f"{_counted(len(auditor.commits_seen), 'commit', 'commits')} of long-lived "
+            f"history ({time.perf_counter() - started:.1f}s)"
         )
         if known:
             ending += f"; {known} known finding(s) in the baseline not shown"
         for line in text_report(summary, violations, args.every, ending, _rerun(args)):
             print(line)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _rerun(args: argparse.Namespace) -> str:

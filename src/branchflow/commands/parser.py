@@ -29,7 +29,18 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _days(text: str) -> int:
+    """A number of days: 0 or more."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, got {text!r}") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more days, got {days}")
+    return days
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,7 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--update-baseline", action="store_true", help="rewrite FILE with today's findings"
     )
     audit.add_argument(
-        "--stale-days", type=int, metavar="N", help="idle days before a topic branch is stale"
+        "--stale-days",
+        type=_days,
+        metavar="N",
+        help="idle days before a topic branch is stale (0: no such check)",
     )
     # Dispatched before argparse (cli.main); listed here for --help.
     command("pre-receive", "judge a push on the server (stdin: <old> <new> <ref> lines)")
