@@ -34,11 +34,7 @@ PAST_THE_DOOR = (
     "branchflow.repo.gitcmd.run_git",
     "branchflow.repo.gitcmd.GitJob",
 )
-DEBTS = {
-    "branchflow.commands.ci_policy": {"pygit2"},
-    "branchflow.hooks.pre_receive": {"pygit2"},
-    "branchflow.hooks.session": {"pygit2"},
-}
+DEBTS: dict[str, set[str]] = {}
 
 
 def _modules() -> dict[str, set[str]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from branchflow.facts import BaseEvidence
-from branchflow.hooks.session import RepoSession
 from branchflow.policy.load import load_policy
 from branchflow.repo.evidence import reflog_evidence
 from branchflow.repo.history_index import HistoryIndex
 from branchflow.repo.refs import read_snapshot
+from branchflow.repo.session import RepoSession
 from branchflow.repo.state import locate
 from tests.conftest import commit, git
 

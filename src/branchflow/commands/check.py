@@ -14,7 +14,8 @@ from branchflow.checks.names import check_branch_name
 from branchflow.checks.violation import Violation, blocking, judge
 from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
-from branchflow.hooks.session import RepoSession
+from branchflow.hooks.verdicts import check_base
+from branchflow.repo.session import RepoSession
 from branchflow.repo.state import current_head
 from branchflow.report import note, print_violations, shown
 
@@ -45,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if args.all:
         if session is None:
             raise RepoError("not inside a git repository; --all checks its branches")
-        from branchflow.repo.inspect import branch_names, verified_tips
+        from branchflow.repo.inspect import branch_names
 
-        names += branch_names(verified_tips(session.repo, session.tips))
+        names += branch_names(session.verified_tips())
         session.index_every_branch()
     elif not names:
         if context.location is None:
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{shown(name)}: {match.describe()}")
         if session is not None and match.rule is not None:
             tip = session.local_tip(name) or session.any_tip(name)
-            evidence, found = session.check_base(name, match, tip)
+            evidence, found = check_base(session, name, match, tip)
             violations.extend(found)
             if args.verbose and evidence is not None:
                 base = " or ".join(evidence.candidates) or "unknown"

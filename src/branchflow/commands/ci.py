@@ -26,11 +26,11 @@ from branchflow.commands.context import report_file, work_root
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError, UsageError
 from branchflow.facts import MergeSource
 from branchflow.formats import github_annotations, to_json, to_sarif
-from branchflow.hooks.session import RepoSession
+from branchflow.hooks.verdicts import check_base, documented
 from branchflow.policy.compiled import CompiledPolicy, Match
 from branchflow.providers import Build, detect
-from branchflow.repo.history import commit_at
-from branchflow.repo.inspect import open_repository
+from branchflow.repo.objects import Repository
+from branchflow.repo.session import RepoSession
 from branchflow.repo.state import locate
 from branchflow.report import note, print_violations
 
@@ -52,21 +52,19 @@ def _build(args: argparse.Namespace) -> Build:
 def source_tip(session: RepoSession, build: Build, branch: str) -> str | None:
     """The source branch's commit: as the provider says, else its remote-tracking ref, else
     the second parent of a pull request's merge commit, else HEAD."""
-    repo = session.repo
-    if build.source_commit and commit_at(repo, build.source_commit) is not None:
+    if build.source_commit and session.has_commit(build.source_commit):
         return build.source_commit
     tracked = next((t.target for t in session.tips if t.remote and t.name == branch), None)
     local = session.local_tip(branch)
     if tracked or local:
         return tracked or local
-    if repo.head_is_unborn:
+    head = session.head_commit()
+    parents = session.parents(head) if head is not None else None
+    if head is None or parents is None:
         return None
-    head = commit_at(repo, str(repo.head.target))
-    if head is None:
-        return None
-    if build.target and len(head.parent_ids) == 2:
-        return str(head.parent_ids[1])  # refs/pull/N/merge: target first, source second
-    return str(head.id)
+    if build.target and len(parents) == 2:
+        return parents[1]  # refs/pull/N/merge: target first, source second
+    return head
 
 
 def judge_build(session: RepoSession, build: Build, target: str | None) -> list[Violation]:
@@ -82,15 +80,15 @@ def judge_build(session: RepoSession, build: Build, target: str | None) -> list[
     if build.source and build.target:
         out += _judge_direction(session, branch, match, build.target)
     tip = source_tip(session, build, branch)
-    _, found = session.check_base(branch, match, tip)
+    _, found = check_base(session, branch, match, tip)
     out += [
         v._replace(hint=words(build.unshallow))
-        if v.rule.id == "BF302" and session.repo.is_shallow and build.provider != "command line"
+        if v.rule.id == "BF302" and session.is_shallow and build.provider != "command line"
         else v  # on the command line, the check's own command is the fix
         for v in found
     ]
     if build.source and target and tip and match.rule.documented_in:
-        out += session.documented(branch, match.rule, tip, target, when="merged")
+        out += documented(session, branch, match.rule, tip, target, when="merged")
     return out
 
 
@@ -146,10 +144,10 @@ def run(args: argparse.Namespace) -> int:
         raise RepoError("not inside a git repository; run branchflow ci in the checked-out repo")
     root = work_root(location)
     build = _build(args)
-    repo = open_repository(location)
+    repo = Repository(location)
     target = find_target(repo, build)
     chosen = choose_policy(args, root, build, target)
-    session = RepoSession(location, chosen.policy, repo)
+    session = repo.session(chosen.policy)
     for line in (chosen.said, *chosen.notes):
         note(line)
     if repo.is_shallow:

@@ -15,8 +15,6 @@ import os
 import shlex
 from typing import Any, NamedTuple
 
-import pygit2
-
 from branchflow.commands.context import inside, policy_file
 from branchflow.errors import ConfigError, RepoError
 from branchflow.policy.cache import read_bytes
@@ -25,7 +23,8 @@ from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.discover import PYPROJECT, ROOT_FILES, discover
 from branchflow.policy.load import load_policy
 from branchflow.providers import Build
-from branchflow.repo.committed import CommitFiles, commit_files
+from branchflow.repo.committed import CommitFiles
+from branchflow.repo.objects import Repository
 
 
 class BuildPolicy(NamedTuple):
@@ -41,7 +40,7 @@ class Target(NamedTuple):
     kind: str  # "target branch", or "target commit" when only the provider's id was found
 
 
-def find_target(repo: pygit2.Repository, build: Build) -> Target | None:
+def find_target(repo: Repository, build: Build) -> Target | None:
     """The pull request's target as this clone has it: ``origin/<target>``, else the local
     branch, else the commit the provider names."""
     if build.target is None:
@@ -50,11 +49,11 @@ def find_target(repo: pygit2.Repository, build: Build) -> Target | None:
         (f"refs/remotes/origin/{build.target}", f"origin/{build.target}"),
         (f"refs/heads/{build.target}", build.target),
     ):
-        files = commit_files(repo, revision, name)
+        files = repo.files(revision, name)
         if files is not None:
             return Target(files, "target branch")
     if build.target_commit:
-        files = commit_files(repo, build.target_commit, build.target_commit[:12])
+        files = repo.files(build.target_commit, build.target_commit[:12])
         if files is not None:
             return Target(files, "target commit")
     return None

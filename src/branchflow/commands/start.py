@@ -16,9 +16,9 @@ from branchflow.checks.suggest import tidy_variants
 from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, ConfigError, RepoError
 from branchflow.facts import BranchTip
-from branchflow.hooks.session import RepoSession
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, NamePattern, match_patterns
 from branchflow.repo.gitcmd import create_branch, narrow_remotes
+from branchflow.repo.session import RepoSession
 from branchflow.report import note
 
 

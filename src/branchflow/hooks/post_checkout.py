@@ -36,9 +36,10 @@ def run(options: HookOptions) -> int:
         return EXIT_OK  # switching to a branch that already existed
     from branchflow.checks.names import check_branch_name
     from branchflow.checks.violation import blocking, judge
-    from branchflow.hooks.session import RepoSession
+    from branchflow.hooks.verdicts import check_base
     from branchflow.policy.load import load_policy
     from branchflow.repo.hookfiles import native_hook_installed
+    from branchflow.repo.session import RepoSession
     from branchflow.report import note, print_violations
 
     if framework and native_hook_installed(location, "post-checkout"):
@@ -51,7 +52,7 @@ def run(options: HookOptions) -> int:
 
         # uncommitted work came along to the new branch: the hint's rebase must carry it
         work = has_changes(location.work_tree or ".")
-        violations += session.check_base(head.branch, match, staged=work)[1]
+        violations += check_base(session, head.branch, match, staged=work)[1]
     violations = judge(policy, violations)
     if not violations:
         return EXIT_OK

@@ -70,9 +70,10 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
     from branchflow.checks.names import check_branch_name
     from branchflow.checks.protection import check_commit
     from branchflow.checks.violation import blocking, judge
-    from branchflow.hooks.session import RepoSession
+    from branchflow.hooks.verdicts import check_base, undocumented
     from branchflow.policy.load import load_policy
     from branchflow.repo.gitcmd import has_changes
+    from branchflow.repo.session import RepoSession
     from branchflow.repo.state import branch_exists
     from branchflow.report import print_violations
 
@@ -93,11 +94,9 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
     if match is not None and match.rule is not None:
         rule = match.rule
         if head.operation == "merge":
-            from branchflow.repo.inspect import merge_sources
-
-            sources = session.with_tag_holders(merge_sources(session.repo, location), branch)
+            sources = session.with_tag_holders(session.merge_sources(), branch)
             violations += check_merge(policy, branch, rule, sources, refs=session)
-            violations += session.undocumented(sources, branch, when="merged")
+            violations += undocumented(session, sources, branch, when="merged")
         else:
             violations += check_commit(
                 policy, branch, match, unborn=unborn, operation=head.operation, refs=session
@@ -106,7 +105,7 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
             # the hint carries the work across only when there is some: `git stash push` with
             # nothing to save saves nothing, and its `pop` would bring back an older stash
             work = has_changes(location.work_tree or ".")
-            evidence, found = session.check_base(branch, match, staged=work)
+            evidence, found = check_base(session, branch, match, staged=work)
             violations += found
     violations = judge(policy, violations)
     print_violations(violations)

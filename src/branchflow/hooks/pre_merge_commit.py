@@ -17,9 +17,9 @@ from branchflow.checks.names import check_branch_name
 from branchflow.checks.violation import blocking, judge
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
 from branchflow.hooks.options import HookOptions
-from branchflow.hooks.session import RepoSession
+from branchflow.hooks.verdicts import undocumented
 from branchflow.policy.load import load_policy
-from branchflow.repo.inspect import merge_sources_from_environment
+from branchflow.repo.session import RepoSession
 from branchflow.repo.state import current_head, locate
 from branchflow.report import note, print_violations
 
@@ -38,10 +38,10 @@ def run(options: HookOptions) -> int:
     match, violations = check_branch_name(policy, branch, refs=session)
     if match is not None and match.rule is not None:
         sources = session.with_tag_holders(
-            merge_sources_from_environment(session.repo, location, dict(os.environ)), branch
+            session.merge_sources_from_environment(dict(os.environ)), branch
         )
         violations += check_merge(policy, branch, match.rule, sources, refs=session)
-        violations += session.undocumented(sources, branch, when="merged")
+        violations += undocumented(session, sources, branch, when="merged")
     violations = judge(policy, violations)
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK

@@ -17,9 +17,9 @@ from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
 from branchflow.facts import RefUpdate
 from branchflow.hooks.options import HookOptions
 from branchflow.hooks.push import judge_push, parse_push_lines
-from branchflow.hooks.session import RepoSession
 from branchflow.policy.load import load_policy
 from branchflow.repo.hookfiles import native_hook_installed
+from branchflow.repo.session import RepoSession
 from branchflow.repo.state import decode, locate
 from branchflow.report import note, print_violations
 

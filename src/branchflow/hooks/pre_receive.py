@@ -17,20 +17,16 @@ from __future__ import annotations
 import os
 import sys
 
-import pygit2
-
 from branchflow.checks.hints import words
 from branchflow.checks.violation import Violation, blocking, judge, violation
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.facts import RefUpdate
 from branchflow.hooks.push import is_zero, judge_push
-from branchflow.hooks.session import RepoSession
 from branchflow.policy import cache
 from branchflow.policy.committed import load_committed_policy
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.load import load_policy
-from branchflow.repo.committed import commit_files
-from branchflow.repo.inspect import open_repository
+from branchflow.repo.objects import Repository
 from branchflow.repo.state import decode, locate
 from branchflow.report import note, print_violations, shown
 
@@ -57,18 +53,15 @@ def _is_id(text: str) -> bool:
 FALLBACK_BRANCHES = ("main", "master")
 
 
-def _head(repo: pygit2.Repository) -> str:
-    try:
-        return str(repo.references["HEAD"].target)
-    except (KeyError, pygit2.GitError):
-        return "refs/heads/main"
+def _head(repo: Repository) -> str:
+    return repo.head_ref() or "refs/heads/main"
 
 
 def _ruling_candidates(head: str) -> tuple[str, ...]:
     return (head, *(f"refs/heads/{b}" for b in FALLBACK_BRANCHES if f"refs/heads/{b}" != head))
 
 
-def policy_branch(repo: pygit2.Repository, updates: list[RefUpdate]) -> tuple[str | None, str]:
+def policy_branch(repo: Repository, updates: list[RefUpdate]) -> tuple[str | None, str]:
     """The branch whose committed policy judges this push, and its commit: the default
     branch (HEAD) as it is before the push; where HEAD names a branch that does not exist,
     main, then master. Where none of them exists yet, nothing rules, and the first of them
@@ -76,10 +69,9 @@ def policy_branch(repo: pygit2.Repository, updates: list[RefUpdate]) -> tuple[st
     head = _head(repo)
     candidates = _ruling_candidates(head)
     for ref in candidates:
-        try:
-            return str(repo.references[ref].peel(pygit2.Commit).id), ref
-        except (KeyError, ValueError, pygit2.GitError):
-            continue
+        commit = repo.commit_of_ref(ref)
+        if commit is not None:
+            return commit, ref
     pushed = {u.remote_ref: u.new for u in updates if not is_zero(u.new)}
     for ref in candidates:
         if ref in pushed:
@@ -88,7 +80,7 @@ def policy_branch(repo: pygit2.Repository, updates: list[RefUpdate]) -> tuple[st
 
 
 def server_policy(
-    repo: pygit2.Repository, config: str | None, preset: str | None, updates: list[RefUpdate]
+    repo: Repository, config: str | None, preset: str | None, updates: list[RefUpdate]
 ) -> tuple[CompiledPolicy, str, str | None]:
     """The policy named on the server, else the one committed on the branch that rules
     (``policy_branch``); where it came from, when that needs saying (else ""); and the ref
@@ -97,7 +89,7 @@ def server_policy(
         return load_policy(None, config=config, preset=preset).policy, "", None
     tip, ref = policy_branch(repo, updates)
     branch = ref.removeprefix("refs/heads/")
-    files = commit_files(repo, tip, branch) if tip else None
+    files = repo.files(tip, branch) if tip else None
     brought = tip is not None and tip == next((u.new for u in updates if u.remote_ref == ref), None)
     try:
         committed = load_committed_policy(files) if files is not None else None
@@ -127,12 +119,12 @@ def server_policy(
 
 
 def _last_loaded(
-    repo: pygit2.Repository, ref: str, branch: str, problem: Exception
+    repo: Repository, ref: str, branch: str, problem: Exception
 ) -> tuple[CompiledPolicy, str, str | None]:
     """While the policy committed on the ruling branch does not load, the last one that
     loaded from it here rules (else the default), so that no push, and so no repair, is
     refused for a policy nobody can load (BF002 keeps a push from breaking it)."""
-    entry = cache.lookup(cache.last_loaded_key(_place(repo), ref))
+    entry = cache.lookup(cache.last_loaded_key(repo.place, ref))
     policy = CompiledPolicy.from_cache(entry.policy) if entry is not None else None
     if entry is not None and policy is not None and entry.warnings:
         source = f"the last policy that loaded from {entry.warnings[0]}"
@@ -148,27 +140,20 @@ def _last_loaded(
     return policy, said, None
 
 
-def _remember(repo: pygit2.Repository, ref: str, policy: CompiledPolicy, where: str) -> None:
-    key = cache.last_loaded_key(_place(repo), ref)
+def _remember(repo: Repository, ref: str, policy: CompiledPolicy, where: str) -> None:
+    key = cache.last_loaded_key(repo.place, ref)
     data = policy.to_data()
     entry = cache.lookup(key)
     if entry is None or entry.policy != data or entry.warnings != (where,):
         cache.store(cache.CacheEntry(key, (), data, (where,), {}))
 
 
-def _place(repo: pygit2.Repository) -> str:
-    return os.path.realpath(repo.path)
-
-
-def _is_head(repo: pygit2.Repository, ref: str) -> bool:
-    try:
-        return str(repo.references["HEAD"].target) == ref
-    except (KeyError, pygit2.GitError):
-        return False
+def _is_head(repo: Repository, ref: str) -> bool:
+    return repo.head_ref() == ref
 
 
 def _pushed_policy(
-    repo: pygit2.Repository, updates: list[RefUpdate], ruling: CompiledPolicy, ref: str
+    repo: Repository, updates: list[RefUpdate], ruling: CompiledPolicy, ref: str
 ) -> list[Violation]:
     """BF002: a push must not leave the branch whose policy rules (``ref``) with a policy
     that does not load; nor create the default branch (HEAD) while another one rules with a
@@ -182,7 +167,7 @@ def _pushed_policy(
         if update.remote_ref != ref and not creates_head:
             continue
         branch = update.remote_ref.removeprefix("refs/heads/")
-        files = commit_files(repo, update.new, update.new[:12])
+        files = repo.files(update.new, update.new[:12])
         try:
             pushed = (
                 load_committed_policy(files, remember=False).policy if files is not None else None
@@ -224,13 +209,13 @@ def judge_received(
     location = locate()
     if location is None:
         raise RepoError("not inside a git repository")
-    repo = open_repository(location)
+    repo = Repository(location)
     policy, said, brought = server_policy(repo, config, preset, updates)
     if said:
         note(said)
     if brought is not None and not _on_a_platform():
         _warn_pull_request_only(policy)
-    session = RepoSession(location, policy, repo)
+    session = repo.session(policy)
     session.pusher_remote = "origin"  # hints name the server's branches as the pusher does
     out: list[Violation] = [
         violation("BF001", shown(line[:80]), "a line of the push is not '<old> <new> <ref>'")
@@ -258,7 +243,7 @@ def judge_received(
                     "judges branches, so none is taken",
                 )
             )
-        elif is_zero(update.new) or _readable(repo, update.new):
+        elif is_zero(update.new) or repo.readable(update.new):
             readable.append(update)
         else:
             out.append(
@@ -268,7 +253,7 @@ def judge_received(
                     f"the pushed object {update.new[:12]} "
                     + (
                         "cannot be read: it is malformed"
-                        if _stored(repo, update.new)
+                        if repo.stored(update.new)
                         else "is not in the repository"
                     ),
                 )
@@ -305,22 +290,6 @@ def platform_merge() -> bool:
     """Whether the hosting platform itself is writing (merging a pull request): GitLab marks
     its web-side writes GL_PROTOCOL=web, Gitea and Forgejo name the pull request."""
     return os.environ.get("GL_PROTOCOL") == "web" or bool(os.environ.get("GITEA_PR_ID"))
-
-
-def _readable(repo: pygit2.Repository, object_id: str) -> bool:
-    try:
-        repo[object_id]
-    except (KeyError, ValueError):
-        return False
-    return True
-
-
-def _stored(repo: pygit2.Repository, object_id: str) -> bool:
-    """Whether the object database holds ``object_id``, readable or not."""
-    try:
-        return object_id in repo.odb
-    except (ValueError, pygit2.GitError):
-        return False
 
 
 def run_pre_receive(config: str | None, preset: str | None) -> int:

@@ -18,19 +18,11 @@ from branchflow.checks.push import (
 from branchflow.checks.tags import check_tag, check_tag_change, check_version_taken, version_of
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import BranchTip, MergeSource, NewCommit, RefUpdate
-from branchflow.hooks.session import RepoSession
+from branchflow.hooks.verdicts import check_base, documented
 from branchflow.policy.compiled import BranchRule, Match
-from branchflow.repo.history import (
-    PUSH_WALK_LIMIT,
-    contains,
-    has_commit,
-    merge_own_changes,
-    new_first_parent_commits,
-    object_kind,
-    peeled_commit,
-    rewrites_own_work,
-)
+from branchflow.repo.history import PUSH_WALK_LIMIT
 from branchflow.repo.reflog import ZERO_IDS
+from branchflow.repo.session import RepoSession
 from branchflow.repo.state import current_head
 from branchflow.report import note
 
@@ -133,7 +125,7 @@ def _judge_branch(
             return []
         local_copy = _deletable_copy(session, branch, remote)
         return check_deletion(branch, match.rule, local_copy=local_copy)
-    kind = object_kind(session.repo, update.new)
+    kind = session.object_kind(update.new)
     if kind != "commit":
         what = {"tree": "a tree", "blob": "a file", "tag": "a tag object"}.get(
             kind or "", "an object the repository does not have"
@@ -171,11 +163,10 @@ def _judge_branch(
     )
     if pull_request and not platform_merge:
         return out + pull_request
-    repo = session.repo
     old: str | None = None if creating else update.old
     moved_on = creating  # the branch's history is not what the receiving side accepted
     if old is not None:
-        if not has_commit(repo, old):
+        if not session.has_commit(old):
             if remote is not None and forced is False:
                 # The remote has moved on past what this clone knows, and the push is not
                 # forced: git itself refuses this ref ("fetch first") and pushes the others.
@@ -186,8 +177,8 @@ def _judge_branch(
             return out + check_force_push(
                 branch, rule, to, missing=True, remerge=remerge, refs=session
             )
-        if not contains(repo, update.new, old):
-            rewrote = remote is not None and rewrites_own_work(repo, old, update.new)
+        if not session.contains(update.new, old):
+            rewrote = remote is not None and session.rewrites_own_work(old, update.new)
             remerge = () if rewrote or remote is None else _remerges(session, update.new, old)
             rewritten = check_force_push(
                 branch, rule, to, missing=False, rewrote=rewrote, remerge=remerge, refs=session
@@ -211,7 +202,7 @@ def _remerges(session: RepoSession, new: str, old: str) -> tuple[str, ...]:
     oldest first, when merges of named branches are all it added: made again on top of the
     remote's, they keep the branch's first-parent line (a rebase would put the remote's new
     merges on a side line). Empty when it added anything else."""
-    commits = new_first_parent_commits(session.repo, new, [old], session.remotes, limit=20)
+    commits = session.new_first_parent_commits(new, [old], limit=20)
     names: list[str] = []
     for commit in reversed(commits):
         branches = [s.name for s in commit.sources if s.kind == "branch"]
@@ -233,9 +224,9 @@ def _deletable_copy(session: RepoSession, branch: str, remote: str | None) -> bo
 def _merged_only(session: RepoSession, rule: BranchRule, update: RefUpdate) -> tuple[str, ...]:
     """The branches a push merges into a pull-request branch, when that is all it adds and
     each may merge there and still exists (each is then a pull request to open)."""
-    if is_zero(update.old) or not has_commit(session.repo, update.old):
+    if is_zero(update.old) or not session.has_commit(update.old):
         return ()
-    commits = new_first_parent_commits(session.repo, update.new, [update.old], session.remotes)
+    commits = session.new_first_parent_commits(update.new, [update.old])
     names: list[str] = []
     for commit in commits:
         sources = commit.sources if len(commit.parents) > 1 else ()
@@ -275,7 +266,7 @@ def _created_at_parent(
         ]
     else:
         parents = receiving
-    return any(contains(session.repo, tip.target, new) for tip in parents)
+    return any(session.contains(tip.target, new) for tip in parents)
 
 
 def _judge_new_commits(
@@ -301,12 +292,7 @@ def _judge_new_commits(
         known += [t.target for t in receiving if session.is_long_lived(t.name)]
     commits = [
         c._replace(sources=_synced(session, branch, c, old))
-        for c in new_first_parent_commits(
-            session.repo,
-            update.new,
-            known,
-            session.remotes,
-        )
+        for c in session.new_first_parent_commits(update.new, known)
     ]
     if rule.protection:
         if len(commits) >= PUSH_WALK_LIMIT:
@@ -356,7 +342,7 @@ def _synced(
     if len(commit.parents) < 2 or not any(s.name == branch and s.kind == "branch" for s in sources):
         return sources
     merged = commit.parents[1:]
-    if old is not None and all(contains(session.repo, old, p) for p in merged):
+    if old is not None and all(session.contains(old, p) for p in merged):
         return sources
     return tuple(MergeSource(p, "commit") for p in merged)
 
@@ -374,8 +360,7 @@ def _verified(
     commit; one that is not is "claimed" (BF202), not believed."""
     if len(commit.parents) < 2:
         return commit
-    repo = session.repo
-    commit = commit._replace(own_changes=merge_own_changes(repo, commit.id))
+    commit = commit._replace(own_changes=session.merge_own_changes(commit.id))
     if remote is not None and remote not in session.remotes:
         return commit  # a push to a URL: what that repository holds is the server's to say
     # In a clone, the remote-tracking branches stand for the server's (the server judges
@@ -402,7 +387,7 @@ def _holds(
     tip = pushed.get(name)
     if tip is None or is_zero(tip):
         tip = session.tip_of(name if remote is None else f"{remote}/{name}")
-    return tip is not None and contains(session.repo, tip, commit)
+    return tip is not None and session.contains(tip, commit)
 
 
 def _held(
@@ -464,8 +449,8 @@ def _judge_topic(
         else:
             reflog_of = None if update.local_ref else ""
         arriving = is_zero(update.old)
-        out += session.check_base(
-            branch, match, update.new, reflog_of=reflog_of, arriving=arriving
+        out += check_base(
+            session, branch, match, update.new, reflog_of=reflog_of, arriving=arriving
         )[1]
     rule = match.rule
     if rule is not None and rule.documented_in:
@@ -475,7 +460,7 @@ def _judge_topic(
             found = next(filter(None, (session.existing(t) for t in rule.into)), None)
             target = found.target if found is not None else None
         if target is not None:
-            out += session.documented(branch, rule, update.new, target, when="pushed for merge")
+            out += documented(session, branch, rule, update.new, target, when="pushed for merge")
     return out
 
 
@@ -484,8 +469,7 @@ def _judge_tag(session: RepoSession, update: RefUpdate, after: dict[str, str]) -
     if policy.tags is None:
         return []
     tag = update.remote_ref[len("refs/tags/") :]
-    repo = session.repo
-    commit = peeled_commit(repo, update.new)
+    commit = session.peeled_commit(update.new)
     if commit is None:
         return [_no_commit_tagged(tag)]
     tips = {t.name: t.target for t in session.tips if t.remote is None}
@@ -498,7 +482,7 @@ def _judge_tag(session: RepoSession, update: RefUpdate, after: dict[str, str]) -
         rule = session.type_of(name)
         if rule is None or rule.name in on_types or rule.name not in policy.tags.on:
             continue
-        if contains(repo, target, commit):
+        if session.contains(target, commit):
             on_types.add(rule.name)
     releases = _releases(session, commit, tips)
     found = check_tag(policy, tag, commit, on_types=on_types, releases=releases, refs=session)
@@ -519,7 +503,7 @@ def _release_tags(session: RepoSession, tag: str) -> dict[str, str]:
     pushed = session.pushed_tags
     for name in session.read_tag_names() | set(pushed):
         if name != tag and policy.classify_tag(name) is not None:
-            commit = peeled_commit(session.repo, pushed[name]) if name in pushed else None
+            commit = session.peeled_commit(pushed[name]) if name in pushed else None
             commit = commit or session.tag_commit(name)
             if commit is not None:
                 out[name] = commit
@@ -538,7 +522,7 @@ def _no_commit_tagged(tag: str) -> Violation:
 def _releases(session: RepoSession, commit: str, tips: dict[str, str]) -> list[str]:
     """Versioned branches the commit is the tip of, or the merge commit of."""
     names = {name for name, target in tips.items() if target == commit}
-    commits = new_first_parent_commits(session.repo, commit, [], session.remotes, limit=1)
+    commits = session.new_first_parent_commits(commit, [], limit=1)
     if commits and len(commits[0].parents) > 1:
         names |= {s.name for s in commits[0].sources if s.kind == "branch"}
     out = []
