@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,43 @@ def test_where_the_cache_lives(
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     assert cache_dir() == (expected.format(home=isolated_env) if expected else None)
+
+
+def _layout() -> str:
+    """A digest of what a cache entry's policy unpacks into: the compiled types' fields,
+    in order, and the entry's parts."""
+    from branchflow.policy.compiled import BranchRule, CompiledPolicy, NamePattern, TagPolicy
+
+    fields = [t._fields for t in (NamePattern, BranchRule, TagPolicy, CompiledPolicy)]
+    fields.append(cache.CacheEntry.__slots__)
+    return hashlib.sha256(repr(fields).encode()).hexdigest()[:16]
+
+
+# FORMAT -> the layout it was written for. A change of the compiled types (a field added,
+# removed or moved) changes the digest: bump cache.FORMAT and pin the new pair here.
+PINNED = {5: "4fbf471877a57f26"}
+
+
+def test_the_cache_format_follows_the_layout() -> None:
+    layout = _layout()
+    assert PINNED.get(cache.FORMAT) == layout, (
+        f"the compiled policy's layout is now {layout}: bump FORMAT in policy/cache.py (now "
+        f"{cache.FORMAT}) and pin {{{cache.FORMAT + 1}: {layout!r}}} in this test"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        (),
+        ("label",),
+        ("label", (("feature",),), (), None, (), 30, ()),  # a rule of an older layout
+        ("label", (), (), ("not patterns",), (), 30, ()),
+        ("label", (("x", (("a", 1),)),), (), None, (), 30, ()),
+        ("label", (), (), None, (), 30, (), "one field too many"),
+    ],
+)
+def test_an_entry_that_does_not_unpack_is_a_miss(data: tuple[object, ...]) -> None:
+    from branchflow.policy.compiled import CompiledPolicy
+
+    assert CompiledPolicy.from_cache(data) is None

@@ -309,7 +309,7 @@ class Auditor:
         )
         reader.read(job.pieces())
         if not job.finish():
-            raise RepoError(f"git log could not read the history of {name}")
+            raise RepoError(f"cannot read the history of {name}: {job.error}")
         return scan.finish(), scan.merged_at
 
     def _body_marked(self, name: str) -> set[str]:

@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 
     Inputs = tuple[tuple[str, bytes | None], ...]
 
-_FORMAT = 5  # bump when CompiledPolicy.to_data() or the entry layout changes
+# Bump FORMAT when CompiledPolicy.to_data() or the entry layout changes: an entry of an
+# older layout would unpack into the wrong fields. tests/policy/test_cache.py pins FORMAT
+# to a digest of the compiled types' fields and says when it is due.
+FORMAT = 5
 MAX_VERDICTS = 512  # branches remembered per policy; the oldest go first
 
 
@@ -52,22 +55,23 @@ class CacheEntry:
         self.verdicts = verdicts  # branch name -> "ok"
 
 
+def _key(*parts: str) -> str:
+    """Every key: the layout, branchflow's and Python's versions, then what is cached."""
+    return "\0".join((str(FORMAT), __version__, sys.implementation.cache_tag, *parts))
+
+
 def policy_key(
     root: str | None, config: str | None, preset: str | None, env_config: str | None
 ) -> str:
     """How branchflow was asked to find the policy; the same question gets the same entry."""
-    parts = [_FORMAT, __version__, sys.implementation.cache_tag]
-    parts += [os.path.abspath(p) if p else "" for p in (root, config, env_config)]
-    parts.append(preset or "")
-    return "\0".join(str(p) for p in parts)
+    paths = [os.path.abspath(p) if p else "" for p in (root, config, env_config)]
+    return _key(*paths, preset or "")
 
 
 def content_key(digest: str) -> str:
     """The key of a policy read from git objects: ``digest`` covers every byte that decided
     it, so an entry can never be stale and needs no files to check."""
-    return "\0".join(
-        str(p) for p in (_FORMAT, __version__, sys.implementation.cache_tag, "committed", digest)
-    )
+    return _key("committed", digest)
 
 
 def cache_dir() -> str | None:
@@ -90,8 +94,7 @@ def cache_dir() -> str | None:
 def last_loaded_key(repository: str, ref: str) -> str:
     """The key under which a server remembers the last policy that loaded from ``ref`` of
     the repository at ``repository`` (its fallback while a broken one is committed)."""
-    parts = (_FORMAT, __version__, sys.implementation.cache_tag, "last-loaded", repository, ref)
-    return "\0".join(str(p) for p in parts)
+    return _key("last-loaded", repository, ref)
 
 
 def read_bytes(path: str) -> bytes | None:

@@ -178,8 +178,8 @@ class CompiledPolicy(NamedTuple):
                 for pattern in rule.patterns:
                     if not (isinstance(pattern.regex, str) and isinstance(pattern.prefix, str)):
                         return None
-        except (TypeError, ValueError, AttributeError):
-            return None
+        except (TypeError, ValueError, AttributeError, IndexError, KeyError):
+            return None  # any entry that does not unpack is a miss
         return policy
 
     def severity(self, rule_id: str, type_name: str | None, default: str) -> str:

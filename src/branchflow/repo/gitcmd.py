@@ -15,6 +15,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
+from branchflow.errors import RepoError
 from branchflow.repo.state import decode
 
 # Variables git sets for hooks that would redirect a nested git command.
@@ -32,6 +33,19 @@ def run_git(args: list[str], cwd: str) -> str | None:
     except OSError:
         return None
     return None if out is None else decode(out).rstrip("\n")
+
+
+def git_output(args: list[str], cwd: str, doing: str) -> str:
+    """``run_git``, for when a failure is an error: RepoError saying what was being done
+    (``doing``: "cannot ask git where the hooks are") and why, in git's words."""
+    try:
+        job = GitJob(args, cwd)
+    except OSError as exc:
+        raise RepoError(f"{doing}: cannot run git: {exc.strerror or exc}") from None
+    out = job.result()
+    if out is None:
+        raise RepoError(f"{doing}: {job.error}")
+    return decode(out).rstrip("\n")
 
 
 def _widen(pipe: IO[bytes] | None) -> None:
@@ -66,8 +80,12 @@ class GitJob:
             env=git_env(),
             stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
+        self.args = args
+        self._said = b""  # the end of what git wrote on stderr, for the error it gives
+        self._err_reader = threading.Thread(target=self._drain_errors, daemon=True)
+        self._err_reader.start()
         self._out = b""
         if stream:
             _widen(self.proc.stdout)
@@ -103,6 +121,24 @@ class GitJob:
         if held:
             self._pieces.put(b"".join(held))
         self._pieces.put(b"")
+
+    ERROR_BYTES = 4096  # the end of git's stderr kept: its last words say what failed
+
+    def _drain_errors(self) -> None:
+        stderr = self.proc.stderr
+        assert stderr is not None
+        while chunk := stderr.read(self.ERROR_BYTES):
+            self._said = (self._said + chunk)[-self.ERROR_BYTES :]
+
+    @property
+    def error(self) -> str:
+        """Why git failed, in its own words (its last lines on stderr), once it has ended:
+        "git rev-list: fatal: bad object 1a2b…" (or its exit status when it said nothing)."""
+        status = self.proc.wait()
+        self._err_reader.join()
+        lines = [line.strip() for line in decode(self._said).splitlines() if line.strip()]
+        said = "; ".join(lines[-3:]) if lines else f"exit status {status}"
+        return f"git {self.args[0] if self.args else ''}: {said}"
 
     def result(self) -> bytes | None:
         """The output, or None when git failed."""

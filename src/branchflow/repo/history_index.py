@@ -38,7 +38,7 @@ def _rev_list(
 def _lines(job: GitJob) -> list[list[str]]:
     out = job.result()
     if out is None:
-        raise RepoError("git rev-list could not walk the history (a missing or corrupt object?)")
+        raise RepoError(f"cannot walk the history: {job.error}")
     return [line.split() for line in out.decode("ascii", "replace").splitlines()]
 
 
@@ -50,7 +50,7 @@ def _first_parents(job: GitJob, in_order: bool) -> dict[str, str]:
     one tip's line in order, or (with ``--parents``) each commit with its parents."""
     out = job.result()
     if out is None:
-        raise RepoError("git rev-list could not walk the history (a missing or corrupt object?)")
+        raise RepoError(f"cannot walk the history: {job.error}")
     text = out.decode("ascii", "replace")
     if not in_order:
         return dict(_PAIR.findall(text))

@@ -15,8 +15,7 @@ import re
 import stat
 from typing import Literal
 
-from branchflow.errors import RepoError
-from branchflow.repo.gitcmd import run_git
+from branchflow.repo.gitcmd import git_output
 from branchflow.repo.state import RepoLocation
 
 MARKER = "# branchflow-native-hook:"
@@ -88,9 +87,9 @@ HookKind = Literal["absent", "released", "edited", "framework", "foreign"]
 def hooks_dir(location: RepoLocation) -> str:
     """git's own answer, so core.hooksPath and linked worktrees are honoured."""
     cwd = location.work_tree or location.git_dir
-    found = run_git(["rev-parse", "--git-path", "hooks"], cwd)
-    if found is None:
-        raise RepoError(f"cannot ask git where the hooks of {cwd} are")
+    found = git_output(
+        ["rev-parse", "--git-path", "hooks"], cwd, f"cannot ask git where the hooks of {cwd} are"
+    )
     return found if os.path.isabs(found) else os.path.join(cwd, found)
 
 
