@@ -20,7 +20,7 @@ class NewCommit(NamedTuple):
     squashed: MergeSource | None = None  # for one parent: the pull request it squashed, if any
     committer: str = ""  # the committer's email (a platform's, for rebased pull requests)
     # for a merge: paths where it differs from git's own merge of its parents, outside the
-    # conflicts (see repo.history.merge_own_changes); filled in for protected branches only
+    # conflicts (see repo.commits.merge_own_changes); filled in for protected branches only
     own_changes: tuple[str, ...] = ()
 
 

@@ -13,11 +13,11 @@ import functools
 import pytest
 
 from branchflow.checks.base import check_base
-from branchflow.checks.history import HistoryScan
 from branchflow.checks.merges import check_merge
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.protection import check_commit
 from branchflow.checks.push import check_deletion, check_force_push, check_new_commits
+from branchflow.checks.scan import HistoryScan
 from branchflow.checks.tags import check_tag, check_tag_change
 from branchflow.checks.violation import Violation
 from branchflow.facts import BaseEvidence, MergeSource, NewCommit

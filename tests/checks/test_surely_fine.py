@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from branchflow.checks.history import surely_fine_regex
+from branchflow.checks.scan import surely_fine_regex
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.load import build_policy
 from branchflow.policy.presets import preset_names

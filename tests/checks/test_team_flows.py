@@ -8,9 +8,9 @@ import functools
 import pytest
 
 from branchflow.checks.hints import NO_REFS, work_place
-from branchflow.checks.history import HistoryScan
 from branchflow.checks.merges import check_merge
 from branchflow.checks.push import check_new_commits
+from branchflow.checks.scan import HistoryScan
 from branchflow.facts import NewCommit
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.policy.load import build_policy

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from branchflow.checks.base import rebase_hint
 from branchflow.checks.hints import Hint
-from branchflow.checks.history import check_stale
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.push import check_deletion, check_pull_request_only
+from branchflow.checks.scan import check_stale
 from branchflow.checks.tags import check_tag
 from branchflow.facts import BranchTip
 from branchflow.policy.refname import ref_format_problem

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from branchflow.checks.history import surely_fine_regex
-from branchflow.checks.violation import Violation, judge
+from branchflow.checks.scan import surely_fine_regex
+from branchflow.checks.violation import Violation, with_severities
 from branchflow.commands.audit import Auditor, Progress
 from branchflow.commands.context import command_context
 from branchflow.commands.parser import build_parser
@@ -28,7 +28,7 @@ def audited(repo: Path, monkeypatch: pytest.MonkeyPatch, *, fold: bool) -> tuple
     assert context.location is not None
     policy = context.loaded.policy
     auditor = Auditor(context.location, policy, 0, 100_000, Progress(), fold=fold)
-    found: list[Violation] = judge(policy, auditor.run())
+    found: list[Violation] = with_severities(policy, auditor.run())
     return found, len(auditor.commits_seen)
 
 

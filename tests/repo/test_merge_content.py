@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pygit2
 
-from branchflow.repo.history import merge_own_changes
+from branchflow.repo.commits import merge_own_changes
 from tests.conftest import git
 
 LINES = [f"line {n}\n" for n in range(1, 31)]

@@ -56,7 +56,7 @@ def violation(
     return Violation(ref, rule, message, details, hint, type_name, rule.default, subject)
 
 
-def judge(policy: CompiledPolicy, violations: list[Violation]) -> list[Violation]:
+def with_severities(policy: CompiledPolicy, violations: list[Violation]) -> list[Violation]:
     """Violations with the severity the policy gives them; those turned off are dropped."""
     judged = []
     for v in violations:

@@ -21,14 +21,14 @@ import threading
 import time
 
 from branchflow.checks.base import check_base
-from branchflow.checks.history import (
+from branchflow.checks.names import check_branch_name
+from branchflow.checks.scan import (
     HistoryScan,
     check_stale,
     surely_fine_regex,
 )
-from branchflow.checks.names import check_branch_name
 from branchflow.checks.tags import check_tag, version_of
-from branchflow.checks.violation import Violation, blocking, judge
+from branchflow.checks.violation import Violation, blocking, with_severities
 from branchflow.commands.audit_lines import LineReader
 from branchflow.commands.audit_summary import PolicySource, summarise, text_report
 from branchflow.commands.context import command_context, inside, policy_file, report_file
@@ -406,7 +406,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress()
     started = time.perf_counter()
     auditor = Auditor(context.location, policy, _since(args.since), stale, progress)
-    violations = judge(policy, auditor.run())
+    violations = with_severities(policy, auditor.run())
     progress.done()
     known = 0
     if args.update_baseline and not args.baseline:

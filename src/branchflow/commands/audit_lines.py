@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from branchflow.checks.history import HistoryScan
 from branchflow.checks.push import PLATFORM_COMMITTERS
+from branchflow.checks.scan import HistoryScan
 from branchflow.facts import MergeSource
 from branchflow.repo.history_log import log_line_regex
 from branchflow.repo.merge_message import merge_target, parse_merge_message, squash_source

@@ -11,7 +11,7 @@ import argparse
 
 from branchflow.checks.hints import NO_REFS
 from branchflow.checks.names import check_branch_name
-from branchflow.checks.violation import Violation, blocking, judge
+from branchflow.checks.violation import Violation, blocking, with_severities
 from branchflow.commands.context import command_context
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
 from branchflow.hooks.verdicts import check_base
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.all:
         if session is None:
             raise RepoError("not inside a git repository; --all checks its branches")
-        from branchflow.repo.inspect import branch_names
+        from branchflow.repo.lookup import branch_names
 
         names += branch_names(session.verified_tips())
         session.index_every_branch()
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
                 note(f"{name}: base {base} ({evidence.detail})")
     if args.verbose:
         note(f"policy: {policy.label}")
-    violations = judge(policy, violations)
+    violations = with_severities(policy, violations)
     # The list of allowed names is the same for every bad name: show it once.
     shown_details = False
     for n, v in enumerate(violations):

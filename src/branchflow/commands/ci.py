@@ -20,7 +20,7 @@ from branchflow.checks.hints import words
 from branchflow.checks.merges import check_fork, check_merge
 from branchflow.checks.names import check_branch_name
 from branchflow.checks.tags import check_tag
-from branchflow.checks.violation import Violation, blocking, judge
+from branchflow.checks.violation import Violation, blocking, with_severities
 from branchflow.commands.ci_policy import choose_policy, find_target
 from branchflow.commands.context import report_file, work_root
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError, UsageError
@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
             f"to fix: {build.unshallow}"
         )
     target_commit = target.files.commit if target else None
-    violations = judge(chosen.policy, judge_build(session, build, target_commit))
+    violations = with_severities(chosen.policy, judge_build(session, build, target_commit))
     data: dict[str, Any] = {
         "provider": build.provider,
         "source": build.source,

@@ -21,7 +21,7 @@ import os
 from collections import Counter
 from typing import NamedTuple
 
-from branchflow.checks.violation import Violation, judge
+from branchflow.checks.violation import Violation, with_severities
 from branchflow.commands.audit import Auditor, Progress
 from branchflow.commands.observed import long_lived_lines, long_lived_tips
 from branchflow.errors import ConfigError, RepoError
@@ -178,7 +178,7 @@ def _fit(location: RepoLocation, root: str, preset: str) -> Fit:
     text = HEADER + change.to_yaml(preset)
     fitted = compile_text(text, root)  # loads as it is written, or nothing is written
     _, left = _audit(location, fitted)
-    return Fit(text, why, fitted_flows.kept_out, judge(fitted, left))
+    return Fit(text, why, fitted_flows.kept_out, with_severities(fitted, left))
 
 
 def _flow(flow: Flow) -> str:

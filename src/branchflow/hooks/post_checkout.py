@@ -35,7 +35,7 @@ def run(options: HookOptions) -> int:
     if len(entries) != 1 or not entries[0].message.startswith(CREATED):
         return EXIT_OK  # switching to a branch that already existed
     from branchflow.checks.names import check_branch_name
-    from branchflow.checks.violation import blocking, judge
+    from branchflow.checks.violation import blocking, with_severities
     from branchflow.hooks.verdicts import check_base
     from branchflow.policy.load import load_policy
     from branchflow.repo.hookfiles import native_hook_installed
@@ -53,7 +53,7 @@ def run(options: HookOptions) -> int:
         # uncommitted work came along to the new branch: the hint's rebase must carry it
         work = has_changes(location.work_tree or ".")
         violations += check_base(session, head.branch, match, staged=work)[1]
-    violations = judge(policy, violations)
+    violations = with_severities(policy, violations)
     if not violations:
         return EXIT_OK
     print_violations(violations)

@@ -69,7 +69,7 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
     from branchflow.checks.merges import check_merge
     from branchflow.checks.names import check_branch_name
     from branchflow.checks.protection import check_commit
-    from branchflow.checks.violation import blocking, judge
+    from branchflow.checks.violation import blocking, with_severities
     from branchflow.hooks.verdicts import check_base, undocumented
     from branchflow.policy.load import load_policy
     from branchflow.repo.gitcmd import has_changes
@@ -107,7 +107,7 @@ def _check(options: HookOptions, location: RepoLocation, head: HeadState) -> int
             work = has_changes(location.work_tree or ".")
             evidence, found = check_base(session, branch, match, staged=work)
             violations += found
-    violations = judge(policy, violations)
+    violations = with_severities(policy, violations)
     print_violations(violations)
     if blocking(violations):
         return EXIT_VIOLATION

@@ -14,7 +14,7 @@ import os
 
 from branchflow.checks.merges import check_merge
 from branchflow.checks.names import check_branch_name
-from branchflow.checks.violation import blocking, judge
+from branchflow.checks.violation import blocking, with_severities
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
 from branchflow.hooks.options import HookOptions
 from branchflow.hooks.verdicts import undocumented
@@ -42,6 +42,6 @@ def run(options: HookOptions) -> int:
         )
         violations += check_merge(policy, branch, match.rule, sources, refs=session)
         violations += undocumented(session, sources, branch, when="merged")
-    violations = judge(policy, violations)
+    violations = with_severities(policy, violations)
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK

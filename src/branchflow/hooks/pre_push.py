@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from branchflow.checks.violation import blocking, judge
+from branchflow.checks.violation import blocking, with_severities
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError
 from branchflow.facts import RefUpdate
 from branchflow.hooks.options import HookOptions
@@ -49,7 +49,9 @@ def run(options: HookOptions) -> int:
         updates = parse_push_lines(decode(sys.stdin.buffer.read()))
     from branchflow.repo.push_command import push_forced
 
-    violations = judge(loaded.policy, judge_push(session, updates, remote, forced=push_forced()))
+    violations = with_severities(
+        loaded.policy, judge_push(session, updates, remote, forced=push_forced())
+    )
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
 

@@ -4,7 +4,7 @@ git runs them in the bare repository with ``<old> <new> <ref>`` lines on stdin
 (pre-receive) or as arguments (update); a non-zero exit rejects the whole push
 (pre-receive) or that one ref (update), and what they print reaches the pusher
 prefixed ``remote:``. The pushed objects are still in quarantine
-(``repo.inspect.open_repository`` sees them).
+(``repo.lookup.open_repository`` sees them).
 
 The policy: ``--config`` (a hook argument) or BRANCHFLOW_CONFIG, else ``--preset``,
 else the policy committed on the default branch as it is before this push (a
@@ -18,7 +18,7 @@ import os
 import sys
 
 from branchflow.checks.hints import words
-from branchflow.checks.violation import Violation, blocking, judge, violation
+from branchflow.checks.violation import Violation, blocking, violation, with_severities
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.facts import RefUpdate
 from branchflow.hooks.push import is_zero, judge_push
@@ -262,7 +262,7 @@ def judge_received(
     if not named:  # a policy named on the server rules whatever is committed
         out += _pushed_policy(repo, readable, policy, policy_branch(repo, updates)[1])
     out += judge_push(session, readable, None, platform_merge=platform_merge(), setting_up=brought)
-    out = judge(policy, out)
+    out = with_severities(policy, out)
     print_violations(out, limit=SHOWN)
     return out, policy.label
 

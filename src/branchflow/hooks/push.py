@@ -20,7 +20,7 @@ from branchflow.checks.violation import Violation, violation
 from branchflow.facts import BranchTip, MergeSource, NewCommit, RefUpdate
 from branchflow.hooks.verdicts import check_base, documented
 from branchflow.policy.compiled import BranchRule, Match
-from branchflow.repo.history import PUSH_WALK_LIMIT
+from branchflow.repo.commits import PUSH_WALK_LIMIT
 from branchflow.repo.reflog import ZERO_IDS
 from branchflow.repo.session import RepoSession
 from branchflow.repo.state import current_head

@@ -39,7 +39,7 @@ def run(options: HookOptions) -> int:
     if not created:
         return EXIT_OK
     from branchflow.checks.names import check_branch_name
-    from branchflow.checks.violation import blocking, judge
+    from branchflow.checks.violation import blocking, with_severities
     from branchflow.policy.load import load_policy
     from branchflow.repo.state import locate
     from branchflow.report import print_violations
@@ -58,7 +58,7 @@ def run(options: HookOptions) -> int:
             if moved is not None:
                 found = [v._replace(details=(*v.details, moved)) for v in found]
             violations += found
-    violations = judge(policy, violations)
+    violations = with_severities(policy, violations)
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
 

@@ -25,7 +25,7 @@ def check_base(
     branch is judged when a push creates it (``arriving``), never by a base inferred
     later: its history soon holds everything, and copies of it come from the remote.
     ``staged``: asked at a commit, whose staged work the hint carries along;
-    ``reflog_of``, ``arriving``: see ``repo.base.infer_base``."""
+    ``reflog_of``, ``arriving``: see ``repo.fork_point.infer_base``."""
     rule = match.rule
     tip = tip or session.local_tip(branch)
     if rule is None or not rule.from_ or (rule.long_lived and not arriving) or tip is None:

@@ -1,6 +1,6 @@
 """The answers base inference gives, and the reflog's, without touching the object store.
 
-Shared by the hooks (``repo.base``, through pygit2) and the audit (``repo.history_index``,
+Shared by the hooks (``repo.fork_point``, through pygit2) and the audit (``repo.history_index``,
 through ``git rev-list``), so both word their evidence the same way.
 """
 

@@ -10,7 +10,7 @@ the audit's other work) walk the history once, in three kinds of job started tog
 - *lacks N*: the commits the other long-lived branches hold and N does not (usually few).
 - *first-parent N*: N's own first-parent line, with each commit's first parent.
 
-The evidence it gives follows the same rules as ``repo.base`` (a test holds the two to
+The evidence it gives follows the same rules as ``repo.fork_point`` (a test holds the two to
 the same answers).
 """
 
@@ -262,7 +262,7 @@ class HistoryIndex:
         topics: tuple[int, list[str]] | None,
     ) -> BaseEvidence:
         """Where the line leaves the long-lived branches (``long_lived`` hold its last
-        commit), and the first other topic tip on it (``topics``): as ``repo.base`` for a
+        commit), and the first other topic tip on it (``topics``): as ``repo.fork_point`` for a
         branch that is not arriving, a topic tip is one candidate beside the long-lived."""
         fork = chain[-1]
         depth = len(chain) - 1

@@ -10,7 +10,7 @@ import pygit2
 
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.repo.committed import CommitFiles, commit_files
-from branchflow.repo.inspect import open_repository
+from branchflow.repo.lookup import open_repository
 from branchflow.repo.session import RepoSession
 from branchflow.repo.state import RepoLocation
 

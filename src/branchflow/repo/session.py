@@ -14,8 +14,8 @@ import pygit2
 
 from branchflow.facts import BaseEvidence, BranchTip, MergeSource, NewCommit
 from branchflow.policy.compiled import CompiledPolicy
-from branchflow.repo import history, inspect
-from branchflow.repo.base import GraphContext, infer_base
+from branchflow.repo import commits, lookup
+from branchflow.repo.fork_point import GraphContext, infer_base
 from branchflow.repo.merge_message import repository_owners
 from branchflow.repo.refs import Branches
 from branchflow.repo.state import RepoLocation, decode
@@ -43,7 +43,7 @@ class RepoSession(Branches):
     @property
     def _repo(self) -> pygit2.Repository:
         if self._opened is None:
-            self._opened = inspect.open_repository(self.location)
+            self._opened = lookup.open_repository(self.location)
         return self._opened
 
     def index_every_branch(self) -> None:
@@ -59,21 +59,21 @@ class RepoSession(Branches):
     # -- the branches, tags and remotes -------------------------------------------------
 
     def read_tips(self) -> list[BranchTip]:
-        tips = inspect.branch_tips(self._repo, self.location)
+        tips = lookup.branch_tips(self._repo, self.location)
         if self.pusher_remote:  # a server: its branches are refs/heads; refs/remotes are not
             return [t for t in tips if t.remote is None]
         return tips
 
     def verified_tips(self) -> list[BranchTip]:
         """Every tip, each checked to be a commit the repository has (else an error)."""
-        return inspect.verified_tips(self._repo, self.tips)
+        return lookup.verified_tips(self._repo, self.tips)
 
     def behind(self, local: BranchTip, tracking: BranchTip) -> bool:
         return local.target != tracking.target and self.contains(tracking.target, local.target)
 
     @functools.cached_property
     def remotes(self) -> tuple[str, ...]:
-        return inspect.remote_names(self._repo)
+        return lookup.remote_names(self._repo)
 
     def read_tag_names(self) -> set[str]:
         names = (decode(r) for r in self._repo.raw_listall_references())
@@ -140,48 +140,48 @@ class RepoSession(Branches):
 
     def parents(self, commit_id: str) -> tuple[str, ...] | None:
         """A commit's parents, in order; None when the repository does not have it."""
-        found = history.commit_at(self._repo, commit_id)
+        found = commits.commit_at(self._repo, commit_id)
         return None if found is None else tuple(str(p) for p in found.parent_ids)
 
     def merge_sources(self) -> tuple[MergeSource, ...]:
         """What the merge in progress brings in (MERGE_MSG, else the refs at MERGE_HEAD)."""
-        return inspect.merge_sources(self._repo, self.location)
+        return lookup.merge_sources(self._repo, self.location)
 
     def merge_sources_from_environment(self, environ: dict[str, str]) -> tuple[MergeSource, ...]:
         """What a merge about to be committed brings in, as pre-merge-commit is told."""
-        return inspect.merge_sources_from_environment(self._repo, self.location, environ)
+        return lookup.merge_sources_from_environment(self._repo, self.location, environ)
 
     # -- commits and their history ------------------------------------------------------
 
     def object_kind(self, object_id: str) -> str | None:
-        return history.object_kind(self._repo, object_id)
+        return commits.object_kind(self._repo, object_id)
 
     def peeled_commit(self, object_id: str) -> str | None:
-        return history.peeled_commit(self._repo, object_id)
+        return commits.peeled_commit(self._repo, object_id)
 
     def has_commit(self, commit_id: str) -> bool:
-        return history.has_commit(self._repo, commit_id)
+        return commits.has_commit(self._repo, commit_id)
 
     def contains(self, tip: str, commit_id: str) -> bool:
         """Whether ``commit_id`` is ``tip`` or one of its ancestors."""
-        return history.contains(self._repo, tip, commit_id)
+        return commits.contains(self._repo, tip, commit_id)
 
     def merge_base(self, a: str, b: str) -> str | None:
-        return history.merge_base(self._repo, a, b)
+        return commits.merge_base(self._repo, a, b)
 
     def changed_paths(self, base: str, tip: str) -> set[str]:
-        return history.changed_paths(self._repo, base, tip)
+        return commits.changed_paths(self._repo, base, tip)
 
     def rewrites_own_work(self, old: str, new: str) -> bool:
-        return history.rewrites_own_work(self._repo, old, new)
+        return commits.rewrites_own_work(self._repo, old, new)
 
     def new_first_parent_commits(
-        self, new: str, known: list[str], limit: int = history.PUSH_WALK_LIMIT
+        self, new: str, known: list[str], limit: int = commits.PUSH_WALK_LIMIT
     ) -> list[NewCommit]:
-        return history.new_first_parent_commits(self._repo, new, known, self.remotes, limit)
+        return commits.new_first_parent_commits(self._repo, new, known, self.remotes, limit)
 
     def merge_own_changes(self, commit_id: str) -> tuple[str, ...]:
-        return history.merge_own_changes(self._repo, commit_id)
+        return commits.merge_own_changes(self._repo, commit_id)
 
     # -- where a branch was made ---------------------------------------------------------
 

@@ -3,7 +3,7 @@
 This is the hook fast path: reading ``HEAD`` and probing a few state files costs
 microseconds, where starting ``git`` or importing pygit2 costs tens to hundreds
 of milliseconds. Anything unusual (a reftable repository, an unreadable HEAD)
-returns None and callers fall back to ``repo.inspect``. Records here are plain
+returns None and callers fall back to ``repo.lookup``. Records here are plain
 classes: importing ``typing`` for NamedTuple would cost more than the whole read.
 """
 
@@ -184,7 +184,7 @@ def current_head(location: RepoLocation) -> HeadState | None:
     """HEAD from the files when they are plain, else as git itself reports it."""
     state = read_head(location)
     if state is None:
-        from branchflow.repo.inspect import head_state_from_git
+        from branchflow.repo.lookup import head_state_from_git
 
         state = head_state_from_git(location)
     return state

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 import pygit2
 
 from branchflow.facts import BaseEvidence, BranchTip
+from branchflow.repo.commits import commit_at, contains
 from branchflow.repo.evidence import WALK_LIMIT, fork_evidence, reflog_evidence, shared_evidence
-from branchflow.repo.history import commit_at, contains
 from branchflow.repo.state import RepoLocation
 
 TOPIC_PROBES = 32  # recent topic branches whose merge base is computed

@@ -7,7 +7,7 @@ import pygit2
 from branchflow.errors import RepoError
 from branchflow.facts import MergeSource, NewCommit
 from branchflow.repo.gitcmd import merge_file
-from branchflow.repo.inspect import refs_at
+from branchflow.repo.lookup import refs_at
 from branchflow.repo.merge_message import parse_merge_message, squash_source
 
 PUSH_WALK_LIMIT = 10_000  # first-parent commits of one update examined at most
