@@ -77,7 +77,7 @@ def test_says_why() -> None:
     assert ref_format_problem("") == "the name is empty"
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(_ALPHABET, min_size=0, max_size=10).map("".join))
 def test_the_fast_regex_agrees_with_the_explained_rules(name: str) -> None:
     from branchflow.policy.ref_regex import ref_format_ok
@@ -97,7 +97,7 @@ _PLAIN_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(_PLAIN_PIECES, min_size=1, max_size=6).map("".join))
 def test_what_looks_plain_is_always_accepted(name: str) -> None:
     """The shortcut for plain names (dots, '.lock' and 'HEAD' in reach) never accepts a
