@@ -120,8 +120,8 @@ def _same_commit(rule: BranchRule, candidates: tuple[str, ...], refs: RefView) -
 
 
 def _type_of(policy: CompiledPolicy, name: str) -> str | None:
-    found = policy.classify(name)
-    return found.rule.name if found is not None and found.rule is not None else None
+    rule = policy.type_of(name)
+    return rule.name if rule is not None else None
 
 
 def _described(name: str, type_name: str | None) -> str:

@@ -234,16 +234,12 @@ class HistoryScan:
 
     def _made_there(self, sources: tuple[MergeSource, ...], other: str) -> bool:
         """Whether a merge refused here brought a branch that may be merged into ``other``."""
-        other_rule = self._classify(other)
-        if other_rule is None or other_rule.rule is None:
+        other_rule = self.policy.type_of(other)
+        if other_rule is None:
             return False
         for source in sources:
-            found = self._classify(source.name) if source.kind == "branch" else None
-            if (
-                found is not None
-                and found.rule is not None
-                and self.policy.merge_allowed(found.rule.name, other_rule.rule.name)
-            ):
+            rule = self.policy.type_of(source.name) if source.kind == "branch" else None
+            if rule is not None and self.policy.merge_allowed(rule.name, other_rule.name):
                 return True
         return False
 
@@ -274,8 +270,8 @@ class HistoryScan:
         the type has no ``from`` edges)."""
         if not self.rule.from_:
             return True
-        found = self._classify(other)
-        return found is not None and found.rule is not None and found.rule.name in self.rule.from_
+        rule = self.policy.type_of(other)
+        return rule is not None and rule.name in self.rule.from_
 
     def _fast_forward(self, other: str, at: str) -> Violation:
         return violation(

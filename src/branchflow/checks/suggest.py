@@ -96,8 +96,7 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
     words = {p.partition("/")[0].lower() for p, _ in prefixes if "/" in p} | set(ALIASES)
     worded = _type_worded(name, words)
     if worded is not None:
-        found = policy.classify(worded)
-        if found is not None and found.rule is not None:
+        if policy.type_of(worded) is not None:
             return free_name(worded, refs)
         name = worded
     # (tier, order, candidate, its type, whether the variant had a prefix to compare)
@@ -116,10 +115,10 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
         for tier, wanted in candidates:
             # Taken: the same name numbered, never a name of another type.
             candidate = free_name(wanted, refs)
-            found = policy.classify(candidate)
-            if found is None or found.rule is None or candidate == name:
+            rule = policy.type_of(candidate)
+            if rule is None or candidate == name:
                 continue
-            found_all.append((tier, len(found_all), candidate, found.rule.name, bool(slash)))
+            found_all.append((tier, len(found_all), candidate, rule.name, bool(slash)))
     named = _named_type(policy, name)
     if named is not None and any(entry[3] == named for entry in found_all):
         found_all = [entry for entry in found_all if entry[3] == named]

@@ -95,11 +95,11 @@ def judge_build(session: RepoSession, build: Build, target: str | None) -> list[
 def judge_fork(policy: CompiledPolicy, fork: str, source: str, target: str) -> list[Violation]:
     """A pull request from another repository: its branch is named as that owner pleases
     and started where they chose; where it may go is ``forks.into``."""
-    found = policy.classify(target)
-    if found is None or found.rule is None:
+    rule = policy.type_of(target)
+    if rule is None:
         return []
     owner = fork.partition("/")[0] or fork
-    return check_fork(policy, target, found.rule, MergeSource(source, "branch", owner=owner))
+    return check_fork(policy, target, rule, MergeSource(source, "branch", owner=owner))
 
 
 def _judge_direction(

@@ -15,8 +15,8 @@ def long_lived_tips(policy: CompiledPolicy, tips: list[BranchTip]) -> dict[str, 
     """name -> commit of each long-lived branch: the local branch, else the remote one."""
     chosen: dict[str, str] = {}
     for tip in sorted(tips, key=lambda t: t.remote is not None):
-        found = policy.classify(tip.name)
-        if found is not None and found.rule is not None and found.rule.long_lived:
+        rule = policy.type_of(tip.name)
+        if rule is not None and rule.long_lived:
             chosen.setdefault(tip.name, tip.target)
     return chosen
 
@@ -40,5 +40,5 @@ def flows_of(location: RepoLocation, policy: CompiledPolicy) -> list[Flow]:
 
 
 def _from(policy: CompiledPolicy, name: str) -> tuple[str, ...]:
-    found = policy.classify(name)
-    return found.rule.from_ if found is not None and found.rule is not None else ()
+    rule = policy.type_of(name)
+    return rule.from_ if rule is not None else ()

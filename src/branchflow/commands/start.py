@@ -37,8 +37,8 @@ def branch_name(policy: CompiledPolicy, rule: BranchRule, wanted: str) -> str | 
             if variant[:1] in "vV" and pattern.prefix.endswith(("v", "V")):
                 candidates.append((pattern.prefix + variant[1:], pattern))
     for candidate, made_by in candidates:
-        found = policy.classify(candidate)
-        if found is None or found.rule is None or found.rule.name != rule.name:
+        found = policy.type_of(candidate)
+        if found is None or found.name != rule.name:
             continue
         if made_by is None or match_patterns((made_by,), candidate) is not None:
             return candidate
@@ -101,8 +101,8 @@ def _caught_up(session: RepoSession, tip: BranchTip) -> str:
 
 
 def _of(policy: CompiledPolicy, name: str, type_name: str) -> bool:
-    found = policy.classify(name)
-    return found is not None and found.rule is not None and found.rule.name == type_name
+    rule = policy.type_of(name)
+    return rule is not None and rule.name == type_name
 
 
 def run(args: argparse.Namespace) -> int:

@@ -46,12 +46,12 @@ def undocumented(
     for source in sources:
         if source.kind != "branch" or source.name == into:
             continue
-        found = session.policy.classify(source.name)
-        if found is None or found.rule is None or not found.rule.documented_in:
+        rule = session.policy.type_of(source.name)
+        if rule is None or not rule.documented_in:
             continue
         tip = session.local_tip(source.name) or session.any_tip(source.name)
         if tip:
-            out += documented(session, source.name, found.rule, tip, head, when=when)
+            out += documented(session, source.name, rule, tip, head, when=when)
     return out
 
 

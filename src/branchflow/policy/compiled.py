@@ -116,6 +116,11 @@ class CompiledPolicy(NamedTuple):
         """
         return _classifier(self).classify(name)
 
+    def type_of(self, name: str) -> BranchRule | None:
+        """The branch type of ``name``: None for a name of no type, and for an exempt one."""
+        found = _classifier(self).classify(name)
+        return found.rule if found is not None else None
+
     def classifier(self) -> Callable[[str], Match | None]:
         """``classify`` itself, for loops that call it tens of thousands of times."""
         return _classifier(self).classify

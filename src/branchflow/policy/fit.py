@@ -301,10 +301,10 @@ def observed_flows(
     counted: Counter[tuple[str, str]] = Counter()
     tag_type = policy.tags.on[0] if policy.tags is not None and policy.tags.on else None
     for line in lines:
-        found = policy.classify(line.branch)
-        if found is None or found.rule is None:
+        rule = policy.type_of(line.branch)
+        if rule is None:
             continue
-        target = found.rule.name
+        target = rule.name
         for _, sources in line.merges:
             for source in sources:
                 if source.kind == "branch" and source.name == line.branch:
@@ -404,12 +404,12 @@ def fit_protection(
     protected: dict[str, bool | str] = {}
     why: dict[tuple[str, ...], str] = {}
     for line in lines:
-        found = policy.classify(line.branch)
-        if found is None or found.rule is None or not found.rule.protection:
+        rule = policy.type_of(line.branch)
+        if rule is None or not rule.protection:
             continue
         if line.direct >= least and line.direct >= share * line.commits:
-            protected[found.rule.name] = False
-            why[("protected", found.rule.name)] = (
+            protected[rule.name] = False
+            why[("protected", rule.name)] = (
                 f"{line.direct} of the {line.commits} commits of {line.branch}'s own history "
                 "were made on it, not merged"
             )

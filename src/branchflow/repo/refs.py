@@ -247,8 +247,7 @@ class Branches:
         try:
             return self._types[name]
         except KeyError:
-            found = self.policy.classify(name)
-            rule = self._types[name] = found.rule if found is not None else None
+            rule = self._types[name] = self.policy.type_of(name)
             return rule
 
     def is_long_lived(self, name: str) -> bool:
