@@ -11,7 +11,7 @@ import sys
 
 TYPE_CHECKING = False  # mypy treats the name as true; `typing` is not imported on hook paths
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import TextIO
 
     from branchflow.checks.violation import Violation
@@ -99,6 +99,15 @@ def print_violations(
             f"shown: {counts}",
             file=out,
         )
+
+
+def did_you_mean(word: str, choices: Iterable[str], show: Callable[[str], str] = repr) -> str:
+    """ "; did you mean X?" for the choice closest to a mistyped ``word`` (as ``show``
+    writes it), or "" when none is close: the one wording and cutoff of every such hint."""
+    import difflib  # only when something was mistyped
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {show(close[0])}?" if close else ""
 
 
 def note(message: str, stream: TextIO | None = None) -> None:

@@ -10,7 +10,6 @@ see an ordinary ``git switch -c``. Refuses, saying why, when it cannot.
 from __future__ import annotations
 
 import argparse
-import difflib
 
 from branchflow.checks.suggest import tidy_variants
 from branchflow.commands.context import command_context
@@ -19,7 +18,7 @@ from branchflow.facts import BranchTip
 from branchflow.policy.compiled import BranchRule, CompiledPolicy, NamePattern, match_patterns
 from branchflow.repo.gitcmd import create_branch, narrow_remotes
 from branchflow.repo.session import RepoSession
-from branchflow.report import note
+from branchflow.report import did_you_mean, note
 
 
 def branch_name(policy: CompiledPolicy, rule: BranchRule, wanted: str) -> str | None:
@@ -113,8 +112,7 @@ def run(args: argparse.Namespace) -> int:
     rule = policy.rule(args.type)
     if rule is None:
         names = [r.name for r in policy.branches]
-        close = difflib.get_close_matches(args.type, names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(args.type, names)
         raise ConfigError(f"no branch type {args.type!r}{hint} (types: {', '.join(names)})")
     if not rule.from_:
         raise ConfigError(

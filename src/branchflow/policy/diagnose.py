@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from branchflow.policy.layers import Layer, Loc, yaml_line
 from branchflow.policy.model import FlowPolicy
+from branchflow.report import did_you_mean
 
 _EXPECTED = {
     "pattern": "a template string such as 'feature/{slug}', a {regex: ...} mapping, "
@@ -104,9 +104,7 @@ def _unknown_key(loc: Loc) -> str:
     allowed = sorted(allowed_keys(loc[:-1]))
     if not allowed:
         return f"unknown key {key!r}"
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
+    return f"unknown key {key!r}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})"
 
 
 def allowed_keys(loc: Loc) -> set[str]:

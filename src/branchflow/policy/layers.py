@@ -11,7 +11,6 @@ that holds the bad key.
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 import re
 import sys
@@ -23,6 +22,7 @@ import yaml
 from branchflow.errors import ConfigError
 from branchflow.policy.presets import preset_names, preset_path
 from branchflow.readfile import UnreadableFile, read_regular
+from branchflow.report import did_you_mean
 
 Loc = tuple[str | int, ...]
 
@@ -209,9 +209,7 @@ def read_preset(name: str) -> Layer:
 
 def unknown_preset(name: str) -> str:
     names = preset_names()
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown preset {name!r}{hint} (presets: {', '.join(names)})"
+    return f"unknown preset {name!r}{did_you_mean(name, names)} (presets: {', '.join(names)})"
 
 
 # Reads the layer a path named by ``extends`` stands for: (the path as written, the layer

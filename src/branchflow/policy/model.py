@@ -8,7 +8,6 @@ cross-field (edges naming types, templates, examples) is checked here, and
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Annotated, Literal
@@ -33,6 +32,7 @@ from branchflow.policy.template import (
     TemplateError,
     compile_template,
 )
+from branchflow.report import did_you_mean
 
 TYPE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -302,7 +302,7 @@ def _rule_problems(loc: tuple[str | int, ...], settings: Mapping[str, str]) -> l
     for key in settings:
         rule = find_rule(key)
         if rule is None:
-            problems.append(((*loc, key), f"no rule is called {key!r}{_did_you_mean(key, known)}"))
+            problems.append(((*loc, key), f"no rule is called {key!r}{did_you_mean(key, known)}"))
         elif loc[0] == "branches" and not rule.per_type:
             problems.append(
                 (
@@ -331,11 +331,6 @@ def _compile_patterns(
             compiled = compile_template(spec, table)
             out.append(NamePattern(spec, compiled.regex, compiled.prefix, compiled.example))
     return tuple(out)
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _graph_problems(policy: FlowPolicy) -> list[Problem]:
@@ -380,7 +375,7 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                     problems.append(
                         (
                             ("branches", name, field, i),
-                            f"no branch type is named {target!r}{_did_you_mean(target, names)} "
+                            f"no branch type is named {target!r}{did_you_mean(target, names)} "
                             f"(types: {', '.join(names)})",
                         )
                     )
@@ -402,7 +397,7 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                 problems.append(
                     (
                         ("forks", "into", i),
-                        f"no branch type is named {target!r}{_did_you_mean(target, names)}",
+                        f"no branch type is named {target!r}{did_you_mean(target, names)}",
                     )
                 )
     if policy.tags is not None:
@@ -411,7 +406,7 @@ def _graph_problems(policy: FlowPolicy) -> list[Problem]:
                 problems.append(
                     (
                         ("tags", "on", i),
-                        f"no branch type is named {target!r}{_did_you_mean(target, names)}",
+                        f"no branch type is named {target!r}{did_you_mean(target, names)}",
                     )
                 )
         if not policy.tags.pattern_list():

@@ -135,10 +135,9 @@ class _Parser:
             raise self.fail(f"{{{name}}} is not a placeholder name")
         found = self.placeholders.get(name)
         if found is None:
-            import difflib  # only for a template that is wrong
+            from branchflow.report import did_you_mean  # only for a template that is wrong
 
-            close = difflib.get_close_matches(name, list(self.placeholders), n=1)
-            hint = f"; did you mean {{{close[0]}}}?" if close else ""
+            hint = did_you_mean(name, self.placeholders, lambda close: f"{{{close}}}")
             known = ", ".join(f"{{{n}}}" for n in sorted(self.placeholders))
             raise self.fail(f"unknown placeholder {{{name}}}", f"{hint} (known: {known})")
         self.pos = end + 1
