@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from branchflow.checks.violation import Violation
 from branchflow.errors import BranchflowError
 from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.policy.discover import ROOT_FILES
 from branchflow.policy.fit import Cause, Change, causes, change_for, tag_causes
 from branchflow.report import format_violation, shown
 
@@ -128,7 +129,7 @@ def _checked(
         extends, where = source.path, f"add to {source.shown_as}"
         printed = change.to_yaml(None)
     elif source.preset is not None:
-        extends, where = source.preset, ".branchflow.yaml"
+        extends, where = source.preset, ROOT_FILES[0]
         printed = change.to_yaml(source.preset)
     else:
         return None, ""

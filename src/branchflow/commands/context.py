@@ -55,10 +55,11 @@ def report_file(root: str, preferred: str | None) -> str:
     """A file of the repository that a SARIF result can point at (code scanning refuses
     results without one): ``preferred`` (the policy file) when the work tree has it, else a
     file most repositories have, else the first file git tracks."""
+    from branchflow.policy.discover import ROOT_FILES
     from branchflow.repo.gitcmd import tracked_files
 
     for name in (preferred, *USUAL_FILES):
         if name and os.path.isfile(os.path.join(root, name)):
             return name
     tracked = (p for p in tracked_files(root) if os.path.isfile(os.path.join(root, p)))
-    return next(tracked, preferred or ".branchflow.yaml")
+    return next(tracked, preferred or ROOT_FILES[0])

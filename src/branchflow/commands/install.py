@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from branchflow.errors import ConfigError, RepoError
+from branchflow.hooks.run import HOOK_EVENTS
 from branchflow.repo.hookfiles import (
     CHAINED_SUFFIX,
     EDITED_SUFFIX,
@@ -43,13 +44,7 @@ from branchflow.repo.hookfiles import (
 from branchflow.repo.state import RepoLocation, locate
 from branchflow.resources import resource_dir
 
-CLIENT_HOOKS = (
-    "pre-commit",
-    "pre-merge-commit",
-    "post-checkout",
-    "pre-push",
-    "reference-transaction",
-)
+CLIENT_HOOKS = HOOK_EVENTS  # every event `branchflow hook` judges has its script
 SERVER_HOOKS = ("pre-receive", "update")
 NATIVE_HOOKS = CLIENT_HOOKS + SERVER_HOOKS
 DEFAULT_HOOKS = ("pre-push", "reference-transaction")

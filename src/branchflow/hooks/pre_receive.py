@@ -27,7 +27,7 @@ from branchflow.policy.committed import load_committed_policy
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.load import load_policy
 from branchflow.repo.objects import Repository
-from branchflow.repo.state import decode, locate
+from branchflow.repo.state import decode, is_object_id, locate
 from branchflow.report import note, print_violations, shown
 
 # Violations a push is told in full; the rest are counted by rule.
@@ -47,7 +47,7 @@ def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
 
 
 def _is_id(text: str) -> bool:
-    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
+    return is_object_id(text)
 
 
 FALLBACK_BRANCHES = ("main", "master")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from branchflow.facts import BaseEvidence
 from branchflow.repo.merge_message import strip_remote
 from branchflow.repo.reflog import created_from
-from branchflow.repo.state import RepoLocation
+from branchflow.repo.state import RepoLocation, is_object_id
 
 WALK_LIMIT = 20_000  # first-parent commits looked at before giving up
 
@@ -53,7 +53,7 @@ def reflog_evidence(
 
 
 def _is_commit_id(text: str) -> bool:
-    return 7 <= len(text) <= 64 and all(c in "0123456789abcdef" for c in text)
+    return is_object_id(text, shortest=7)
 
 
 def fork_evidence(branch: str, names: list[str], fork: str, depth: int) -> BaseEvidence:

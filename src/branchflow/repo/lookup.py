@@ -14,7 +14,13 @@ from branchflow.facts import BranchTip, MergeSource
 from branchflow.repo.gitcmd import run_git
 from branchflow.repo.merge_message import parse_merge_message, strip_remote
 from branchflow.repo.refs import tips_from_refs
-from branchflow.repo.state import HeadState, RepoLocation, decode, operation_in_progress
+from branchflow.repo.state import (
+    HeadState,
+    RepoLocation,
+    decode,
+    is_object_id,
+    operation_in_progress,
+)
 
 
 def open_repository(location: RepoLocation) -> pygit2.Repository:
@@ -117,7 +123,7 @@ def _file_refs(location: RepoLocation) -> dict[str, str] | None:
         if line[:1] in ("#", "^") or not line:
             continue
         target, _, ref = line.partition(" ")
-        if not ref or len(target) not in (40, 64) or not set(target) <= _HEX:
+        if not ref or not is_object_id(target):
             raise RepoError(
                 f"packed-refs, line {number}: {line[:60]!r} is not '<object id> <ref>'; git "
                 "cannot read this repository's refs either (git show-ref)"
@@ -161,14 +167,11 @@ def branch_names(tips: list[BranchTip]) -> list[str]:
     return local + tracking
 
 
-_HEX = frozenset("0123456789abcdef")
-
-
 def verified_tips(repo: pygit2.Repository, tips: list[BranchTip]) -> list[BranchTip]:
     """``tips``, each checked to point at a commit the repository has: a damaged ref or a
     missing object is an error that says which, never a branch quietly left out."""
     for tip in tips:
-        if len(tip.target) not in (40, 64) or not set(tip.target) <= _HEX:
+        if not is_object_id(tip.target):
             raise RepoError(
                 f"{tip.ref}: holds {tip.target[:40]!r}, which is no object id (a damaged ref; "
                 "git show-ref --verify says more)"

@@ -138,6 +138,16 @@ def _with_common(git_dir: str, work_tree: str | None) -> RepoLocation:
     return RepoLocation(git_dir, common_dir, work_tree)
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def is_object_id(text: str, *, shortest: int = 40) -> bool:
+    """Whether ``text`` is an object id as git writes it: lowercase hex, 40 characters
+    (SHA-1) or 64 (SHA-256); with ``shortest``, an abbreviation of at least that many."""
+    full = len(text) in (40, 64) if shortest >= 40 else shortest <= len(text) <= 64
+    return full and set(text) <= _HEX
+
+
 def read_head(location: RepoLocation) -> HeadState | None:
     head = _read_text(os.path.join(location.git_dir, "HEAD"))
     if head is None:
@@ -148,7 +158,7 @@ def read_head(location: RepoLocation) -> HeadState | None:
         branch = head[len("ref: refs/heads/") :]
         if branch == ".invalid":  # a reftable repository keeps HEAD elsewhere
             return None
-    elif len(head) in (40, 64) and all(c in "0123456789abcdef" for c in head):
+    elif is_object_id(head):
         detached = head
     else:
         return None
