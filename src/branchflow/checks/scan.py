@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from branchflow.checks.hints import NO_REFS, RefView, git, hint
 from branchflow.checks.merges import check_merge, from_fork
@@ -20,6 +21,19 @@ from branchflow.policy.patterns import is_own
 from branchflow.policy.ref_regex import plain_ref_before
 
 DAY = 86_400
+
+
+class Joined(NamedTuple):
+    """Where a first-parent line met another long-lived branch's, and what the scan had
+    then: the findings and the open run of direct commits, to go back to."""
+
+    other: str  # the branch whose line it met
+    commit: str  # the first commit of that line it reached
+    found: int  # findings so far
+    untagged: int  # untagged releases so far
+    run: list[tuple[str, str, tuple[str, ...]]]  # the open run: newest and oldest commit
+    run_length: int
+    run_ids: list[str]
 
 
 class HistoryScan:
@@ -65,12 +79,9 @@ class HistoryScan:
         self._fine: dict[str, bool] = {}  # merged branch name -> nothing to report
         self._allowed: dict[str, bool] = {}  # merged branch type -> may merge here
         self._classify = policy.classifier()
-        # Where the line joined another long-lived branch's: its name, the commit, and the
-        # findings and open run up to there; whether what follows was made on it.
-        self._joined: (
-            tuple[str, str, int, int, list[tuple[str, str, tuple[str, ...]]], int, list[str]] | None
-        )
-        self._joined = None
+        # Where the line joined another long-lived branch's, and whether what follows was
+        # made on it.
+        self._joined: Joined | None = None
         self._theirs = False
         self._existed = False  # below the join, a merge brought this branch (or its tag) in
 
@@ -112,7 +123,7 @@ class HistoryScan:
         """The line reached ``other``'s first-parent line at ``commit_id`` (the first time)."""
         if self._joined is None:
             run = list(self._run) if self._run_length else []
-            self._joined = (
+            self._joined = Joined(
                 other,
                 commit_id,
                 len(self.found),
@@ -132,7 +143,7 @@ class HistoryScan:
         target its message names."""
         if self._run_length:
             self._end_run()
-        if into is not None and self._joined is not None and into == self._joined[0]:
+        if into is not None and self._joined is not None and into == self._joined.other:
             self._theirs = True
 
     def merged_branch(
@@ -176,7 +187,7 @@ class HistoryScan:
         found = check_merge(self.policy, self.branch, self.rule, judged, fix=None, refs=self.refs)
         if judged != sources and not judged:
             found = []  # every source was reported for itself above
-        if found and self._joined is not None and self._made_there(judged, self._joined[0]):
+        if found and self._joined is not None and self._made_there(judged, self._joined.other):
             self._theirs = True
         self.found += [
             v._replace(
@@ -245,13 +256,15 @@ class HistoryScan:
 
     def finish(self) -> list[Violation]:
         if self._joined is not None and self._theirs:
-            other, at, found, untagged, run, length, ids = self._joined
-            self._run, self._run_length, self._run_ids = run, length, ids
-            self.found, self.untagged = self.found[:found], self.untagged[:untagged]
-            if length:
-                self._end_run(onto=other)
-            elif self._existed or not self._may_start_at(other):
-                self.found.append(self._fast_forward(other, at))
+            joined = self._joined
+            self._run, self._run_length = joined.run, joined.run_length
+            self._run_ids = joined.run_ids
+            self.found = self.found[: joined.found]
+            self.untagged = self.untagged[: joined.untagged]
+            if joined.run_length:
+                self._end_run(onto=joined.other)
+            elif self._existed or not self._may_start_at(joined.other):
+                self.found.append(self._fast_forward(joined.other, joined.commit))
             # else: the branch was created there (a test branch from develop), not moved
         elif self._run_length:
             self._end_run()

@@ -93,7 +93,7 @@ class Match:
         return f"{self.rule.name} (pattern {self.pattern.source!r})"
 
 
-class CompiledPolicy(NamedTuple):
+class _PolicyFields(NamedTuple):
     label: str  # where the policy came from, for messages ("gitflow preset", ".branchflow.yaml")
     branches: tuple[BranchRule, ...]
     exempt: tuple[tuple[str, str], ...]  # (glob as written, regex)
@@ -101,6 +101,80 @@ class CompiledPolicy(NamedTuple):
     rules: tuple[tuple[str, str], ...]  # rule id -> severity, policy-wide
     stale_after_days: int
     forks_into: tuple[str, ...] = ()  # types a pull request from a fork may be merged into
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _patterns(data: tuple[Any, ...]) -> tuple[NamePattern, ...]:
+    return tuple(NamePattern(*p) for p in data)
+
+
+class _Classifier:
+    """A policy's patterns compiled once, and sorted by the first character a name needs
+    to match them, so a name is tried only against the patterns it could match (in policy
+    order); answers and merge verdicts are remembered."""
+
+    MEMO_LIMIT = 200_000
+
+    def __init__(self, policy: CompiledPolicy) -> None:
+        self.policy = policy
+        # Each regex is compiled when a name first needs it (compile_pattern remembers):
+        # a hook judging one name compiles the patterns of its first character only.
+        exempt = [(_literal_prefix(g), regex, g) for g, regex in policy.exempt]
+        patterns = [
+            (pattern.prefix, pattern.regex, rule, pattern)
+            for rule in policy.branches
+            for pattern in rule.patterns
+        ]
+        self.exempt = _by_first_char(exempt)
+        self.patterns = _by_first_char(patterns)
+        self.memo: dict[str, Match | None] = {}
+        self.merges: dict[tuple[str, str], bool] = {}
+
+    def classify(self, name: str) -> Match | None:
+        memo = self.memo
+        if name in memo:
+            return memo[name]
+        if len(memo) >= self.MEMO_LIMIT:
+            memo.clear()
+        first = name[:1]
+        for prefix, regex, glob in self.exempt.get(first) or self.exempt[""]:
+            if name.startswith(prefix) and compile_pattern(regex).fullmatch(name):
+                found = memo[name] = Match(None, None, glob)
+                return found
+        if not ref_format_ok(name):
+            memo[name] = None
+            return None
+        for prefix, regex, rule, pattern in self.patterns.get(first) or self.patterns[""]:
+            if name.startswith(prefix):
+                matched = compile_pattern(regex).fullmatch(name)
+                if matched:
+                    found = memo[name] = Match(rule, pattern, None, matched)
+                    return found
+        memo[name] = None
+        return None
+
+
+_Entry = TypeVar("_Entry", bound=tuple[Any, ...])
+
+
+def _by_first_char(entries: list[_Entry]) -> dict[str, list[_Entry]]:
+    """Entries (literal prefix first) grouped by the first character a name must have to
+    match them; "" holds those any name may match. Each group keeps the original order."""
+    chars = {entry[0][:1] for entry in entries if entry[0]}
+    groups = {char: [e for e in entries if not e[0] or e[0][:1] == char] for char in chars}
+    groups[""] = [e for e in entries if not e[0]]
+    return groups
+
+
+class CompiledPolicy(_PolicyFields):
+    """The policy's fields (a plain tuple, for ``marshal`` and equality), and its own
+    classifier, made on first use and kept with it: a policy made by ``_replace`` is a new
+    policy, with a classifier of its own."""
 
     def rule(self, type_name: str) -> BranchRule | None:
         for rule in self.branches:
@@ -197,84 +271,11 @@ class CompiledPolicy(NamedTuple):
         return default
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
-    return value
-
-
-def _patterns(data: tuple[Any, ...]) -> tuple[NamePattern, ...]:
-    return tuple(NamePattern(*p) for p in data)
-
-
-class _Classifier:
-    """A policy's patterns compiled once, and sorted by the first character a name needs
-    to match them, so a name is tried only against the patterns it could match (in policy
-    order); answers and merge verdicts are remembered."""
-
-    MEMO_LIMIT = 200_000
-
-    def __init__(self, policy: CompiledPolicy) -> None:
-        self.policy = policy
-        # Each regex is compiled when a name first needs it (compile_pattern remembers):
-        # a hook judging one name compiles the patterns of its first character only.
-        exempt = [(_literal_prefix(g), regex, g) for g, regex in policy.exempt]
-        patterns = [
-            (pattern.prefix, pattern.regex, rule, pattern)
-            for rule in policy.branches
-            for pattern in rule.patterns
-        ]
-        self.exempt = _by_first_char(exempt)
-        self.patterns = _by_first_char(patterns)
-        self.memo: dict[str, Match | None] = {}
-        self.merges: dict[tuple[str, str], bool] = {}
-
-    def classify(self, name: str) -> Match | None:
-        memo = self.memo
-        if name in memo:
-            return memo[name]
-        if len(memo) >= self.MEMO_LIMIT:
-            memo.clear()
-        first = name[:1]
-        for prefix, regex, glob in self.exempt.get(first) or self.exempt[""]:
-            if name.startswith(prefix) and compile_pattern(regex).fullmatch(name):
-                found = memo[name] = Match(None, None, glob)
-                return found
-        if not ref_format_ok(name):
-            memo[name] = None
-            return None
-        for prefix, regex, rule, pattern in self.patterns.get(first) or self.patterns[""]:
-            if name.startswith(prefix):
-                matched = compile_pattern(regex).fullmatch(name)
-                if matched:
-                    found = memo[name] = Match(rule, pattern, None, matched)
-                    return found
-        memo[name] = None
-        return None
-
-
-_Entry = TypeVar("_Entry", bound=tuple[Any, ...])
-
-
-def _by_first_char(entries: list[_Entry]) -> dict[str, list[_Entry]]:
-    """Entries (literal prefix first) grouped by the first character a name must have to
-    match them; "" holds those any name may match. Each group keeps the original order."""
-    chars = {entry[0][:1] for entry in entries if entry[0]}
-    groups = {char: [e for e in entries if not e[0] or e[0][:1] == char] for char in chars}
-    groups[""] = [e for e in entries if not e[0]]
-    return groups
-
-
-_CLASSIFIERS: dict[int, _Classifier] = {}
-
-
 def _classifier(policy: CompiledPolicy) -> _Classifier:
-    """The policy's classifier, made on first use (keyed by identity: policies are values)."""
-    found = _CLASSIFIERS.get(id(policy))
-    if found is None or found.policy is not policy:
-        if len(_CLASSIFIERS) > 32:
-            _CLASSIFIERS.clear()
-        found = _CLASSIFIERS[id(policy)] = _Classifier(policy)
+    """The policy's classifier, made on first use."""
+    found: _Classifier | None = policy.__dict__.get("_own_classifier")
+    if found is None:
+        found = policy.__dict__["_own_classifier"] = _Classifier(policy)
     return found
 
 

@@ -20,6 +20,7 @@ from branchflow.repo.state import (
     decode,
     is_object_id,
     operation_in_progress,
+    read_text,
 )
 
 
@@ -62,11 +63,11 @@ def remote_names(repo: pygit2.Repository) -> tuple[str, ...]:
 def merge_sources(repo: pygit2.Repository, location: RepoLocation) -> tuple[MergeSource, ...]:
     """What the merge in progress brings in: from MERGE_MSG, else the refs at MERGE_HEAD."""
     remotes = remote_names(repo)
-    message = _read(os.path.join(location.git_dir, "MERGE_MSG"))
+    message = read_text(os.path.join(location.git_dir, "MERGE_MSG")) or ""
     named = parse_merge_message(message, remotes)
     if named:
         return named
-    heads = _read(os.path.join(location.git_dir, "MERGE_HEAD")).split()
+    heads = (read_text(os.path.join(location.git_dir, "MERGE_HEAD")) or "").split()
     return tuple(refs_at(repo, commit_id, remotes) for commit_id in heads)
 
 
@@ -92,14 +93,6 @@ def refs_at(repo: pygit2.Repository, commit_id: str, remotes: tuple[str, ...]) -
     return MergeSource(commit_id, "commit")
 
 
-def _read(path: str) -> str:
-    try:
-        with open(path, "rb") as f:
-            return decode(f.read())
-    except OSError:
-        return ""
-
-
 def branch_tips(repo: pygit2.Repository, location: RepoLocation | None = None) -> list[BranchTip]:
     """Every local and remote-tracking branch and the commit it points at.
 
@@ -119,7 +112,9 @@ def _file_refs(location: RepoLocation) -> dict[str, str] | None:
     if os.path.isdir(os.path.join(common, "reftable")):
         return None
     refs: dict[str, str] = {}
-    for number, line in enumerate(_read(os.path.join(common, "packed-refs")).split("\n"), 1):
+    for number, line in enumerate(
+        (read_text(os.path.join(common, "packed-refs")) or "").split("\n"), 1
+    ):
         if line[:1] in ("#", "^") or not line:
             continue
         target, _, ref = line.partition(" ")
@@ -135,7 +130,7 @@ def _file_refs(location: RepoLocation) -> dict[str, str] | None:
         for directory, _, files in os.walk(base):
             for file in files:
                 path = os.path.join(directory, file)
-                content = _read(path).strip()
+                content = (read_text(path) or "").strip()
                 if content.startswith("ref:") or not content:
                     continue  # symbolic (origin/HEAD) or being written
                 ref = top + "/" + os.path.relpath(path, base).replace(os.sep, "/")
@@ -248,7 +243,7 @@ def resolve_name(
 
 def _fetch_head(location: RepoLocation) -> dict[str, MergeSource]:
     found = {}
-    for line in _read(os.path.join(location.git_dir, "FETCH_HEAD")).splitlines():
+    for line in (read_text(os.path.join(location.git_dir, "FETCH_HEAD")) or "").splitlines():
         commit_id, _, rest = line.partition("\t")
         marker, _, description = rest.partition("\t")
         if marker == "not-for-merge":

@@ -67,7 +67,8 @@ def decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _read_text(path: str) -> str | None:
+def read_text(path: str) -> str | None:
+    """A file of git's own (HEAD, MERGE_MSG, packed-refs) as text; None when unreadable."""
     try:
         with open(path, "rb") as f:
             return decode(f.read())
@@ -90,7 +91,7 @@ def locate(start: str | None = None) -> RepoLocation | None:
         if os.path.isdir(dot_git):
             return _with_common(dot_git, current)
         if os.path.isfile(dot_git):  # a linked worktree or a submodule
-            text = _read_text(dot_git) or ""
+            text = read_text(dot_git) or ""
             if not text.startswith("gitdir: "):
                 return None
             target = os.path.join(current, text[len("gitdir: ") :].strip())
@@ -105,7 +106,7 @@ def locate(start: str | None = None) -> RepoLocation | None:
 
 def _work_tree_of(git_dir: str) -> str | None:
     """The work tree of a git dir named by GIT_DIR alone; None for a bare repository."""
-    linked = _read_text(os.path.join(git_dir, "gitdir"))  # a linked worktree's own git dir
+    linked = read_text(os.path.join(git_dir, "gitdir"))  # a linked worktree's own git dir
     if linked:
         return os.path.dirname(os.path.normpath(linked.strip()))
     if os.path.basename(git_dir) == ".git":
@@ -117,7 +118,7 @@ def _work_tree_of(git_dir: str) -> str | None:
 
 def _config_says_bare(git_dir: str) -> bool:
     section = ""
-    for raw in (_read_text(os.path.join(git_dir, "config")) or "").splitlines():
+    for raw in (read_text(os.path.join(git_dir, "config")) or "").splitlines():
         line = raw.strip()
         if line.startswith("["):
             section = line.strip("[]").strip().lower()
@@ -133,7 +134,7 @@ def _is_git_dir(path: str) -> bool:
 
 
 def _with_common(git_dir: str, work_tree: str | None) -> RepoLocation:
-    common = _read_text(os.path.join(git_dir, "commondir"))
+    common = read_text(os.path.join(git_dir, "commondir"))
     common_dir = os.path.normpath(os.path.join(git_dir, common.strip())) if common else git_dir
     return RepoLocation(git_dir, common_dir, work_tree)
 
@@ -149,7 +150,7 @@ def is_object_id(text: str, *, shortest: int = 40) -> bool:
 
 
 def read_head(location: RepoLocation) -> HeadState | None:
-    head = _read_text(os.path.join(location.git_dir, "HEAD"))
+    head = read_text(os.path.join(location.git_dir, "HEAD"))
     if head is None:
         return None
     head = head.rstrip("\n")
@@ -175,7 +176,7 @@ def operation_in_progress(git_dir: str) -> tuple[str | None, str | None]:
             return operation, None
         if marker == "rebase-apply" and os.path.exists(os.path.join(path, "applying")):
             return "am", None
-        head_name = (_read_text(os.path.join(path, "head-name")) or "").strip()
+        head_name = (read_text(os.path.join(path, "head-name")) or "").strip()
         prefix = "refs/heads/"
         return "rebase", head_name[len(prefix) :] if head_name.startswith(prefix) else None
     return None, None
@@ -186,7 +187,7 @@ def branch_exists(location: RepoLocation, branch: str) -> bool:
     ref = f"refs/heads/{branch}"
     if os.path.isfile(os.path.join(location.common_dir, ref)):
         return True
-    packed = _read_text(os.path.join(location.common_dir, "packed-refs")) or ""
+    packed = read_text(os.path.join(location.common_dir, "packed-refs")) or ""
     return any(line.endswith(f" {ref}") for line in packed.splitlines())
 
 
