@@ -98,7 +98,9 @@ def test_a_broken_walk_is_an_error_not_a_wrong_answer(flow: Path) -> None:
     known = Branches(load_policy(str(flow)).policy, snapshot.tips)
     missing = BranchTip("refs/heads/feature/ghost", "feature/ghost", None, "1" * 40)
     index = HistoryIndex(str(flow), [*snapshot.tips, missing], known.is_long_lived)
-    with pytest.raises(RepoError, match="cannot walk the history: git rev-list: fatal: bad object 1111"):
+    with pytest.raises(
+        RepoError, match="cannot walk the history: git rev-list: fatal: bad object 1111"
+    ):
         index.evidence("feature/ghost", missing.target)
 
 

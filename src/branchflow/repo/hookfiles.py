@@ -63,6 +63,7 @@ RELEASED: dict[str, frozenset[str]] = {
     ),
     "pre-receive": frozenset(
         {
+            "0cd107a07f5e367f2626d58e8eb3ee4665f2f20b5f0369d021bf0ed1d7e0d4c4",
             "7e9ac8b41bd1396f4a062a27607f1a97daeba261cc3c5e69f61005f97d22ee81",
             "a2505da2eb579db1173b57e5b03a2adbdd4766e8bf4b389113aaa1cc2e279d3d",
         }
@@ -76,6 +77,7 @@ RELEASED: dict[str, frozenset[str]] = {
     ),
     "update": frozenset(
         {
+            "dca1376349bc3efbc13de696054394d070662837f014651ddb432cbc96690b43",
             "6bd08e73fe7348f27e9b658229dd6f95931daa3e69cec7916f8f075d4de0b31f",
         }
     ),

@@ -34,7 +34,18 @@ def open_repository(location: RepoLocation) -> pygit2.Repository:
     try:
         repo = pygit2.Repository(location.git_dir)
     except pygit2.GitError as exc:
-        raise RepoError(f"cannot open the repository at {location.git_dir}: {exc}") from None
+        refused = _git_refuses(location) if "not owned by current user" in str(exc) else str(exc)
+        if refused:
+            raise RepoError(
+                f"cannot open the repository at {location.git_dir}: {refused}"
+            ) from None
+        # git trusts it (safe.directory, also given through GIT_CONFIG_* variables as a
+        # hosting service does, which libgit2 does not read): git's word decides.
+        pygit2.settings.owner_validation = False
+        try:
+            repo = pygit2.Repository(location.git_dir)
+        finally:
+            pygit2.settings.owner_validation = True
     extra = [os.environ.get("GIT_OBJECT_DIRECTORY", "")]
     extra += os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES", "").split(os.pathsep)
     own = os.path.realpath(os.path.join(location.common_dir, "objects"))
@@ -43,6 +54,15 @@ def open_repository(location: RepoLocation) -> pygit2.Repository:
         if path != own and os.path.isdir(path):
             repo.odb.add_disk_alternate(path)
     return repo
+
+
+def _git_refuses(location: RepoLocation) -> str:
+    """Why git itself will not open the repository here ("" when it does): its ownership
+    check, with the safe.directory line that lifts it."""
+    from branchflow.repo.gitcmd import GitJob
+
+    job = GitJob(["rev-parse", "--git-dir"], location.git_dir)
+    return "" if job.result() is not None else job.error
 
 
 def head_state_from_git(location: RepoLocation) -> HeadState | None:
