@@ -342,6 +342,33 @@ def test_thousands_of_refs_in_one_push(client: Path, server_repo: Path) -> None:
     assert not server_ref(server_repo, "refs/heads/feature/bulk-0000")
 
 
+def test_a_branch_of_thousands_of_new_commits(client: Path, server_repo: Path) -> None:
+    """A long-lived topic, an import: 3,000 new commits on a feature branch made at one
+    second, pushed at once. Finding where it forks from develop costs a handful of
+    merge-base walks, not one per commit (which ran past the time limit at 1,600)."""
+    git(client, "switch", "-q", "-c", "feature/import", "develop")
+    stream = "".join(
+        f"commit refs/heads/feature/import\ncommitter A <a@example.com> 1700000000 +0000\n"
+        f"data {len(f'c{n}')}\nc{n}\n" + ("from refs/heads/develop\n" if n == 0 else "") + "\n"
+        for n in range(3000)
+    )
+    subprocess.run(
+        ["git", "fast-import", "--quiet", "--force"],
+        cwd=client,
+        input=stream,
+        text=True,
+        check=True,
+    )
+    git(client, "reset", "-q", "--hard", "feature/import")
+    done = push(client, "--no-verify", "feature/import")
+    assert done.returncode == 0, done.stderr
+    assert server_ref(server_repo, "refs/heads/feature/import")
+    git(client, "switch", "-q", "-c", "hotfix/import", "feature/import")
+    done = push(client, "--no-verify", "hotfix/import")  # and the same line misplaced
+    assert done.returncode != 0
+    assert "hotfix/import: BF301" in done.stderr
+
+
 def run_hook_directly(server: Path, stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "GIT_DIR": "."}
     return subprocess.run(

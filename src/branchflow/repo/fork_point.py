@@ -165,24 +165,44 @@ def _from_graph(
 ) -> BaseEvidence:
     topic_tips = context.topic_tips
     held = context.holders(tip)
-    chain: dict[str, int] = {}
-    shallow = False
+    line, shallow = [], False
     fork: tuple[int, str, list[str]] | None = None
-    topic: tuple[int, str] | None = None  # the first other topic branch's tip on the line
+    # The first commit of the line that a long-lived branch holds is where it forks (after
+    # a merge of develop into it, develop's merge base is no longer on the line). Held is
+    # monotone down a first-parent line (a commit's first parent is held wherever it is),
+    # so past the first few commits the fork is found by halving, not commit by commit: a
+    # branch of thousands of new commits would cost a merge-base walk for each.
     for depth, commit, missing in _first_parents(repo, tip):
         if missing:
             shallow = True
             break
-        chain[commit] = depth
-        # The first commit of the line that a long-lived branch holds is where it forks
-        # (after a merge of develop into it, develop's merge base is no longer on the line).
-        long_lived = [name for name in held(commit) if name != branch]
-        if long_lived:
-            fork = depth, commit, long_lived
-            break
-        # Another topic branch's tip at our own tip says nothing of direction: skip depth 0.
-        if topic is None and depth > 0 and topic_tips.get(commit, set()) - {branch}:
-            topic = depth, commit
+        line.append(commit)
+        if depth < _LINEAR or depth == WALK_LIMIT - 1:
+            long_lived = _held_elsewhere(held, commit, branch)
+            if long_lived:
+                fork = depth, commit, long_lived
+                break
+    if fork is None and len(line) > _LINEAR and _held_elsewhere(held, line[-1], branch):
+        low, high = _LINEAR, len(line) - 1  # line[high] is held, line[low - 1] is not
+        while low < high:
+            middle = (low + high) // 2
+            if _held_elsewhere(held, line[middle], branch):
+                high = middle
+            else:
+                low = middle + 1
+        fork = low, line[low], _held_elsewhere(held, line[low], branch)
+    end = fork[0] if fork is not None else len(line)
+    chain = {commit: depth for depth, commit in enumerate(line[: end + 1])}
+    # The first other topic branch's tip on the line, above the fork; another topic's tip
+    # at our own tip says nothing of direction: depth 0 is skipped.
+    topic: tuple[int, str] | None = next(
+        (
+            (depth, commit)
+            for depth, commit in enumerate(line[1:end], start=1)
+            if topic_tips.get(commit, set()) - {branch}
+        ),
+        None,
+    )
     if fork is None and topic is None:
         if shallow or repo.is_shallow:
             return BaseEvidence((), "shallow", "the clone is shallow: the fork point is not here")
@@ -207,6 +227,13 @@ def _from_graph(
         topics = sorted(topic_tips[commit] - {branch})
         names = topics if arriving or not names else [*topics, *names]
     return fork_evidence(branch, names, commit, depth)
+
+
+_LINEAR = 32  # commits of a line tried one by one before halving (most forks are near)
+
+
+def _held_elsewhere(held: Callable[[str], list[str]], commit: str, branch: str) -> list[str]:
+    return [name for name in held(commit) if name != branch]
 
 
 class _Holders:
