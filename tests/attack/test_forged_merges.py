@@ -37,15 +37,16 @@ def test_a_merge_of_a_hotfix_the_server_never_had_is_refused(
         "branch hotfix/v1.0.1 on the server holds"
     ) in done.stderr
     assert server_ref(server_repo, "refs/heads/main") == before
-    # The hint pushes the branch with the merge: then the server has seen what lands.
-    hint = next(line for line in done.stderr.splitlines() if "hint: git push origin" in line)
+    # The hint pushes the branch by its name, from the clone that has it: never the merged
+    # commit under that name, which would make a hotfix of whatever was merged. Here no
+    # branch of that name exists (the message lied), so the hint cannot make one.
+    hint = next(line for line in done.stderr.splitlines() if "hint: git push" in line)
+    assert hint.split("hint: ", 1)[1].strip() == "git push -u origin hotfix/v1.0.1 main"
     command = hint.split("hint: ", 1)[1].strip().split()
     pushed = git(client, *command[1:], check=False)
-    assert pushed.returncode == 0, pushed.stderr
-    assert (
-        server_ref(server_repo, "refs/heads/main")
-        == git(client, "rev-parse", "HEAD").stdout.strip()
-    )
+    assert pushed.returncode != 0
+    assert server_ref(server_repo, "refs/heads/main") == before
+    assert not server_ref(server_repo, "refs/heads/hotfix/v1.0.1")
 
 
 def test_a_merge_naming_a_branch_that_holds_something_else_is_refused(

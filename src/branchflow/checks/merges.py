@@ -81,18 +81,17 @@ def _unverified(
     branch: str, target: BranchRule, source: MergeSource, refs: RefView = NO_REFS
 ) -> Violation:
     """BF206: the server has no branch by the name a merge gives, holding what it merged.
-    The hint pushes the pusher's own branch of that name when there is one (its upstream
-    is then set as for any push), else the merged commit under that name."""
+    The hint pushes the branch of that name, by name, from the clone that has it: never
+    the merged commit under that name, which would make a branch of that type of whatever
+    was merged (a feature's commit as a release, and its policy onto main)."""
     merged = source.on[0]
-    own = refs.shown_name(source.name) == source.name
-    what = source.name if own else f"{merged}:refs/heads/{source.name}"
     return violation(
         "BF206",
         branch,
         f"the merge into {branch} says it merged {source.name}, but no branch {source.name} "
         f"on the server holds {merged[:12]}: push the branch with the merge, so that what "
         f"lands on {branch} is on a branch the server has seen",
-        hint=hint(git("push", *(["-u"] if own else []), "origin", what, branch)),
+        hint=hint(git("push", "-u", "origin", source.name, branch)),
         type_name=target.name,
     )
 
