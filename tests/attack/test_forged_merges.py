@@ -339,3 +339,19 @@ def test_a_second_main_branch_cannot_be_made_of_work_no_long_lived_branch_holds(
     assert server_ref(server_repo, "refs/heads/master") == ""
     main = git(client, "rev-parse", "origin/main").stdout.strip()
     assert push(client, f"{main}:refs/heads/master").returncode == 0  # where main is: fine
+
+
+def test_a_release_made_at_a_feature_s_tip_is_that_feature(client: Path, server_repo: Path) -> None:
+    """A branch a push creates at another topic branch's tip, as another type, is that
+    branch under a disguise: a release made at a pushed feature's tip would carry the
+    feature (and a policy it loosened) onto main as a release. A copy of the same type (a
+    backup) stays a copy (test_pre_receive)."""
+    git(client, "switch", "-q", "-c", "feature/loosen", "origin/develop")
+    commit(client, "loosen the rules")
+    assert push(client, "feature/loosen").returncode == 0
+    git(client, "branch", "release/v1.1.0", "feature/loosen")
+    done = push(client, "release/v1.1.0")
+    assert done.returncode != 0
+    assert "release/v1.1.0: BF301 branch-base" in done.stderr, done.stderr
+    assert "feature/loosen" in done.stderr
+    assert not server_ref(server_repo, "refs/heads/release/v1.1.0")

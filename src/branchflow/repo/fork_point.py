@@ -84,10 +84,15 @@ class GraphContext:
     costs, not what the number of branches does."""
 
     def __init__(
-        self, repo: pygit2.Repository, tips: list[BranchTip], is_long_lived: Callable[[str], bool]
+        self,
+        repo: pygit2.Repository,
+        tips: list[BranchTip],
+        is_long_lived: Callable[[str], bool],
+        kind_of: Callable[[str], str | None] | None = None,
     ) -> None:
         self.repo = repo
         self.tips = tips
+        self.kind_of = kind_of  # a branch's type name, when the policy is at hand
         self.long_lived = [t for t in tips if is_long_lived(t.name)]
         self.topics = [t for t in tips if not is_long_lived(t.name)]
         self.topic_tips: dict[str, set[str]] = {}
@@ -193,8 +198,11 @@ def _from_graph(
         fork = low, line[low], _held_elsewhere(held, line[low], branch)
     end = fork[0] if fork is not None else len(line)
     chain = {commit: depth for depth, commit in enumerate(line[: end + 1])}
-    # The first other topic branch's tip on the line, above the fork; another topic's tip
-    # at our own tip says nothing of direction: depth 0 is skipped.
+    # The first other topic branch's tip on the line, above the fork. Another topic's tip
+    # at our own tip says nothing of direction (depth 0 is skipped), except when a push
+    # creates this branch there as another type: the other was there first, and this is
+    # that branch under a disguise (a release made at a feature's tip carries the feature).
+    # A copy of the same type (a backup), or of a name of no type (a rename), stays one.
     topic: tuple[int, str] | None = next(
         (
             (depth, commit)
@@ -203,6 +211,17 @@ def _from_graph(
         ),
         None,
     )
+    kind_of = context.kind_of
+    if arriving and kind_of is not None and end > 0 and line:
+        kind = kind_of(branch)
+        disguised = {
+            n
+            for n in topic_tips.get(line[0], set()) - {branch}
+            if kind_of(n) not in (None, kind)  # of no type: a rename of a bad name
+        }
+        if disguised:
+            topic = 0, line[0]
+            topic_tips = {**topic_tips, line[0]: disguised}
     if fork is None and topic is None:
         if shallow or repo.is_shallow:
             return BaseEvidence((), "shallow", "the clone is shallow: the fork point is not here")

@@ -204,4 +204,8 @@ class RepoSession(Branches):
 
     @functools.cached_property
     def graph_context(self) -> GraphContext:
-        return GraphContext(self._repo, self.tips, self.is_long_lived)
+        return GraphContext(self._repo, self.tips, self.is_long_lived, self._kind_of)
+
+    def _kind_of(self, name: str) -> str | None:
+        rule = self.type_of(name)
+        return rule.name if rule is not None else None
