@@ -400,6 +400,28 @@ def bf202_merge(repo: Path, flow: Flow, _: str) -> None:
     assert git(repo, "status", "--porcelain").stdout == ""
 
 
+def bf202_merge_behind(repo: Path, flow: Flow, _: str) -> None:
+    """As bf202_merge, in a clone whose copy of the branch the hint merges into is behind
+    the remote's (a teammate merged into develop meanwhile): the hint brings it up to date
+    first, or the push of its merge is refused as not a fast-forward."""
+    assert flow.refused_merge is not None
+    source, start, target = flow.refused_merge
+    dest = "develop"  # where the refused feature goes (Git Flow)
+    teammate = "feature/teammate"
+    cut(repo, teammate, dest)
+    on(repo, dest)
+    quiet(repo, "switch", "-q", "-c", "their-copy", dest)
+    quiet(repo, "merge", "-q", "--no-ff", "--no-edit", teammate)
+    quiet(repo, "push", "-q", "origin", teammate, f"their-copy:{dest}")
+    quiet(repo, "switch", "-q", dest)
+    quiet(repo, "branch", "-q", "-D", "their-copy")
+    assert rev(repo, dest) != rev(repo, f"origin/{dest}")  # behind the remote's
+    cut(repo, source, start)
+    on(repo, target)
+    before = rev(repo, "HEAD")
+    _merged_elsewhere(repo, refused(hooked(repo, *no_ff(source)), "BF202"), source, target, before)
+
+
 def _merged_elsewhere(repo: Path, said: str, source: str, target: str, before: str) -> None:
     """The hint abandons the merge, leaving ``target`` as it was; where the source's type
     goes (a feature to develop), it merges it there, or names the pull request to open."""
@@ -714,6 +736,7 @@ BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, .
     ("BF203", "push", bf203_fast_forward, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF202", "merge", bf202_merge, _into("refused_merge"), ("ml-team",)),
     ("BF202", "conflict", bf202_conflict, _into("refused_merge"), ("gitflow",)),
+    ("BF202", "behind", bf202_merge_behind, _into("refused_merge"), ("gitflow",)),
     ("BF202", "push", bf202_push, _into("refused_merge"), ("gitflow",)),
     ("BF402", "push", bf402_force, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF402", "amended", bf402_amended, _into("allowed_merge"), ("gitflow",)),

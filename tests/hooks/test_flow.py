@@ -108,8 +108,8 @@ def test_merging_a_feature_into_main(flow_repo: Path) -> None:
         "branchflow: main: BF202 merge-source: merging feature/model-tuning (a feature branch) "
         "into main is not allowed; changes arrive only by merges from release or hotfix "
         "branches\n  feature/model-tuning may be merged into develop branches\n"
-        "  hint: git merge --abort && git switch develop && git merge --no-ff "
-        "feature/model-tuning  # then push it with the merge: git push -u origin "
+        "  hint: git merge --abort && git switch develop && git pull --ff-only && "
+        "git merge --no-ff feature/model-tuning  # then push it with the merge: git push -u origin "
         "feature/model-tuning develop\n"
     ) in merged.stderr
     # Forced through with --no-verify, the push still refuses it.

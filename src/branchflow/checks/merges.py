@@ -224,9 +224,13 @@ def _merge_elsewhere(
             )
         # a branch the remote has not got must be pushed with the merge (BF206)
         unpushed = ahead_of(refs, source.name, "origin")
+        # in a team, the local copy is often behind the remote's: brought up to date first,
+        # or the push of the merge is refused as not a fast-forward
+        shared = refs.tip_of(f"origin/{dest}") is not None
         return hint(
             git("merge", "--abort"),
             git("switch", dest),
+            *([git("pull", "--ff-only")] if shared else []),
             git("merge", "--no-ff", source.name),
             then=f"push it with the merge: git push -u origin {source.name} {dest}"
             if unpushed
