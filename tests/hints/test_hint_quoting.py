@@ -18,8 +18,8 @@ from branchflow.checks.push import check_deletion, check_pull_request_only
 from branchflow.checks.scan import check_stale
 from branchflow.checks.tags import check_tag
 from branchflow.facts import BranchTip
+from branchflow.policy.branches import Branches
 from branchflow.policy.refname import ref_format_problem
-from branchflow.repo.refs import Branches
 from tests.conftest import git
 from tests.hints.repos import FLOW, hooked, quiet, stage
 from tests.hints.shown import refused, run_hint, split_hint

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from branchflow.policy.branches import Branches
 from branchflow.policy.load import load_policy
 from branchflow.repo.history_index import HistoryIndex
-from branchflow.repo.refs import Branches, read_snapshot
+from branchflow.repo.refs import read_snapshot
 from branchflow.repo.state import locate
 from tests.conftest import commit, git
 

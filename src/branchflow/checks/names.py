@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
-from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.policy.classify import Match
+from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.refname import ref_format_problem, too_long
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, switch_to, words, work_place
 from branchflow.checks.violation import Violation, violation
-from branchflow.policy.compiled import BranchRule, CompiledPolicy, Match
+from branchflow.policy.classify import Match
+from branchflow.policy.compiled import BranchRule, CompiledPolicy
 
 _ABORT = {
     "rebase": git("rebase", "--abort"),

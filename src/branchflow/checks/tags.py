@@ -6,7 +6,8 @@ import re
 
 from branchflow.checks.hints import NO_REFS, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
-from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.policy.classify import Match
+from branchflow.policy.compiled import CompiledPolicy
 
 VERSION_KEYS = ("semver", "version")
 

@@ -35,12 +35,13 @@ from branchflow.commands.context import command_context, inside, policy_file, re
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError, UsageError
 from branchflow.facts import BranchTip, MergeSource
 from branchflow.formats import to_json, to_sarif
+from branchflow.policy.branches import Branches
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.evidence import reflog_evidence
 from branchflow.repo.gitcmd import is_ancestor
 from branchflow.repo.history_index import HistoryIndex
 from branchflow.repo.history_log import first_parent_log, marked_commits
-from branchflow.repo.refs import Branches, read_snapshot
+from branchflow.repo.refs import read_snapshot
 from branchflow.repo.state import RepoLocation
 from branchflow.report import note
 

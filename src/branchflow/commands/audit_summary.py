@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 
 from branchflow.checks.violation import Violation
 from branchflow.errors import BranchflowError
-from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.policy.classify import Match
+from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.discover import ROOT_FILES
 from branchflow.policy.fit import Cause, Change, causes, change_for, tag_causes
 from branchflow.report import format_violation, shown

@@ -27,7 +27,8 @@ from branchflow.errors import EXIT_OK, EXIT_VIOLATION, RepoError, UsageError
 from branchflow.facts import MergeSource
 from branchflow.formats import github_annotations, to_json, to_sarif
 from branchflow.hooks.verdicts import check_base, documented
-from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.policy.classify import Match
+from branchflow.policy.compiled import CompiledPolicy
 from branchflow.providers import Build, detect
 from branchflow.repo.objects import Repository
 from branchflow.repo.session import RepoSession

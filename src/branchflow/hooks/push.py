@@ -19,7 +19,8 @@ from branchflow.checks.tags import check_tag, check_tag_change, check_version_ta
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import BranchTip, MergeSource, NewCommit, RefUpdate
 from branchflow.hooks.verdicts import check_base, documented
-from branchflow.policy.compiled import BranchRule, Match
+from branchflow.policy.classify import Match
+from branchflow.policy.compiled import BranchRule
 from branchflow.repo.commits import PUSH_WALK_LIMIT
 from branchflow.repo.reflog import ZERO_IDS
 from branchflow.repo.session import RepoSession

@@ -67,7 +67,8 @@ def _branches(location: RepoLocation | None, policy: CompiledPolicy) -> RefView:
     """The repository's branches, for the hint (which names are taken, where a type starts),
     read with ``git for-each-ref``."""
     from branchflow.checks.hints import NO_REFS
-    from branchflow.repo.refs import Branches, read_snapshot
+    from branchflow.policy.branches import Branches
+    from branchflow.repo.refs import read_snapshot
 
     if location is None:
         return NO_REFS

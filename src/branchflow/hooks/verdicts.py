@@ -7,7 +7,8 @@ from branchflow.checks.base import check_base as judge_base
 from branchflow.checks.docs import check_documented
 from branchflow.checks.violation import Violation
 from branchflow.facts import BaseEvidence, MergeSource
-from branchflow.policy.compiled import BranchRule, Match
+from branchflow.policy.classify import Match
+from branchflow.policy.compiled import BranchRule
 from branchflow.repo.session import RepoSession
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
+from branchflow.policy.classify import Match, own_classifier
 from branchflow.policy.patterns import compile_pattern
 from branchflow.policy.ref_regex import ref_format_ok
 
@@ -57,42 +58,6 @@ class TagPolicy(NamedTuple):
     on: tuple[str, ...]
 
 
-class Match:
-    """How a name was classified: by a branch type and one of its patterns, or as exempt.
-
-    The placeholder values (``groups``) are read from the regex match only when asked.
-    """
-
-    __slots__ = ("_found", "_groups", "exempt_glob", "pattern", "rule")
-
-    def __init__(
-        self,
-        rule: BranchRule | None,
-        pattern: NamePattern | None,
-        exempt_glob: str | None,
-        found: Any = None,  # the regex match (re or RE2)
-    ) -> None:
-        self.rule = rule
-        self.pattern = pattern
-        self.exempt_glob = exempt_glob
-        self._found = found
-        self._groups: dict[str, str] | None = None
-
-    @property
-    def groups(self) -> dict[str, str]:
-        if self._groups is None:
-            found = self._found
-            self._groups = (
-                {k: v for k, v in found.groupdict().items() if v is not None} if found else {}
-            )
-        return self._groups
-
-    def describe(self) -> str:
-        if self.rule is None or self.pattern is None:
-            return f"exempt by {self.exempt_glob!r}"
-        return f"{self.rule.name} (pattern {self.pattern.source!r})"
-
-
 class _PolicyFields(NamedTuple):
     label: str  # where the policy came from, for messages ("gitflow preset", ".branchflow.yaml")
     branches: tuple[BranchRule, ...]
@@ -113,64 +78,6 @@ def _patterns(data: tuple[Any, ...]) -> tuple[NamePattern, ...]:
     return tuple(NamePattern(*p) for p in data)
 
 
-class _Classifier:
-    """A policy's patterns compiled once, and sorted by the first character a name needs
-    to match them, so a name is tried only against the patterns it could match (in policy
-    order); answers and merge verdicts are remembered."""
-
-    MEMO_LIMIT = 200_000
-
-    def __init__(self, policy: CompiledPolicy) -> None:
-        self.policy = policy
-        # Each regex is compiled when a name first needs it (compile_pattern remembers):
-        # a hook judging one name compiles the patterns of its first character only.
-        exempt = [(_literal_prefix(g), regex, g) for g, regex in policy.exempt]
-        patterns = [
-            (pattern.prefix, pattern.regex, rule, pattern)
-            for rule in policy.branches
-            for pattern in rule.patterns
-        ]
-        self.exempt = _by_first_char(exempt)
-        self.patterns = _by_first_char(patterns)
-        self.memo: dict[str, Match | None] = {}
-        self.merges: dict[tuple[str, str], bool] = {}
-
-    def classify(self, name: str) -> Match | None:
-        memo = self.memo
-        if name in memo:
-            return memo[name]
-        if len(memo) >= self.MEMO_LIMIT:
-            memo.clear()
-        first = name[:1]
-        for prefix, regex, glob in self.exempt.get(first) or self.exempt[""]:
-            if name.startswith(prefix) and compile_pattern(regex).fullmatch(name):
-                found = memo[name] = Match(None, None, glob)
-                return found
-        if not ref_format_ok(name):
-            memo[name] = None
-            return None
-        for prefix, regex, rule, pattern in self.patterns.get(first) or self.patterns[""]:
-            if name.startswith(prefix):
-                matched = compile_pattern(regex).fullmatch(name)
-                if matched:
-                    found = memo[name] = Match(rule, pattern, None, matched)
-                    return found
-        memo[name] = None
-        return None
-
-
-_Entry = TypeVar("_Entry", bound=tuple[Any, ...])
-
-
-def _by_first_char(entries: list[_Entry]) -> dict[str, list[_Entry]]:
-    """Entries (literal prefix first) grouped by the first character a name must have to
-    match them; "" holds those any name may match. Each group keeps the original order."""
-    chars = {entry[0][:1] for entry in entries if entry[0]}
-    groups = {char: [e for e in entries if not e[0] or e[0][:1] == char] for char in chars}
-    groups[""] = [e for e in entries if not e[0]]
-    return groups
-
-
 class CompiledPolicy(_PolicyFields):
     """The policy's fields (a plain tuple, for ``marshal`` and equality), and its own
     classifier, made on first use and kept with it: a policy made by ``_replace`` is a new
@@ -188,16 +95,16 @@ class CompiledPolicy(_PolicyFields):
         A name git itself would refuse never matches. Answers are remembered per policy
         (an audit classifies tens of thousands of names, many of them again and again).
         """
-        return _classifier(self).classify(name)
+        return own_classifier(self).classify(name)
 
     def type_of(self, name: str) -> BranchRule | None:
         """The branch type of ``name``: None for a name of no type, and for an exempt one."""
-        found = _classifier(self).classify(name)
+        found = own_classifier(self).classify(name)
         return found.rule if found is not None else None
 
     def classifier(self) -> Callable[[str], Match | None]:
         """``classify`` itself, for loops that call it tens of thousands of times."""
-        return _classifier(self).classify
+        return own_classifier(self).classify
 
     def classify_tag(self, name: str) -> tuple[NamePattern, dict[str, str]] | None:
         """The tag pattern ``name`` matches (and its placeholder values), or None."""
@@ -211,7 +118,7 @@ class CompiledPolicy(_PolicyFields):
         Allowed: an ``into`` edge of the source, or syncing a branch with its own ``from``
         parent (develop into a feature, main into develop after a release).
         """
-        merges = _classifier(self).merges
+        merges = own_classifier(self).merges
         key = (source_type, target_type)
         found = merges.get(key)
         if found is None:
@@ -269,26 +176,6 @@ class CompiledPolicy(_PolicyFields):
                 if key == rule_id:
                     return value
         return default
-
-
-def _classifier(policy: CompiledPolicy) -> _Classifier:
-    """The policy's classifier, made on first use."""
-    found: _Classifier | None = policy.__dict__.get("_own_classifier")
-    if found is None:
-        found = policy.__dict__["_own_classifier"] = _Classifier(policy)
-    return found
-
-
-_PREFIXES: dict[str, str] = {}
-
-
-def _literal_prefix(glob: str) -> str:
-    """The text before a glob's first wildcard: names without it cannot match."""
-    found = _PREFIXES.get(glob)
-    if found is None:
-        cut = min((glob.find(c) for c in "*?" if c in glob), default=len(glob))
-        found = _PREFIXES[glob] = glob[:cut]
-    return found
 
 
 def match_patterns(

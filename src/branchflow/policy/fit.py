@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from branchflow.policy.compiled import CompiledPolicy, Match
+from branchflow.policy.classify import Match
+from branchflow.policy.compiled import CompiledPolicy
 
 _VERSION = re.compile(r"(v?)([0-9]+(?:\.[0-9]+)*)")
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")

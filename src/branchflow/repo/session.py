@@ -13,11 +13,11 @@ import os
 import pygit2
 
 from branchflow.facts import BaseEvidence, BranchTip, MergeSource, NewCommit
+from branchflow.policy.branches import Branches
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.repo import commits, lookup
 from branchflow.repo.fork_point import GraphContext, infer_base
 from branchflow.repo.merge_message import repository_owners
-from branchflow.repo.refs import Branches
 from branchflow.repo.state import RepoLocation, decode
 
 TYPE_CHECKING = False
