@@ -117,6 +117,11 @@ def main() -> int:
         help="no 5k/20k/50k synthetic rows (CI: the real history and the largest one only)",
     )
     parser.add_argument(
+        "--skip-realistic",
+        action="store_true",
+        help="no porcelain-grown repository (CI: the real history is the row that matters)",
+    )
+    parser.add_argument(
         "--realistic-features",
         type=int,
         default=120,
@@ -136,13 +141,9 @@ def main() -> int:
             ("synthetic 50k", build_synthetic(WORK / "gitflow-50000-600", 50_000, 600), args.runs),
         ]
     )
-    cases.append(
-        (
-            "realistic",
-            build_realistic(WORK / f"realistic-{args.realistic_features}", args.realistic_features),
-            args.runs,
-        )
-    )
+    if not args.skip_realistic:
+        realistic = WORK / f"realistic-{args.realistic_features}"
+        cases.append(("realistic", build_realistic(realistic, args.realistic_features), args.runs))
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gitflow-avh.bundle"
     if corpus.is_file():  # a real history: gitflow-avh, 1,184 commits (../shared/corpus)
         cases.append(("gitflow-avh", corpus, args.runs))
