@@ -8,8 +8,6 @@ Each row names the preset, the facts, and the findings expected as (rule, ref) p
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
 from branchflow.checks.base import check_base
@@ -22,13 +20,8 @@ from branchflow.checks.tags import check_tag, check_tag_change
 from branchflow.checks.violation import Violation
 from branchflow.facts import BaseEvidence, MergeSource, NewCommit
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.policy.load import build_policy
 from branchflow.policy.presets import preset_names
-
-
-@functools.cache
-def preset(name: str) -> CompiledPolicy:
-    return build_policy(None, preset=name)[0]
+from tests.checks.presets import preset
 
 
 def rule(policy: CompiledPolicy, branch: str) -> BranchRule:

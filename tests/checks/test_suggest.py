@@ -1,17 +1,9 @@
 from __future__ import annotations
 
-import functools
-
 import pytest
 
 from branchflow.checks.suggest import suggest_name
-from branchflow.policy.compiled import CompiledPolicy
-from branchflow.policy.load import build_policy
-
-
-@functools.cache
-def preset(name: str) -> CompiledPolicy:
-    return build_policy(None, preset=name)[0]
+from tests.checks.presets import preset
 
 
 @pytest.mark.parametrize(

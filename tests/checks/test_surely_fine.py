@@ -12,13 +12,8 @@ from hypothesis import strategies as st
 
 from branchflow.checks.scan import surely_fine_regex
 from branchflow.policy.compiled import CompiledPolicy
-from branchflow.policy.load import build_policy
 from branchflow.policy.presets import preset_names
-
-
-@functools.cache
-def preset(name: str) -> CompiledPolicy:
-    return build_policy(None, preset=name)[0]
+from tests.checks.presets import preset
 
 
 @functools.cache

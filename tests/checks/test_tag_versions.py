@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
 from branchflow.checks.tags import check_tag, version_matches
-from branchflow.policy.compiled import CompiledPolicy
-from branchflow.policy.load import build_policy
+from tests.checks.presets import preset
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
-
-
-@functools.cache
-def preset(name: str) -> CompiledPolicy:
-    return build_policy(None, preset=name)[0]
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,6 @@ branches created at their parent, and where hints send work. Table-driven over p
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
 from branchflow.checks.hints import NO_REFS, work_place
@@ -13,14 +11,9 @@ from branchflow.checks.push import check_new_commits
 from branchflow.checks.scan import HistoryScan
 from branchflow.facts import NewCommit
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
-from branchflow.policy.load import build_policy
 from branchflow.policy.presets import preset_names
 from branchflow.repo.merge_message import merge_target, parse_merge_message, squash_source
-
-
-@functools.cache
-def preset(name: str) -> CompiledPolicy:
-    return build_policy(None, preset=name)[0]
+from tests.checks.presets import preset
 
 
 def rule(policy: CompiledPolicy, name: str) -> BranchRule:
