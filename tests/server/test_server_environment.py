@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BRANCHFLOW, commit, git
-from tests.server.conftest import push, server_ref
+from tests.server.conftest import server_ref
 
 ZERO = "0" * 40
 
@@ -128,12 +128,3 @@ def test_a_repository_of_another_user_trusted_through_the_environment(
         assert done.returncode == code, done.stderr
         assert said in done.stderr
         assert "safe.directory" in done.stderr or not said
-
-
-def test_a_good_push_still_lands(pushing: Path, server_repo: Path) -> None:
-    """The same server, the installation runnable: the push above would have landed."""
-    git(pushing, "switch", "-q", "-c", "feature/fine", "develop")
-    commit(pushing, "fine")
-    done = push(pushing, "feature/fine")
-    assert done.returncode == 0, done.stderr
-    assert server_ref(server_repo, "refs/heads/feature/fine")
