@@ -51,6 +51,15 @@ class BaseEvidence(NamedTuple):
     detail: str  # what decided, for -v and messages
 
 
+class Pusher(NamedTuple):
+    """Who is pushing, as far as this side can tell (``hooks.identity``)."""
+
+    slug: str | None  # the name as {pusher} spells it ("jane.doe"); None when nobody is known
+    said_by: str  # where the name came from: "GL_USER", "git config branchflow.user", ...
+    server: bool  # told by the hosting software (the pusher cannot choose it), not the clone
+    name: str = ""  # the name as given ("Jane.Doe@example.com")
+
+
 class RefUpdate(NamedTuple):
     local_ref: str  # what is pushed (refs/heads/x), or "(delete)"; the branch's reflog
     new: str  # the commit the remote ref will point at; zeros to delete

@@ -1,9 +1,11 @@
-"""BF101 branch-name and BF102 ref-format: does a name belong to the policy?"""
+"""BF101 branch-name and BF102 ref-format: does a name belong to the policy? BF103
+branch-owner: is a personal branch pushed by its person?"""
 
 from __future__ import annotations
 
 from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
+from branchflow.facts import Pusher
 from branchflow.policy.classify import Match
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.refname import ref_format_problem, too_long
@@ -116,3 +118,56 @@ def allowed_lines(policy: CompiledPolicy) -> list[str]:
     if policy.exempt:
         lines.append(f"  {'exempt':<{width}}  {' | '.join(g for g, _ in policy.exempt)}")
     return lines
+
+
+def check_owner(
+    branch: str,
+    match: Match,
+    pusher: Pusher,
+    *,
+    deleting: bool = False,
+    pushed: tuple[str, str] | None = None,
+) -> list[Violation]:
+    """BF103: a branch whose name holds ``{pusher}`` is pushed (created, moved, deleted) only
+    by the person it names. ``pushed``: (remote, what was pushed), for the rename's hint."""
+    rule = match.rule
+    owners = match.values_of("pusher")
+    if rule is None or not owners:
+        return []
+    owner = " and ".join(sorted(owners))
+    if pusher.slug is None:
+        if not pusher.server:  # a clone's guess only warns; the server decides
+            from branchflow.report import note
+
+            note(
+                f"{branch}: cannot tell who you are to check it is yours (set "
+                f"{pusher.said_by}); the server will"
+            )
+            return []
+        message = (
+            f"{branch} is pushed only by {owner}, and this server does not say who is pushing "
+            f"(none of {pusher.said_by.replace(' or ', ', ')} is set, as over git:// or file://)"
+        )
+        fix = words("push over the server's authenticated URL (ssh, or https with a login)")
+        return [violation("BF103", branch, message, hint=fix, type_name=rule.name)]
+    if owners == {pusher.slug}:
+        return []
+    said = f"{pusher.said_by}={pusher.name}"
+    who = f"this push is {pusher.slug}'s" if pusher.server else f"you are {pusher.slug}"
+    message = f"{branch} is {owner}'s: only {owner} pushes to it, and {who} ({said})"
+    yours = " | ".join(
+        p.source.replace("{pusher}", pusher.slug) for p in rule.patterns if "{pusher}" in p.source
+    )
+    details = [f"{pusher.slug}'s {rule.name} branches: {yours}"]
+    if pusher.said_by == "git config user.email":
+        details.append(
+            "if the server knows you by another name: git config branchflow.user <that name>"
+        )
+    if deleting:
+        fix = words(f"nothing to undo: {branch} stays; only {owner} deletes it")
+    else:
+        mine = match.replaced("pusher", pusher.slug)
+        fix = rename_hint(branch, mine, creating=False, remote=None, start=None, pushed=pushed)
+    return [
+        violation("BF103", branch, message, details=tuple(details), hint=fix, type_name=rule.name)
+    ]

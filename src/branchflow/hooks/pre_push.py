@@ -49,9 +49,13 @@ def run(options: HookOptions) -> int:
         updates = parse_push_lines(decode(sys.stdin.buffer.read()))
     from branchflow.repo.push_command import push_forced
 
-    violations = with_severities(
-        loaded.policy, judge_push(session, updates, remote, forced=push_forced())
-    )
+    pusher = None
+    if loaded.policy.names_pusher:
+        from branchflow.hooks.identity import local_pusher
+
+        pusher = local_pusher(session.config_value)
+    judged = judge_push(session, updates, remote, forced=push_forced(), pusher=pusher)
+    violations = with_severities(loaded.policy, judged)
     print_violations(violations)
     return EXIT_VIOLATION if blocking(violations) else EXIT_OK
 

@@ -21,6 +21,7 @@ from branchflow.checks.hints import words
 from branchflow.checks.violation import Violation, blocking, violation, with_severities
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.facts import RefUpdate
+from branchflow.hooks.identity import server_pusher
 from branchflow.hooks.push import is_zero, judge_push
 from branchflow.policy import cache
 from branchflow.policy.committed import load_committed_policy
@@ -261,7 +262,15 @@ def judge_received(
     named = bool(config or preset or os.environ.get("BRANCHFLOW_CONFIG"))
     if not named:  # a policy named on the server rules whatever is committed
         out += _pushed_policy(repo, readable, policy, policy_branch(repo, updates)[1])
-    out += judge_push(session, readable, None, platform_merge=platform_merge(), setting_up=brought)
+    pusher = server_pusher(os.environ) if policy.names_pusher else None
+    out += judge_push(
+        session,
+        readable,
+        None,
+        platform_merge=platform_merge(),
+        setting_up=brought,
+        pusher=pusher,
+    )
     out = with_severities(policy, out)
     print_violations(out, limit=SHOWN)
     return out, policy.label
@@ -269,8 +278,12 @@ def judge_received(
 
 def _on_a_platform() -> bool:
     """Whether a hosting platform runs the hook (it sets its variables on every push):
-    GitLab (GL_*), Gitea and Forgejo (GITEA_*)."""
-    return any(key.startswith(("GL_", "GITEA_")) for key in os.environ)
+    GitLab (GL_ID, GL_PROTOCOL, ...), Gitea and Forgejo (GITEA_*)."""
+    # gitolite sets GL_USER and GL_REPO too, and has no pull requests: GitLab's own names.
+    gitlab = ("GL_ID", "GL_PROTOCOL", "GL_USERNAME", "GL_REPOSITORY")
+    return any(key in os.environ for key in gitlab) or any(
+        key.startswith("GITEA_") for key in os.environ
+    )
 
 
 def _warn_pull_request_only(policy: CompiledPolicy) -> None:

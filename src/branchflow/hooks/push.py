@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from branchflow.checks.hints import git, hint
 from branchflow.checks.merges import from_fork
-from branchflow.checks.names import check_branch_name
+from branchflow.checks.names import check_branch_name, check_owner
 from branchflow.checks.push import (
     check_deletion,
     check_force_push,
@@ -17,10 +17,10 @@ from branchflow.checks.push import (
 )
 from branchflow.checks.tags import check_tag, check_tag_change, check_version_taken, version_of
 from branchflow.checks.violation import Violation, violation
-from branchflow.facts import BranchTip, MergeSource, NewCommit, RefUpdate
+from branchflow.facts import BranchTip, MergeSource, NewCommit, Pusher, RefUpdate
 from branchflow.hooks.verdicts import check_base, documented
 from branchflow.policy.classify import Match
-from branchflow.policy.compiled import BranchRule
+from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.commits import PUSH_WALK_LIMIT
 from branchflow.repo.reflog import ZERO_IDS
 from branchflow.repo.session import RepoSession
@@ -50,13 +50,15 @@ def judge_push(
     platform_merge: bool = False,
     forced: bool | None = None,
     setting_up: str | None = None,
+    pusher: Pusher | None = None,
 ) -> list[Violation]:
     """``remote``: the remote pushed to, on the pushing side; None on the receiving server,
     which has every branch itself. ``platform_merge``: the hosting platform is merging a
     pull request, which is how a ``pull-request`` branch is meant to change. ``forced``:
     whether the push was asked to force (None: not known). ``setting_up``: the ref that
     brings the repository's first policy (nothing ruled before it): its creation is the
-    repository's setting up, as a first push to an empty repository is."""
+    repository's setting up, as a first push to an empty repository is. ``pusher``: who
+    pushes, for the branch types whose names hold ``{pusher}`` (BF103)."""
     out: list[Violation] = []
     # Tags are judged against the branches as they will be once the push lands.
     after = {
@@ -85,6 +87,8 @@ def judge_push(
                 forced=forced,
                 pushed=after,
             )
+            if pusher is not None:
+                out += _judge_owner(session.policy, update, remote, pusher)
         elif update.remote_ref.startswith("refs/tags/"):
             tag = update.remote_ref[len("refs/tags/") :]
             moved = []
@@ -96,6 +100,19 @@ def judge_push(
             elif not is_zero(update.new):
                 out += _judge_tag(session, update, after)
     return out
+
+
+def _judge_owner(
+    policy: CompiledPolicy, update: RefUpdate, remote: str | None, pusher: Pusher
+) -> list[Violation]:
+    """BF103 for a branch of a type whose names hold ``{pusher}``; nothing for others."""
+    branch = update.remote_ref[len("refs/heads/") :]
+    match = policy.classify(branch)
+    if match is None or match.rule is None:
+        return []
+    deleting = is_zero(update.new)
+    pushed = None if deleting else (remote or "origin", _local_name(update, branch))
+    return check_owner(branch, match, pusher, deleting=deleting, pushed=pushed)
 
 
 def _receiving_tips(session: RepoSession, remote: str | None) -> list[BranchTip]:

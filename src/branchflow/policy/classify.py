@@ -45,6 +45,30 @@ class Match:
             )
         return self._groups
 
+    def values_of(self, placeholder: str) -> set[str]:
+        """What the name holds for ``placeholder`` (each time the template uses it)."""
+        return {
+            v
+            for k, v in self.groups.items()
+            if k == placeholder
+            or (k.startswith(f"{placeholder}_") and k[len(placeholder) + 1 :].isdigit())
+        }
+
+    def replaced(self, placeholder: str, value: str) -> str:
+        """The name with each part ``placeholder`` matched spelled ``value`` instead."""
+        found = self._found
+        if found is None:
+            return ""
+        name: str = found.string
+        spans = sorted(
+            found.span(k)
+            for k, v in found.groupdict().items()
+            if v is not None and (k == placeholder or k.startswith(f"{placeholder}_"))
+        )
+        for start, end in reversed(spans):
+            name = name[:start] + value + name[end:]
+        return name
+
     def describe(self) -> str:
         if self.rule is None or self.pattern is None:
             return f"exempt by {self.exempt_glob!r}"

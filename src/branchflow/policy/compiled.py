@@ -102,6 +102,11 @@ class CompiledPolicy(_PolicyFields):
         found = own_classifier(self).classify(name)
         return found.rule if found is not None else None
 
+    @property
+    def names_pusher(self) -> bool:
+        """Whether a branch type's names hold ``{pusher}``: pushes then need who pushes."""
+        return any("{pusher}" in p.source for rule in self.branches for p in rule.patterns)
+
     def classifier(self) -> Callable[[str], Match | None]:
         """``classify`` itself, for loops that call it tens of thousands of times."""
         return own_classifier(self).classify

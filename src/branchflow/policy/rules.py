@@ -43,6 +43,11 @@ RULES: dict[str, Rule] = {
             per_type=False,
         ),
         Rule("BF102", "ref-format", "a branch name is one git itself accepts", per_type=False),
+        Rule(
+            "BF103",
+            "branch-owner",
+            "a branch whose name holds {pusher} is pushed only by the person it names",
+        ),
         Rule("BF201", "protected-commit", "no direct commits on a protected branch"),
         Rule("BF202", "merge-source", "a branch is merged only into the types its edges allow"),
         Rule("BF203", "fast-forward-merge", "merges into a protected branch make a merge commit"),

@@ -47,6 +47,13 @@ BUILTIN_PLACEHOLDERS: dict[str, Placeholder] = {
         "2026-01-31",
         "an ISO date, YYYY-MM-DD",
     ),
+    # Who pushes, as the server's hosting software names them (hooks.identity): a branch
+    # type with it is pushed only by the person its name holds (BF103).
+    "pusher": Placeholder(
+        r"[a-z0-9]+(?:[._-][a-z0-9]+)*",
+        "jdoe",
+        "the person pushing, as the server knows them (lowercase; an e-mail's local part)",
+    ),
     "user": Placeholder(
         r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*",
         "jdoe",

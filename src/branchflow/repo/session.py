@@ -151,6 +151,11 @@ class RepoSession(Branches):
         """What a merge about to be committed brings in, as pre-merge-commit is told."""
         return lookup.merge_sources_from_environment(self._repo, self.location, environ)
 
+    def config_value(self, key: str) -> str | None:
+        """A git configuration value as this repository sees it (its own, the user's, the
+        system's), or None when unset or unreadable."""
+        return lookup.config_value(self._repo, key)
+
     # -- commits and their history ------------------------------------------------------
 
     def object_kind(self, object_id: str) -> str | None:
