@@ -12,6 +12,7 @@ which is private to the user running the tests), removed when the server stops.
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -168,6 +169,8 @@ def hosted_installation(root: Path) -> Path:
             "sys.exit(console())\n"
         )
         program.chmod(0o755)
+        # byte-compiled as pip compiles a wheel's modules: the hosting user cannot write them
+        run([str(venv / "bin" / "python"), "-m", "compileall", "-q", str(package)])
     else:  # another Python: pip builds it as a user would
         run([str(venv / "bin" / "python"), "-m", "ensurepip", "-q"])
         run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(PROJECT_ROOT)])
@@ -319,6 +322,11 @@ class Server:
 
     def url(self, who: str, name: str) -> str:
         raise NotImplementedError
+
+    def left_in_tmp(self) -> list[str]:
+        """What the server's user owns in /tmp."""
+        uid = pwd.getpwnam(self.owner).pw_uid
+        return sorted(p.name for p in Path("/tmp").iterdir() if p.lstat().st_uid == uid)
 
     def client_env(self, who: str) -> dict[str, str]:
         return {}

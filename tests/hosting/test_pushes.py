@@ -57,6 +57,12 @@ def test_good_and_bad_pushes(hosted: Hosted, tmp_path: Path) -> None:
     assert "remote: branchflow: push rejected" in done.stderr
     assert hosted.ref("refs/heads/Feature/Bad_Name") == ""
     assert hosted.quarantines() == []
+    # The server's user had no writable home (the web server's) or its own (gitolite's):
+    # judging left nothing of it in /tmp, and made nothing in a home it cannot own.
+    assert hosted.server.left_in_tmp() == []
+    assert not Path("/var/www/.cache").exists()
+    # The web server's user keeps the loaded policy beside the repository it owns.
+    assert (hosted.path / "branchflow-cache").is_dir() == (hosted.server.kind == "http")
 
 
 def test_a_refused_ref_refuses_the_whole_push(hosted: Hosted, tmp_path: Path) -> None:

@@ -210,6 +210,9 @@ def judge_received(
     location = locate()
     if location is None:
         raise RepoError("not inside a git repository")
+    # A hosting user without a writable home (a web server's) keeps the cache beside the
+    # repository it owns: loading the policy anew costs each push about 300 ms.
+    cache.fallback_dir = os.path.join(location.common_dir, "branchflow-cache")
     repo = Repository(location)
     policy, said, brought = server_policy(repo, config, preset, updates)
     if said:

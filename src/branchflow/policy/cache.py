@@ -74,9 +74,16 @@ def content_key(digest: str) -> str:
     return _key("committed", digest)
 
 
+# Where a server hook keeps entries when its user has no home it may write in (a web
+# server's CGI user; www-data's home is root's /var/www): the repository's own git
+# directory, which that user owns. Set by the server hooks only.
+fallback_dir: str | None = None
+
+
 def cache_dir() -> str | None:
     """Where entries live: an absolute directory only (a relative one would follow the
-    working directory into repositories); None when there is none, and nothing is cached."""
+    working directory into repositories); None when there is none, and nothing is cached.
+    The home's cache when it can be written, else a server hook's ``fallback_dir``."""
     if os.environ.get("BRANCHFLOW_NO_CACHE"):
         return None
     explicit = os.environ.get("BRANCHFLOW_CACHE_DIR")
@@ -87,8 +94,20 @@ def cache_dir() -> str | None:
         return os.path.join(xdg, "branchflow")
     home = os.path.expanduser("~")
     if not os.path.isabs(home) or not os.path.isdir(home):
-        return None  # no home ("~" stays "~"), or one that is not there (/nonexistent)
-    return os.path.join(home, ".cache", "branchflow")
+        return fallback_dir  # no home ("~" stays "~"), or one that is not there (/nonexistent)
+    found = os.path.join(home, ".cache", "branchflow")
+    if fallback_dir is None or _writable(found, home):
+        return found
+    return fallback_dir
+
+
+def _writable(directory: str, home: str) -> bool:
+    """Whether entries can be written in ``directory`` (or made there: its nearest existing
+    parent up to ``home`` may be written)."""
+    for path in (directory, os.path.dirname(directory), home):
+        if os.path.isdir(path):
+            return os.access(path, os.W_OK | os.X_OK)
+    return False
 
 
 def last_loaded_key(repository: str, ref: str) -> str:

@@ -175,20 +175,26 @@ def _from_graph(
     # The first commit of the line that a long-lived branch holds is where it forks (after
     # a merge of develop into it, develop's merge base is no longer on the line). Held is
     # monotone down a first-parent line (a commit's first parent is held wherever it is),
-    # so past the first few commits the fork is found by halving, not commit by commit: a
-    # branch of thousands of new commits would cost a merge-base walk for each.
+    # so past the first few commits the line is probed at doubling depths and the fork found
+    # by halving between the last probe not held and the first held: a branch of thousands
+    # of new commits costs a few merge-base walks near its fork, not one per commit, and
+    # the walk down the line stops soon after the fork.
+    free = -1  # the deepest commit looked at that no long-lived branch holds
     for depth, commit, missing in _first_parents(repo, tip):
         if missing:
             shallow = True
             break
         line.append(commit)
-        if depth < _LINEAR or depth == WALK_LIMIT - 1:
+        if depth < _LINEAR or not depth & (depth - 1) or depth == WALK_LIMIT - 1:
             long_lived = _held_elsewhere(held, commit, branch)
             if long_lived:
                 fork = depth, commit, long_lived
                 break
-    if fork is None and len(line) > _LINEAR and _held_elsewhere(held, line[-1], branch):
-        low, high = _LINEAR, len(line) - 1  # line[high] is held, line[low - 1] is not
+            free = depth
+    if fork is None and free < len(line) - 1 and _held_elsewhere(held, line[-1], branch):
+        fork = len(line) - 1, line[-1], _held_elsewhere(held, line[-1], branch)
+    if fork is not None and fork[0] > free + 1:
+        low, high = free + 1, fork[0]  # line[high] is held, line[low - 1] is not
         while low < high:
             middle = (low + high) // 2
             if _held_elsewhere(held, line[middle], branch):
