@@ -549,3 +549,9 @@ class SmartHttp(Server):
         self._seeded(bare, policy)
         self.as_owner(str(self.branchflow), "install", cwd=str(bare))
         return Hosted(self, name, bare)
+
+
+if __name__ == "__main__":  # .ci/run installs the servers' packages before the tests
+    started = time.monotonic()
+    ensure_packages()
+    print(f"hosting packages ready in {time.monotonic() - started:.1f} s")

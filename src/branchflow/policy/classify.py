@@ -60,10 +60,11 @@ class Match:
         if found is None:
             return ""
         name: str = found.string
+        index = found.re.groupindex  # RE2's matches take group numbers only
         spans = sorted(
-            found.span(k)
+            found.span(index[k])
             for k, v in found.groupdict().items()
-            if v is not None and (k == placeholder or k.startswith(f"{placeholder}_"))
+            if v is not None and _group_of(k, placeholder)
         )
         for start, end in reversed(spans):
             name = name[:start] + value + name[end:]
@@ -73,6 +74,15 @@ class Match:
         if self.rule is None or self.pattern is None:
             return f"exempt by {self.exempt_glob!r}"
         return f"{self.rule.name} (pattern {self.pattern.source!r})"
+
+
+def _group_of(group: str, placeholder: str) -> bool:
+    """Whether a regex group holds ``placeholder``: its first use, or a later one
+    (``pusher_2``: see ``template``)."""
+    if group == placeholder:
+        return True
+    head, _, count = group.rpartition("_")
+    return head == placeholder and count.isdigit()
 
 
 class Classifier:

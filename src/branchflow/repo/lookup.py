@@ -80,16 +80,6 @@ def remote_names(repo: pygit2.Repository) -> tuple[str, ...]:
     return tuple(remote.name for remote in repo.remotes if remote.name)
 
 
-def config_value(repo: pygit2.Repository, key: str) -> str | None:
-    """``key``'s value in the repository's configuration (with the user's and the system's),
-    or None when it is unset or cannot be read."""
-    try:
-        value = repo.config[key]
-    except (KeyError, ValueError, pygit2.GitError):
-        return None
-    return value if isinstance(value, str) else None
-
-
 def merge_sources(repo: pygit2.Repository, location: RepoLocation) -> tuple[MergeSource, ...]:
     """What the merge in progress brings in: from MERGE_MSG, else the refs at MERGE_HEAD."""
     remotes = remote_names(repo)

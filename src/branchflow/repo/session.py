@@ -152,9 +152,12 @@ class RepoSession(Branches):
         return lookup.merge_sources_from_environment(self._repo, self.location, environ)
 
     def config_value(self, key: str) -> str | None:
-        """A git configuration value as this repository sees it (its own, the user's, the
-        system's), or None when unset or unreadable."""
-        return lookup.config_value(self._repo, key)
+        """A git configuration value as git sees it here (the repository's, the user's, the
+        system's, a ``git -c`` of the command running the hook), or None when unset."""
+        from branchflow.repo.gitcmd import run_git
+
+        where = self.location.work_tree or self.location.git_dir
+        return run_git(["config", "--get", key], where) or None
 
     # -- commits and their history ------------------------------------------------------
 

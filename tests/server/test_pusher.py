@@ -1,0 +1,114 @@
+"""Personal branches over file://: the pre-push hook knows its user from git config, the
+server from what the hosting software sets (GL_USER here, as gitolite would; the hosting
+tests run the real servers). The hint of a refusal is run as printed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit, git, run_branchflow
+from tests.hints.shown import refused, run_hint
+from tests.server.conftest import server_ref
+
+PERSONAL = """\
+extends: gitflow
+branches:
+  personal:
+    pattern: "users/{pusher}/{slug}"
+    from: [develop]
+    into: [develop]
+"""
+
+
+@pytest.fixture
+def personal_server(tmp_path: Path) -> Path:
+    bare = tmp_path / "srv" / "origin.git"
+    bare.parent.mkdir()
+    git(bare.parent, "init", "-q", "--bare", "-b", "main", str(bare))
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "-q", str(bare), str(seed))
+    (seed / ".branchflow.yaml").write_text(PERSONAL)
+    git(seed, "add", ".branchflow.yaml")
+    git(seed, "commit", "-q", "-m", "the team's policy")
+    git(seed, "push", "-q", "origin", "main")
+    git(seed, "switch", "-q", "-c", "develop")
+    git(seed, "push", "-q", "origin", "develop")
+    assert run_branchflow(bare, "install").returncode == 0
+    return bare
+
+
+def clone_as(server: Path, dest: Path, email: str) -> Path:
+    git(dest.parent, "clone", "-q", f"file://{server}", str(dest))
+    git(dest, "config", "user.email", email)
+    git(dest, "switch", "-q", "develop")
+    done = run_branchflow(dest, "install", "--hook", "pre-push")
+    assert done.returncode == 0, done.stderr
+    return dest
+
+
+def test_a_push_in_anothers_name_is_refused_and_its_hint_pushes_your_own(
+    personal_server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GL_USER", "alice")  # what gitolite tells the server hook
+    work = clone_as(personal_server, tmp_path / "alice", "alice@example.com")
+    git(work, "switch", "-q", "-c", "users/bob/spike")
+    commit(work, "spike")
+    tip = git(work, "rev-parse", "HEAD").stdout.strip()
+    pushed = subprocess.run(
+        ["git", "push", "origin", "users/bob/spike"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "you are alice (git config user.email=alice@example.com)" in pushed.stderr
+    run_hint(work, refused(pushed, "BF103"))
+    assert server_ref(personal_server, "refs/heads/users/alice/spike") == tip
+    assert server_ref(personal_server, "refs/heads/users/bob/spike") == ""
+    # and the server holds the line where the clone's check is skipped
+    git(work, "switch", "-q", "-c", "users/bob/other", "develop")
+    commit(work, "other")
+    done = subprocess.run(
+        ["git", "push", "--no-verify", "origin", "users/bob/other"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "this push is alice's (GL_USER=alice)" in done.stderr, done.stderr
+
+
+def test_a_server_that_names_nobody_refuses(personal_server: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("GL_USER", "REMOTE_USER")}
+    work = clone_as(personal_server, tmp_path / "bob", "bob@example.com")
+    git(work, "switch", "-q", "-c", "users/bob/spike")
+    commit(work, "spike")
+    done = subprocess.run(
+        ["git", "push", "origin", "users/bob/spike"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "remote: branchflow: users/bob/spike: BF103" in done.stderr, done.stderr
+    assert "this server does not say who is pushing" in done.stderr
+    assert server_ref(personal_server, "refs/heads/users/bob/spike") == ""
+    # a clone that cannot tell who its user is warns, and the server decides
+    git(work, "config", "--unset", "user.email")
+    done = subprocess.run(
+        ["git", "push", "origin", "users/bob/spike"],
+        cwd=work,
+        env={**env, "GL_USER": "bob", "GIT_CONFIG_GLOBAL": os.devnull},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "users/bob/spike: cannot tell who you are" in done.stderr
