@@ -674,3 +674,30 @@ def test_the_server_names_branches_as_a_fresh_clone_has_them(
     assert ran.returncode == 0, ran.stderr
     done = push(fresh, "HEAD")
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("hosting", "warned"),
+    [
+        ({"GL_USER": "alice", "GL_REPO": "srv"}, True),  # gitolite: no pull requests
+        ({"GL_ID": "user-1", "GL_PROTOCOL": "ssh", "GL_USERNAME": "alice"}, False),  # GitLab
+    ],
+)
+def test_gitolite_is_not_taken_for_a_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hosting: dict[str, str], warned: bool
+) -> None:
+    """gitolite sets GL_USER and GL_REPO too; only GitLab's own variables say a platform
+    with pull requests is behind the server."""
+    for key, value in hosting.items():
+        monkeypatch.setenv(key, value)
+    bare = tmp_path / "srv.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    assert run_branchflow(bare, "install").returncode == 0
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "-q", str(bare), str(work))
+    (work / ".branchflow.yaml").write_text("extends: ml-team\n")
+    git(work, "add", ".branchflow.yaml")
+    git(work, "commit", "-q", "-m", "policy")
+    done = push(work, "HEAD:refs/heads/main")
+    assert done.returncode == 0, done.stderr
+    assert ("no push will change them once they exist" in done.stderr) == warned
