@@ -59,8 +59,19 @@ def serve(server: Server, source: Path) -> Hosted:
         ],
         check=True,
     )
+    # a commit-graph, as a server's `git gc` or `git maintenance` writes it
     subprocess.run(
-        ["git", "-c", "safe.directory=*", "-C", str(hosted.path), "gc", "-q"], check=True
+        [
+            "git",
+            "-c",
+            "safe.directory=*",
+            "-C",
+            str(hosted.path),
+            "commit-graph",
+            "write",
+            "--reachable",
+        ],
+        check=True,
     )
     subprocess.run(["chown", "-R", server.owner, str(hosted.path)], check=True)
     return hosted

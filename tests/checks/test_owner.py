@@ -112,7 +112,10 @@ def test_what_the_refusal_says(policy: CompiledPolicy) -> None:
     assert found.message == (
         "users/bob/spike is bob's: only bob pushes to it, and this push is alice's (GL_USER=alice)"
     )
-    assert found.details == ("alice's personal branches: users/alice/{slug}",)
+    assert found.details == (
+        "alice's personal branches: users/alice/{slug}",
+        "your clone's hooks check this with: git config branchflow.user alice",
+    )
     assert found.hint is not None
     assert found.hint.commands == (
         ("git", "branch", "-m", "users/bob/spike", "users/alice/spike"),
@@ -121,6 +124,13 @@ def test_what_the_refusal_says(policy: CompiledPolicy) -> None:
     (gone,) = check_owner("users/bob/spike", match, ALICE, deleting=True)
     assert gone.hint is not None
     assert not gone.hint.commands  # nothing to run: the branch stays
+    # bob's branch is there already: a rename would carry bob's work along; it is his to take
+    (onto,) = check_owner(
+        "users/bob/spike", match, ALICE, creating=False, pushed=("origin", "users/bob/spike")
+    )
+    assert onto.hint is not None
+    assert not onto.hint.commands
+    assert "git format-patch origin/users/bob/spike..users/bob/spike" in onto.hint.then
 
 
 def test_nobody_named(policy: CompiledPolicy, capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,7 +143,11 @@ def test_nobody_named(policy: CompiledPolicy, capsys: pytest.CaptureFixture[str]
     assert "GL_USER, REMOTE_USER, GL_USERNAME, GITEA_PUSHER_NAME" in refused.message
     assert check_owner("users/alice/spike", match, local_pusher({}.get)) == []
     assert "cannot tell who you are" in capsys.readouterr().err
-    mine = local_pusher({"user.email": "bob@example.com"}.get)
-    (local,) = check_owner("users/alice/spike", match, mine)
-    assert "you are bob (git config user.email=bob@example.com)" in local.message
-    assert "git config branchflow.user <that name>" in local.details[-1]
+    # a name guessed from the e-mail only warns: the server may know the person otherwise
+    guessed = local_pusher({"user.email": "bob@example.com"}.get)
+    assert check_owner("users/alice/spike", match, guessed) == []
+    said = capsys.readouterr().err
+    assert "if the server knows you as alice, git config branchflow.user alice" in said
+    told = local_pusher({"branchflow.user": "bob"}.get)
+    (local,) = check_owner("users/alice/spike", match, told)
+    assert "you are bob (git config branchflow.user=bob)" in local.message

@@ -41,9 +41,11 @@ def personal_server(tmp_path: Path) -> Path:
     return bare
 
 
-def clone_as(server: Path, dest: Path, email: str) -> Path:
+def clone_as(server: Path, dest: Path, email: str, user: str = "") -> Path:
     git(dest.parent, "clone", "-q", f"file://{server}", str(dest))
     git(dest, "config", "user.email", email)
+    if user:
+        git(dest, "config", "branchflow.user", user)
     git(dest, "switch", "-q", "develop")
     done = run_branchflow(dest, "install", "--hook", "pre-push")
     assert done.returncode == 0, done.stderr
@@ -54,7 +56,7 @@ def test_a_push_in_anothers_name_is_refused_and_its_hint_pushes_your_own(
     personal_server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GL_USER", "alice")  # what gitolite tells the server hook
-    work = clone_as(personal_server, tmp_path / "alice", "alice@example.com")
+    work = clone_as(personal_server, tmp_path / "alice", "alice.smith@example.com", "alice")
     git(work, "switch", "-q", "-c", "users/bob/spike")
     commit(work, "spike")
     tip = git(work, "rev-parse", "HEAD").stdout.strip()
@@ -65,7 +67,7 @@ def test_a_push_in_anothers_name_is_refused_and_its_hint_pushes_your_own(
         text=True,
         check=False,
     )
-    assert "you are alice (git config user.email=alice@example.com)" in pushed.stderr
+    assert "you are alice (git config branchflow.user=alice)" in pushed.stderr
     run_hint(work, refused(pushed, "BF103"))
     assert server_ref(personal_server, "refs/heads/users/alice/spike") == tip
     assert server_ref(personal_server, "refs/heads/users/bob/spike") == ""
@@ -112,3 +114,36 @@ def test_a_server_that_names_nobody_refuses(personal_server: Path, tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr
     assert "users/bob/spike: cannot tell who you are" in done.stderr
+
+
+def test_a_name_guessed_from_the_email_leaves_the_verdict_to_the_server(
+    personal_server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """alice.smith@example.com is 'alice' on the server: her clone warns, and does not send
+    her renaming back and forth between the two names."""
+    monkeypatch.setenv("GL_USER", "alice")
+    work = clone_as(personal_server, tmp_path / "alice", "alice.smith@example.com")
+    git(work, "switch", "-q", "-c", "users/alice/login")
+    commit(work, "login")
+    done = subprocess.run(
+        ["git", "push", "origin", "users/alice/login"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "git config user.email names you alice.smith" in done.stderr
+    assert "git config branchflow.user alice" in done.stderr
+
+
+def test_start_names_the_branch_after_you(personal_server: Path, tmp_path: Path) -> None:
+    work = clone_as(personal_server, tmp_path / "carol", "carol.jones@example.com", "carol")
+    done = run_branchflow(work, "start", "personal", "Cache Layer")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "created users/carol/cache-layer from develop"
+    git(work, "switch", "-q", "develop")
+    done = run_branchflow(work, "start", "personal", "users/bob/sneaky")
+    assert done.returncode == 2
+    assert "users/bob/sneaky is bob's, and you are carol" in done.stderr
+    assert "users/carol/sneaky" in done.stderr

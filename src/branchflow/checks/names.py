@@ -120,29 +120,43 @@ def allowed_lines(policy: CompiledPolicy) -> list[str]:
     return lines
 
 
+GUESSED = "git config user.email"  # where a clone's user is only guessed from
+
+
 def check_owner(
     branch: str,
     match: Match,
     pusher: Pusher,
     *,
     deleting: bool = False,
+    creating: bool = True,
     pushed: tuple[str, str] | None = None,
 ) -> list[Violation]:
     """BF103: a branch whose name holds ``{pusher}`` is pushed (created, moved, deleted) only
-    by the person it names. ``pushed``: (remote, what was pushed), for the rename's hint."""
+    by the person it names. ``creating``: the receiving side has no such branch yet (else
+    someone else's work is there). ``pushed``: (remote, what was pushed), for the hint.
+
+    A clone's user taken from ``user.email`` is a guess: a mismatch then only warns, since
+    the server may know the person by another name; the server's word decides."""
     rule = match.rule
     owners = match.values_of("pusher")
     if rule is None or not owners:
         return []
     owner = " and ".join(sorted(owners))
-    if pusher.slug is None:
+    if pusher.slug is None or (
+        not pusher.server and pusher.said_by == GUESSED and owners != {pusher.slug}
+    ):
         if not pusher.server:  # a clone's guess only warns; the server decides
             from branchflow.report import note
 
-            note(
-                f"{branch}: cannot tell who you are to check it is yours (set "
-                f"{pusher.said_by}); the server will"
-            )
+            if pusher.slug is None:
+                said = f"cannot tell who you are (set {pusher.said_by})"
+            else:
+                said = (
+                    f"it is {owner}'s, and {GUESSED} names you {pusher.slug}: if the server "
+                    f"knows you as {owner}, git config branchflow.user {owner}"
+                )
+            note(f"{branch}: {said}; the server decides")
             return []
         message = (
             f"{branch} is pushed only by {owner}, and this server does not say who is pushing "
@@ -159,12 +173,19 @@ def check_owner(
         p.source.replace("{pusher}", pusher.slug) for p in rule.patterns if "{pusher}" in p.source
     )
     details = [f"{pusher.slug}'s {rule.name} branches: {yours}"]
-    if pusher.said_by == "git config user.email":
+    if pusher.server:
         details.append(
-            "if the server knows you by another name: git config branchflow.user <that name>"
+            f"your clone's hooks check this with: git config branchflow.user {pusher.slug}"
         )
     if deleting:
         fix = words(f"nothing to undo: {branch} stays; only {owner} deletes it")
+    elif not creating:  # someone else's work is there: it is theirs to take
+        upstream = f"{pushed[0]}/{branch}" if pushed else f"origin/{branch}"
+        local = pushed[1] if pushed else branch
+        fix = words(
+            f"{branch} is {owner}'s to change: send {owner} your commits "
+            f"(git format-patch {upstream}..{local}), or ask {owner} to push them"
+        )
     else:
         mine = match.replaced("pusher", pusher.slug)
         fix = rename_hint(branch, mine, creating=False, remote=None, start=None, pushed=pushed)

@@ -21,18 +21,28 @@ from branchflow.repo.session import RepoSession
 from branchflow.report import did_you_mean, note
 
 
-def branch_name(policy: CompiledPolicy, rule: BranchRule, wanted: str) -> str | None:
+def branch_name(
+    policy: CompiledPolicy, rule: BranchRule, wanted: str, pusher: str | None = None
+) -> str | None:
     """The first name of type ``rule`` made from ``wanted`` and the type's templates.
 
     A name made from a template counts only when that template accepts it, so the order of
     the templates decides the spelling: with ``hotfix/{slug}`` before ``hotfix/v{semver}``
-    and ``hotfix/{semver}``, ``1.2.1`` makes ``hotfix/v1.2.1``.
+    and ``hotfix/{semver}``, ``1.2.1`` makes ``hotfix/v1.2.1``. A template holding
+    ``{pusher}`` is filled with ``pusher`` (``users/{pusher}/{slug}``: ``users/jdoe/...``),
+    and makes nothing without one.
     """
     candidates: list[tuple[str, NamePattern | None]] = []
     for variant in [wanted, *tidy_variants(wanted)]:
         candidates.append((variant, None))
         for pattern in rule.patterns:
-            candidates.append((pattern.prefix + variant, pattern))
+            prefix = pattern.prefix
+            if "{pusher}" in pattern.source:
+                if pusher is None:
+                    continue
+                filled = pattern.source.replace("{pusher}", pusher)
+                prefix = filled[: filled.find("{")] if "{" in filled else filled
+            candidates.append((prefix + variant, pattern))
             if variant[:1] in "vV" and pattern.prefix.endswith(("v", "V")):
                 candidates.append((pattern.prefix + variant[1:], pattern))
     for candidate, made_by in candidates:
@@ -118,14 +128,32 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(
             f"{rule.name} has no 'from' edges: the policy does not say what it is created from"
         )
-    name = branch_name(policy, rule, args.name)
+    session = RepoSession(context.location, policy)
+    pusher = None
+    if any("{pusher}" in p.source for p in rule.patterns):
+        from branchflow.hooks.identity import local_pusher
+
+        me = local_pusher(session.config_value)
+        if me.slug is None:
+            raise ConfigError(
+                f"{rule.name} names hold who pushes them, and this clone cannot tell who you "
+                f"are: git config branchflow.user <your name on the server>"
+            )
+        pusher = me.slug
+    name = branch_name(policy, rule, args.name, pusher)
     if name is None:
         forms = " | ".join(p.source for p in rule.patterns)
         raise ConfigError(
             f"cannot make a {rule.name} branch name from {args.name!r}: {rule.name} names look "
             f"like {forms} (e.g. {rule.example})"
         )
-    session = RepoSession(context.location, policy)
+    found = policy.classify(name)
+    owners = found.values_of("pusher") if found is not None else set()
+    if pusher is not None and owners != {pusher}:
+        raise ConfigError(
+            f"{name} is {' and '.join(sorted(owners))}'s, and you are {pusher}: only they push "
+            f"it (BF103); yours are named like {name.replace(next(iter(owners)), pusher, 1)}"
+        )
     if session.local_tip(name) is not None:
         raise RepoError(f"{name} already exists: git switch {name}")
     base = choose_base(session, rule, args.base)

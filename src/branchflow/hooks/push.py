@@ -112,7 +112,8 @@ def _judge_owner(
         return []
     deleting = is_zero(update.new)
     pushed = None if deleting else (remote or "origin", _local_name(update, branch))
-    return check_owner(branch, match, pusher, deleting=deleting, pushed=pushed)
+    creating = is_zero(update.old)
+    return check_owner(branch, match, pusher, deleting=deleting, creating=creating, pushed=pushed)
 
 
 def _receiving_tips(session: RepoSession, remote: str | None) -> list[BranchTip]:
