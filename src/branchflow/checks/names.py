@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from branchflow.checks.hints import NO_REFS, Hint, RefView, git, hint, words
 from branchflow.checks.violation import Violation, violation
-from branchflow.facts import Pusher
 from branchflow.policy.classify import Match
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.refname import ref_format_problem, too_long
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not on the quick path of a branch created
+    from branchflow.facts import Pusher
 
 
 def check_branch_name(
@@ -149,7 +152,9 @@ def check_owner(
         if not pusher.server:  # a clone's guess only warns; the server decides
             from branchflow.report import note
 
-            if pusher.slug is None:
+            if pusher.slug is None and pusher.name:
+                said = f"{pusher.said_by}={pusher.name!r} is no name {{pusher}} can spell"
+            elif pusher.slug is None:
                 said = f"cannot tell who you are (set {pusher.said_by})"
             else:
                 said = (
@@ -158,11 +163,20 @@ def check_owner(
                 )
             note(f"{branch}: {said}; the server decides")
             return []
-        message = (
-            f"{branch} is pushed only by {owner}, and this server does not say who is pushing "
-            f"(none of {pusher.said_by.replace(' or ', ', ')} is set, as over git:// or file://)"
-        )
-        fix = words("push over the server's authenticated URL (ssh, or https with a login)")
+        if pusher.name:  # named, but not in a way {pusher} can spell
+            message = (
+                f"{branch} is pushed only by {owner}, and this push is by "
+                f"{pusher.said_by}={pusher.name!r}, a login no personal branch can be named "
+                "after ({pusher} is letters and digits joined by single '.', '_' or '-')"
+            )
+            fix = words("ask the server's administrator for a login of that form")
+        else:
+            message = (
+                f"{branch} is pushed only by {owner}, and this server does not say who is "
+                f"pushing (none of {pusher.said_by.replace(' or ', ', ')} is set, as over "
+                "git:// or file://)"
+            )
+            fix = words("push over the server's authenticated URL (ssh, or https with a login)")
         return [violation("BF103", branch, message, hint=fix, type_name=rule.name)]
     if owners == {pusher.slug}:
         return []

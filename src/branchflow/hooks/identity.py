@@ -13,10 +13,11 @@ decides:
 In a clone, the pusher is ``git config branchflow.user``, else the local part of
 ``git config user.email``: a convenience that warns early, never the authority.
 
-A name becomes a slug as ``{pusher}`` spells it: the part after a ``DOMAIN\\`` and before
-an ``@``, lowercased, each run of other characters than letters, digits and a single
-``.``, ``_`` or ``-`` made one ``-`` (``Jane.Doe@example.com`` -> ``jane.doe``,
-``CORP\\J Smith`` -> ``j-smith``).
+A name is spelled as ``{pusher}`` spells it by taking the part after a ``DOMAIN\\``
+and before an ``@``, lowercased (``Jane.Doe@example.com`` -> ``jane.doe``), and nothing
+else: a name that is not then letters and digits joined by single ``.``, ``_`` or ``-``
+(``bob_``, ``bob smith``, ``jürgen``) has no spelling, so two logins never come to share
+one by losing characters.
 """
 
 from __future__ import annotations
@@ -25,18 +26,18 @@ import re
 from collections.abc import Callable, Mapping
 
 from branchflow.facts import Pusher
+from branchflow.policy.template import BUILTIN_PLACEHOLDERS
 
 SERVER_VARIABLES = ("GL_USER", "REMOTE_USER", "GL_USERNAME", "GITEA_PUSHER_NAME")
 LOCAL_SETTINGS = ("branchflow.user", "user.email")
 
-_OTHER = re.compile(r"[^a-z0-9]+")
+_SPELLED = re.compile(BUILTIN_PLACEHOLDERS["pusher"].regex)
 
 
 def pusher_slug(name: str) -> str | None:
-    """``name`` as ``{pusher}`` spells it; None when nothing of it is left."""
-    name = name.strip().rpartition("\\")[2].partition("@")[0].lower()
-    slug = _OTHER.sub(lambda run: run[0] if run[0] in "._-" else "-", name).strip("._-")
-    return slug or None
+    """``name`` as ``{pusher}`` spells it; None when it has no spelling."""
+    slug = name.strip().rpartition("\\")[2].partition("@")[0].lower()
+    return slug if slug.isascii() and _SPELLED.fullmatch(slug) else None
 
 
 def server_pusher(environ: Mapping[str, str]) -> Pusher:

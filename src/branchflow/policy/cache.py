@@ -9,7 +9,8 @@ them are unchanged, for the same branchflow and Python versions.
 An entry also remembers the branches already found in order ("verdicts"): the
 type of a name is a pure function of the policy, so a later commit on the same
 branch needs neither the policy nor ``re``. Entries live in the user's cache
-directory, never in a repository. This module imports nothing beyond the
+directory; only a server hook whose user has no writable home keeps them in the
+repository's git directory (``fallback_dir``). This module imports nothing beyond the
 standard library's fastest modules: it is on every hook's fast path.
 """
 
