@@ -56,7 +56,8 @@ def run(argv: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[st
 def as_user(user: str, home: str, *argv: str, cwd: str | None = None) -> str:
     """Run ``argv`` as ``user`` with a clean environment, as a daemon would."""
     clean = ["env", "-i", f"HOME={home}", f"USER={user}", f"LOGNAME={user}", "PATH=/usr/bin:/bin"]
-    return run(["runuser", "-u", user, "--", *clean, *argv], cwd=cwd).stdout
+    # from "/" unless told: the tests' own directory may be private to the user running them
+    return run(["runuser", "-u", user, "--", *clean, *argv], cwd=cwd or "/").stdout
 
 
 def ensure_packages() -> None:
