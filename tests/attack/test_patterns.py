@@ -4,6 +4,7 @@ pushed name can pin a server core. What RE2 cannot run is refused with the reaso
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,30 @@ def test_many_optional_parts_run_on_re2(client: Path, server_repo: Path, tail: s
     commit(client, "ordinary work")
     done = push(client, "feature/after-the-trap")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_policy_of_many_globs_does_not_lock_a_server_of_many_branches(
+    client: Path, server_repo: Path
+) -> None:
+    """Hundreds of exempt globs and types with no literal prefix (within the policy's
+    limits), on a server of thousands of branches: a push classifies the branches it needs,
+    not every branch the server has (each against every glob), so it stays inside the time
+    limit, and so does the push that repairs the policy."""
+    globs = ", ".join(f'"*z{n}*q*"' for n in range(900))
+    types = "".join(
+        f'  t{n}:\n    pattern: "{{slug}}-q{n}-{{slug}}"\n    from: [develop]\n' for n in range(20)
+    )
+    landed = land_policy(
+        client, {".branchflow.yaml": f"extends: gitflow\nexempt: [{globs}]\nbranches:\n{types}"}
+    )
+    assert landed.returncode == 0, landed.stderr
+    develop = git(server_repo, "rev-parse", "develop").stdout.strip()
+    many = "".join(f"create refs/heads/feature/m{n} {develop}\n" for n in range(3_000))
+    subprocess.run(
+        ["git", "update-ref", "--stdin"], cwd=server_repo, input=many, text=True, check=True
+    )
+    git(client, "switch", "-q", "-c", "feature/after", "origin/develop")
+    commit(client, "after")
+    done = push(client, "feature/after")  # each of 3,000 names against 900 globs: 13 s
+    assert done.returncode == 0, done.stderr
+    assert server_ref(server_repo, "refs/heads/feature/after")

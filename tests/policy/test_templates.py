@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,32 @@ def test_every_builtin_example_matches_its_own_regex() -> None:
 def test_template_errors_say_where_and_why(template: str, message: str) -> None:
     with pytest.raises(TemplateError, match=re.escape(message)):
         compile_template(template, BUILTIN_PLACEHOLDERS)
+
+
+def test_many_exempt_globs_classify_as_each_alone(tmp_path: Path) -> None:
+    """Past a few exempt globs, one regex of them all tells whether any could match before
+    each is tried: the verdicts are those of trying each, for names of every kind."""
+    from branchflow.policy.classify import Classifier
+    from branchflow.policy.load import build_policy
+
+    globs = [f"*z{n}*q*" for n in range(40)] + ["dependabot/**", "gh-pages", "x?y"]
+    listed = ", ".join(f'"{g}"' for g in globs)
+    (tmp_path / ".branchflow.yaml").write_text(f"extends: gitflow\nexempt: [{listed}]\n")
+    policy = build_policy(str(tmp_path))[0]
+    assert len(policy.exempt) > Classifier.GROUPED
+    for name, glob in [
+        ("az17bq", "*z1*q*"),  # the first glob in order that matches
+        ("feature/z3-q", "*z3*q*"),
+        ("dependabot/pip/x", "dependabot/**"),
+        ("gh-pages", "gh-pages"),
+        ("x-y", "x?y"),
+    ]:
+        found = policy.classify(name)
+        assert found is not None
+        assert found.exempt_glob == glob, name
+    for name, type_name in [("feature/login", "feature"), ("develop", "develop")]:
+        found = policy.classify(name)
+        assert found is not None
+        assert found.rule is not None
+        assert found.rule.name == type_name
+    assert policy.classify("Feature/Bad") is None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from branchflow.policy.patterns import compile_pattern
+from branchflow.policy.patterns import PatternError, compile_pattern
 from branchflow.policy.ref_regex import ref_format_ok
 
 TYPE_CHECKING = False
@@ -106,6 +106,25 @@ class Classifier:
         self.patterns = _by_first_char(patterns)
         self.memo: dict[str, Match | None] = {}
         self.merges: dict[tuple[str, str], bool] = {}
+        self._any_exempt: dict[str, Any] = {}
+
+    GROUPED = 8  # exempt globs a name may need: beyond, one regex of them all tells first
+
+    def _maybe_exempt(self, group: str, name: str) -> bool:
+        """Whether an exempt glob of ``group`` could match ``name``: for many globs (a policy
+        may list a thousand), one regex of them all answers before each is tried, so each
+        name costs one match, not one per glob."""
+        entries = self.exempt[group]
+        if len(entries) <= self.GROUPED:
+            return True
+        combined = self._any_exempt.get(group, False)
+        if combined is False:
+            try:
+                combined = compile_pattern("|".join(f"(?:{regex})" for _, regex, _ in entries))
+            except PatternError:  # too large for RE2: each glob is tried, as before
+                combined = None
+            self._any_exempt[group] = combined
+        return combined is None or combined.fullmatch(name) is not None
 
     def classify(self, name: str) -> Match | None:
         memo = self.memo
@@ -114,10 +133,12 @@ class Classifier:
         if len(memo) >= self.MEMO_LIMIT:
             memo.clear()
         first = name[:1]
-        for prefix, regex, glob in self.exempt.get(first) or self.exempt[""]:
-            if name.startswith(prefix) and compile_pattern(regex).fullmatch(name):
-                found = memo[name] = Match(None, None, glob)
-                return found
+        exempt = self.exempt.get(first) or self.exempt[""]
+        if exempt and self._maybe_exempt(first if first in self.exempt else "", name):
+            for prefix, regex, glob in exempt:
+                if name.startswith(prefix) and compile_pattern(regex).fullmatch(name):
+                    found = memo[name] = Match(None, None, glob)
+                    return found
         if not ref_format_ok(name):
             memo[name] = None
             return None

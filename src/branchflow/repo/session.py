@@ -96,7 +96,18 @@ class RepoSession(Branches):
         key = (type_names, id(tips))
         found = self._of_types.get(key)
         if found is None:
-            found = [t for t in tips if (r := self.type_of(t.name)) and r.name in type_names]
+            # Only names that begin as one of the types' patterns can be of them: the others
+            # are never classified (a push into thousands of branches classifies a few).
+            prefixes = tuple(
+                p.prefix for r in self.policy.branches if r.name in type_names for p in r.patterns
+            )
+            found = [
+                t
+                for t in tips
+                if t.name.startswith(prefixes)
+                and (r := self.type_of(t.name))
+                and r.name in type_names
+            ]
             self._of_types[key] = found
         return found
 
