@@ -23,28 +23,17 @@ from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.facts import RefUpdate
 from branchflow.hooks.identity import server_pusher
 from branchflow.hooks.push import is_zero, judge_push
+from branchflow.hooks.quick_receive import parse_receive_lines
 from branchflow.policy import cache
 from branchflow.policy.committed import load_committed_policy
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.load import load_policy
 from branchflow.repo.objects import Repository
-from branchflow.repo.state import decode, is_object_id, locate
+from branchflow.repo.state import is_object_id, locate
 from branchflow.report import note, print_violations, shown
 
 # Violations a push is told in full; the rest are counted by rule.
 SHOWN = 100
-
-
-def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
-    """``<old> <new> <ref>`` lines; anything else is reported, never trusted."""
-    updates, bad = [], []
-    for line in decode(raw).split("\n"):  # not splitlines: U+2028 may be in a ref name
-        parts = line.split(" ", 2)
-        if len(parts) == 3 and all(_is_id(p) for p in parts[:2]) and parts[2]:
-            updates.append(RefUpdate("", parts[1], parts[2], parts[0]))
-        elif line.strip():
-            bad.append(line)
-    return updates, bad
 
 
 def _is_id(text: str) -> bool:
@@ -104,6 +93,7 @@ def server_policy(
         policy = committed.policy if committed is not None else load_policy(None).policy
         setting_up = ref if brought else None
         if tip is not None and _is_head(repo, ref) and not brought:
+            _rules(repo, ref, tip, policy, "")
             return policy, "", None  # the documented default, on the default branch
         where = (
             f"no policy is committed on {branch}"
@@ -116,7 +106,17 @@ def server_policy(
         said = f"no policy rules here yet: judged by the policy this push brings on {branch}"
     elif not _is_head(repo, ref):
         said = f"the default branch does not exist: judged by the policy committed on {branch}"
+    if not brought and tip is not None:
+        _rules(repo, ref, tip, committed.policy, said)
     return committed.policy, said, ref if brought else None
+
+
+def _rules(repo: Repository, ref: str, tip: str, policy: CompiledPolicy, said: str) -> None:
+    """Leave the ruling policy where the quick path (``quick_receive``) finds it: keyed by
+    all it depends on, so it is never stale."""
+    key = cache.ruling_key(repo.place, _head(repo), ref, tip)
+    if cache.lookup(key) is None:
+        cache.store(cache.CacheEntry(key, (), policy.to_data(), (said,), {}))
 
 
 def _last_loaded(
@@ -308,8 +308,9 @@ def platform_merge() -> bool:
     return os.environ.get("GL_PROTOCOL") == "web" or bool(os.environ.get("GITEA_PR_ID"))
 
 
-def run_pre_receive(config: str | None, preset: str | None) -> int:
-    updates, bad = parse_receive_lines(sys.stdin.buffer.read())
+def run_pre_receive(config: str | None, preset: str | None, raw: bytes | None = None) -> int:
+    """``raw``: the push's lines, when already read (by the quick path)."""
+    updates, bad = parse_receive_lines(sys.stdin.buffer.read() if raw is None else raw)
     out, label = judge_received(config, preset, updates, bad)
     if not blocking(out):
         return EXIT_OK

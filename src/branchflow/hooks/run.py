@@ -48,12 +48,24 @@ def run_hook(argv: Sequence[str]) -> int:
 def run_server_hook(argv: Sequence[str]) -> int:
     """``pre-receive [--config P] [--preset N]`` or ``update REF OLD NEW [...]``."""
     options = parse_hook_options(argv[1:])
-    from branchflow.hooks.pre_receive import run_pre_receive, run_update
-
     if argv[0] == "pre-receive":
         if options.args:
             raise UsageError(f"pre-receive takes no arguments, got {' '.join(options.args)}")
-        return run_pre_receive(options.config, options.preset)
+        import sys
+
+        from branchflow.hooks import quick_receive
+
+        raw = sys.stdin.buffer.read()
+        try:
+            if quick_receive.accepted(raw, options.config, options.preset):
+                return 0
+        except Exception:  # the quick path only saves time: any failure, judge in full
+            pass
+        from branchflow.hooks.pre_receive import run_pre_receive
+
+        return run_pre_receive(options.config, options.preset, raw)
+    from branchflow.hooks.pre_receive import run_update
+
     if len(options.args) != 3:
         raise UsageError("update: expected REF OLD NEW")
     ref, old, new = options.args

@@ -111,6 +111,13 @@ def _writable(directory: str, home: str) -> bool:
     return False
 
 
+def ruling_key(repository: str, head: str, ref: str, commit: str) -> str:
+    """The key of the policy that rules a server's pushes while HEAD names ``head`` and the
+    ruling branch ``ref`` is at ``commit``: all it depends on (the commit's bytes decide the
+    committed policy), so the server's quick path can take it without reading the commit."""
+    return _key("ruling", repository, head, ref, commit)
+
+
 def last_loaded_key(repository: str, ref: str) -> str:
     """The key under which a server remembers the last policy that loaded from ``ref`` of
     the repository at ``repository`` (its fallback while a broken one is committed)."""
