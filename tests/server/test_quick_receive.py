@@ -121,3 +121,21 @@ def test_no_ruling_policy_left_no_quick_path(server: tuple[Path, Path]) -> None:
     line = f"{opened} {more} refs/heads/feature/open"
     assert not quick_receive.accepted(line.encode(), None, None)  # no full judgment yet
     assert both(line) == (True, [])
+
+
+def test_a_fork_another_long_lived_branch_holds_is_judged_in_full(
+    server: tuple[Path, Path],
+) -> None:
+    """main merged develop (a release): develop's tip is on main too, and which of them the
+    new branch was cut from is the full judgment's question."""
+    bare, work = server
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+    git(work, "switch", "-q", "-C", "main", "origin/main")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", develop)
+    git(work, "push", "-q", "origin", "main")
+    git(work, "switch", "-q", "-c", "feature/new", develop)
+    commit(work, "new")
+    cut = scratch(work, "cut")
+    quick, rules = both(f"{ZERO} {cut} refs/heads/feature/new")
+    assert not quick
+    assert rules == []  # the full judgment: made from develop

@@ -146,13 +146,15 @@ def _cut_at_its_base(
         found = policy.type_of(name)
         if found is None or not found.long_lived or found.name not in rule.from_:
             return False
-    holding = receiving.holders(place, fork)
-    if holding is None:
-        return False
-    long_lived = tuple(p.prefix for r in policy.branches if r.long_lived for p in r.patterns)
-    for name in holding:
-        if name not in at_fork and name.startswith(long_lived):
-            found = policy.type_of(name)
-            if found is not None and found.long_lived:
-                return False  # another long-lived branch holds it too: the full judgment says
-    return True
+    prefixes = tuple(p.prefix for r in policy.branches if r.long_lived for p in r.patterns)
+    others = [
+        name
+        for name in tips
+        if name not in at_fork
+        and name.startswith(prefixes)
+        and (found := policy.type_of(name)) is not None
+        and found.long_lived
+    ]
+    # another long-lived branch holding the fork too: where the branch was cut from is the
+    # full judgment's question
+    return receiving.holders(place, fork, others) == []

@@ -53,9 +53,10 @@ def holds(cwd: str, commit: str, tip: str) -> bool:
     return _lines(["merge-base", "--is-ancestor", commit, tip], cwd) is not None
 
 
-def holders(cwd: str, commit: str) -> list[str] | None:
-    """The branches that hold ``commit`` (``refs/heads/`` removed)."""
-    listed = _lines(
-        ["for-each-ref", "--contains", commit, "--format=%(refname)", "refs/heads/"], cwd
-    )
+def holders(cwd: str, commit: str, among: Iterable[str]) -> list[str] | None:
+    """Those of the branches ``among`` that hold ``commit`` (``refs/heads/`` removed)."""
+    refs = [f"refs/heads/{name}" for name in among]
+    if not refs:
+        return []
+    listed = _lines(["for-each-ref", "--contains", commit, "--format=%(refname)", *refs], cwd)
     return None if listed is None else [ref.removeprefix("refs/heads/") for ref in listed]
