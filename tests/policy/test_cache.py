@@ -165,3 +165,22 @@ def test_an_entry_that_does_not_unpack_is_a_miss(data: tuple[object, ...]) -> No
     from branchflow.policy.compiled import CompiledPolicy
 
     assert CompiledPolicy.from_cache(data) is None
+
+
+def test_a_cache_others_can_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry decides verdicts (on a server, the policy a push is judged by): one in a
+    directory another user could have written is never read, nor is one written there."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setenv("BRANCHFLOW_CACHE_DIR", str(shared))
+    entry = cache.CacheEntry(cache.content_key("x"), (), ("planted",), (), {})
+    shared.chmod(0o700)
+    cache.store(entry)
+    assert cache.lookup(entry.key) is not None
+    for loose in (0o770, 0o777, 0o1777):
+        shared.chmod(loose)
+        assert cache.lookup(entry.key) is None
+    shared.chmod(0o755)
+    assert cache.lookup(entry.key) is not None

@@ -85,6 +85,14 @@ def test_only_what_the_full_judgment_accepts_silently(server: tuple[Path, Path])
     cases["a feature deleted"] = (f"{opened} {ZERO} refs/heads/feature/open", True)
     cases["develop deleted"] = (f"{develop} {ZERO} refs/heads/develop", False)
     cases["a tag"] = (f"{ZERO} {cut} refs/tags/v9.9.9", False)
+    git(work, "tag", "-a", "-m", "a tag object", "tagged", more)
+    git(work, "push", "-q", "origin", "refs/tags/tagged:refs/scratch/tagged")
+    tag = git(bare, "rev-parse", "refs/scratch/tagged").stdout.strip()
+    cases["a tag object as a branch, fast-forward"] = (
+        f"{opened} {tag} refs/heads/feature/open",
+        False,
+    )
+    cases["a tag object as a new branch"] = (f"{ZERO} {tag} refs/heads/feature/t", False)
     tree = git(bare, "rev-parse", f"{cut}^{{tree}}").stdout.strip()
     cases["a tree as a branch"] = (f"{ZERO} {tree} refs/heads/feature/tree", False)
     both_lines = f"{ZERO} {cut} refs/heads/feature/new\n{ZERO} {cut} refs/heads/Bad_Name\n"
@@ -139,3 +147,18 @@ def test_a_fork_another_long_lived_branch_holds_is_judged_in_full(
     quick, rules = both(f"{ZERO} {cut} refs/heads/feature/new")
     assert not quick
     assert rules == []  # the full judgment: made from develop
+
+
+def test_a_detached_head_is_judged_in_full(server: tuple[Path, Path]) -> None:
+    """HEAD at a commit names no branch: the full judgment says which branch's policy rules,
+    on every push; the quick path takes no entry left from before."""
+    bare, work = server
+    git(work, "switch", "-q", "feature/open")
+    commit(work, "more")
+    more = scratch(work, "more")
+    opened = git(bare, "rev-parse", "feature/open").stdout.strip()
+    line = f"{opened} {more} refs/heads/feature/open"
+    assert both(line) == (True, [])  # HEAD names main: the entry is left
+    main = git(bare, "rev-parse", "main").stdout.strip()
+    git(bare, "update-ref", "--no-deref", "HEAD", main)
+    assert not quick_receive.accepted(line.encode(), None, None)

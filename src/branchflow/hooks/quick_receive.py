@@ -50,11 +50,11 @@ def _zero(commit_id: str) -> bool:
     return not commit_id.strip("0")
 
 
-def head_ref(git_dir: str) -> str:
-    """The branch HEAD names, as the full judgment reads it (``refs/heads/main`` when HEAD
-    names none)."""
+def head_ref(git_dir: str) -> str | None:
+    """The branch HEAD names; None when it names none (detached, unreadable): the full
+    judgment then says so on every push."""
     text = read_text(os.path.join(git_dir, "HEAD")) or ""
-    return text[len("ref: ") :].strip() if text.startswith("ref: ") else "refs/heads/main"
+    return text[len("ref: ") :].strip() if text.startswith("ref: refs/heads/") else None
 
 
 def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
@@ -74,6 +74,8 @@ def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
     if tips is None:
         return False
     head = head_ref(location.common_dir)
+    if head is None:
+        return False
     candidates = (head, *(f"refs/heads/{b}" for b in RULING_FALLBACKS if f"refs/heads/{b}" != head))
     ruling = next((r for r in candidates if r.removeprefix("refs/heads/") in tips), None)
     if ruling is None:
@@ -88,6 +90,9 @@ def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
         from branchflow.hooks.identity import server_pusher
 
         pusher = server_pusher(os.environ).slug
+    pushed = [u.new for u in updates if not _zero(u.new)]
+    if pushed and not receiving.all_commits(place, pushed):
+        return False  # a tag object or a tree as a branch: the full judgment says BF001
     for update in updates:
         if update.remote_ref in (ruling, head) or not update.remote_ref.startswith("refs/heads/"):
             return False

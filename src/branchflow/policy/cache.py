@@ -124,6 +124,18 @@ def last_loaded_key(repository: str, ref: str) -> str:
     return _key("last-loaded", repository, ref)
 
 
+def _trusted(directory: str) -> bool:
+    """Whether only this user can put entries in ``directory`` (an entry decides verdicts):
+    its own, and writable by neither its group nor others. One not made yet is made so."""
+    try:
+        found = os.stat(directory)
+    except FileNotFoundError:
+        return True  # ``store`` makes it, 0700
+    except OSError:
+        return False
+    return found.st_uid == os.geteuid() and not found.st_mode & 0o022
+
+
 def read_bytes(path: str) -> bytes | None:
     """A deciding file's bytes (None: absent); what is not a regular file of a policy's
     size is never read, and stands for itself by what it is."""
@@ -141,7 +153,7 @@ def snapshot(paths: Iterable[str]) -> Inputs:
 
 def _entry_path(key: str) -> str | None:
     directory = cache_dir()
-    if directory is None:
+    if directory is None or not _trusted(directory):
         return None
     crc = zlib.crc32(key.encode("utf-8", "surrogateescape"))
     return os.path.join(directory, f"policy-{crc:08x}.marshal")

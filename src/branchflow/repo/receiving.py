@@ -48,6 +48,15 @@ def added(cwd: str, old: str, new: str, limit: int) -> list[list[str]] | None:
     return None if listed is None else [line.split() for line in listed]
 
 
+def all_commits(cwd: str, ids: Iterable[str]) -> bool:
+    """Whether each of ``ids`` is a commit the repository has (not a tag object, a tree)."""
+    wanted = list(dict.fromkeys(ids))
+    listed = _lines(
+        ["cat-file", "--batch-check=%(objecttype)"], cwd, "".join(f"{i}\n" for i in wanted).encode()
+    )
+    return listed is not None and len(listed) == len(wanted) and all(t == "commit" for t in listed)
+
+
 def holds(cwd: str, commit: str, tip: str) -> bool:
     """Whether ``tip`` is ``commit`` or holds it (git merge-base --is-ancestor)."""
     return _lines(["merge-base", "--is-ancestor", commit, tip], cwd) is not None
