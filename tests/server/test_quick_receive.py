@@ -162,3 +162,26 @@ def test_a_detached_head_is_judged_in_full(server: tuple[Path, Path]) -> None:
     main = git(bare, "rev-parse", "main").stdout.strip()
     git(bare, "update-ref", "--no-deref", "HEAD", main)
     assert not quick_receive.accepted(line.encode(), None, None)
+
+
+def test_a_feature_cut_before_develop_moved_on(server: tuple[Path, Path]) -> None:
+    """The everyday case: develop moved on while the feature was worked on. Until a release
+    puts develop's commits on main too, only develop holds where it was cut."""
+    bare, work = server
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+    git(work, "switch", "-q", "-c", "feature/older", develop)
+    commit(work, "cut before develop moved on")
+    older = scratch(work, "older")
+    git(work, "switch", "-q", "-c", "develop-moves", develop)
+    commit(work, "develop moves on")
+    git(bare, "update-ref", "refs/heads/develop", scratch(work, "moved"), develop)
+    assert both(f"{ZERO} {older} refs/heads/feature/older") == (True, [])
+    quick, rules = both(f"{ZERO} {older} refs/heads/hotfix/older")
+    assert (quick, rules) == (False, ["BF301"])
+    # a release later puts that commit on main: which line it was cut from, the full
+    # judgment says
+    git(work, "switch", "-q", "-C", "main", "origin/main")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", develop)
+    git(work, "push", "-q", "origin", "main")
+    quick, rules = both(f"{ZERO} {older} refs/heads/feature/older")
+    assert not quick

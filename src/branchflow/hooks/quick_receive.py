@@ -9,10 +9,10 @@ merged only by merge commits), whose names hold no one else's ``{pusher}``:
 
 - an update that only adds commits of one parent each (a fast-forward with no merges);
 - a deletion;
-- a creation whose new first-parent commits, one parent each, rest on the tip of a
-  long-lived branch the type is made from, which no other long-lived branch holds and no
-  other branch points at (a feature cut at develop's tip, the way ``git switch -c`` makes
-  it).
+- a creation whose new first-parent commits, one parent each, rest on a commit that only
+  long-lived branches of the types it is made from hold, and at which no other branch
+  points (a feature cut from develop, at its tip or since moved on, while main does not
+  hold that commit).
 
 The policy comes from the entry the full judgment leaves for the ruling branch's commit
 (``cache.ruling_key``): no entry, no quick path.
@@ -144,22 +144,17 @@ def _cut_at_its_base(
     if not line or len(line) > LIMIT or any(len(c) != 2 for c in line):
         return False  # nothing new, too much, a merge or a root: judged in full
     fork = line[-1][1]
-    at_fork = [name for name, target in tips.items() if target == fork]
-    if not at_fork:
-        return False
-    for name in at_fork:
-        found = policy.type_of(name)
-        if found is None or not found.long_lived or found.name not in rule.from_:
-            return False
     prefixes = tuple(p.prefix for r in policy.branches if r.long_lived for p in r.patterns)
-    others = [
-        name
+    long_lived = {
+        name: found
         for name in tips
-        if name not in at_fork
-        and name.startswith(prefixes)
-        and (found := policy.type_of(name)) is not None
-        and found.long_lived
-    ]
-    # another long-lived branch holding the fork too: where the branch was cut from is the
-    # full judgment's question
-    return receiving.holders(place, fork, others) == []
+        if name.startswith(prefixes) and (found := policy.type_of(name)) and found.long_lived
+    }
+    allowed = {name for name, found in long_lived.items() if found.name in rule.from_}
+    if any(target == fork and name not in allowed for name, target in tips.items()):
+        return False  # another branch's tip is where it forks: the full judgment weighs it
+    # The long-lived branches that hold the fork are where it was cut from: all of them of
+    # a type it may be made from (main holding develop's older commits after a release is
+    # the full judgment's question: which line the fork is on)
+    holding = receiving.holders(place, fork, long_lived)
+    return bool(holding) and all(name in allowed for name in holding)
