@@ -157,4 +157,4 @@ def _cut_at_its_base(
     # a type it may be made from (main holding develop's older commits after a release is
     # the full judgment's question: which line the fork is on)
     holding = receiving.holders(place, fork, long_lived)
-    return bool(holding) and all(name in allowed for name in holding)
+    return bool(holding) and all(name in allowed for name in holding or ())
