@@ -11,3 +11,14 @@ from branchflow.policy.load import build_policy
 @functools.cache
 def preset(name: str) -> CompiledPolicy:
     return build_policy(None, preset=name)[0]
+
+
+# Git Flow with personal branches: users/<who pushes>/<slug> (BF103).
+PERSONAL = """\
+extends: gitflow
+branches:
+  personal:
+    pattern: "users/{pusher}/{slug}"
+    from: [develop]
+    into: [develop]
+"""

@@ -12,24 +12,22 @@ from branchflow.facts import Pusher
 from branchflow.hooks.identity import local_pusher, pusher_slug, server_pusher
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.load import build_policy
+from tests.checks.presets import PERSONAL
 
-PERSONAL = """\
-extends: gitflow
-branches:
-  personal:
-    pattern: "users/{pusher}/{slug}"
-    from: [develop]
-    into: [develop]
+PAIRS = (
+    PERSONAL
+    + """\
   pair:
     pattern: "pair/{pusher}/{pusher}/{slug}"
     from: [develop]
 """
+)
 
 
 @pytest.fixture(scope="module")
 def policy(tmp_path_factory: pytest.TempPathFactory) -> CompiledPolicy:
     root: Path = tmp_path_factory.mktemp("personal")
-    (root / ".branchflow.yaml").write_text(PERSONAL)
+    (root / ".branchflow.yaml").write_text(PAIRS)
     return build_policy(str(root))[0]
 
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -318,6 +318,23 @@ class Server:
         self.branchflow = branchflow
         self.count = 0
 
+    def _listen(self, config: Path, text: Callable[[int], str], argv: list[str], log: Path) -> None:
+        """Start the daemon ``argv`` + ``config``, written by ``text`` for a free port, until
+        one listens (another process may take the port between the asking and the binding)."""
+        for _ in range(5):
+            self.port = free_port()
+            config.write_text(text(self.port))
+            self.proc = subprocess.Popen(
+                [*argv, str(config)],
+                stdin=subprocess.DEVNULL,
+                env=DAEMON_ENV,  # a daemon's own, not this test run's
+                stdout=log.open("ab"),
+                stderr=subprocess.STDOUT,
+            )
+            if wait_for_port(self.port, self.proc, log):
+                return
+        raise RuntimeError(f"{argv[0]} did not start: {log.read_text()[-1000:]}")
+
     def as_owner(self, *argv: str, cwd: str | None = None) -> str:
         return as_user(self.owner, self.home, *argv, cwd=cwd)
 
@@ -433,25 +450,18 @@ class Gitolite(Server):
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(conf / "host")])
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # its privilege-separation dir
         log = conf / "sshd.log"
-        for _ in range(5):
-            self.port = free_port()
-            (conf / "sshd_config").write_text(
-                f"ListenAddress 127.0.0.1\nPort {self.port}\nHostKey {conf / 'host'}\n"
+        self._listen(
+            conf / "sshd_config",
+            lambda port: (
+                f"ListenAddress 127.0.0.1\nPort {port}\nHostKey {conf / 'host'}\n"
                 f"PidFile {conf / 'sshd.pid'}\nAuthorizedKeysFile .ssh/authorized_keys\n"
                 "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
                 f"PermitRootLogin no\nAllowUsers {self.owner}\nAllowTcpForwarding no\n"
                 "X11Forwarding no\nPrintMotd no\nSubsystem sftp none\n"
-            )
-            self.proc = subprocess.Popen(
-                ["/usr/sbin/sshd", "-D", "-e", "-f", str(conf / "sshd_config")],
-                stdin=subprocess.DEVNULL,
-                env=DAEMON_ENV,  # a daemon's own, not this test run's
-                stdout=log.open("ab"),
-                stderr=subprocess.STDOUT,
-            )
-            if wait_for_port(self.port, self.proc, log):
-                return
-        raise RuntimeError(f"sshd did not start: {log.read_text()[-1000:]}")
+            ),
+            ["/usr/sbin/sshd", "-D", "-e", "-f"],
+            log,
+        )
 
     def stop(self) -> None:
         stop_process(getattr(self, "proc", None))
@@ -514,23 +524,14 @@ class SmartHttp(Server):
         )
         passwords.chmod(0o644)
         log = root / "log" / "lighttpd.out"
-        for _ in range(5):
-            self.port = free_port()
-            (root / "lighttpd.conf").write_text(
-                LIGHTTPD_CONF.format(
-                    root=root, port=self.port, user=self.owner, backend=HTTP_BACKEND
-                )
-            )
-            self.proc = subprocess.Popen(
-                ["/usr/sbin/lighttpd", "-D", "-f", str(root / "lighttpd.conf")],
-                stdin=subprocess.DEVNULL,
-                env=DAEMON_ENV,  # a daemon's own, not this test run's
-                stdout=log.open("ab"),
-                stderr=subprocess.STDOUT,
-            )
-            if wait_for_port(self.port, self.proc, log):
-                return
-        raise RuntimeError(f"lighttpd did not start: {log.read_text()[-1000:]}")
+        self._listen(
+            root / "lighttpd.conf",
+            lambda port: LIGHTTPD_CONF.format(
+                root=root, port=port, user=self.owner, backend=HTTP_BACKEND
+            ),
+            ["/usr/sbin/lighttpd", "-D", "-f"],
+            log,
+        )
 
     def stop(self) -> None:
         stop_process(getattr(self, "proc", None))

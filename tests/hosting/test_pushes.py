@@ -10,6 +10,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from tests.checks.presets import PERSONAL
 from tests.conftest import commit, git
 from tests.hosting.servers import Hosted, Server
 
@@ -78,16 +79,6 @@ def test_a_refused_ref_refuses_the_whole_push(hosted: Hosted, tmp_path: Path) ->
     assert hosted.ref("refs/heads/feature/fine") == ""
     assert hosted.ref("refs/heads/develop") == before
     assert hosted.quarantines() == []
-
-
-PERSONAL = """\
-extends: gitflow
-branches:
-  personal:
-    pattern: "users/{pusher}/{slug}"
-    from: [develop]
-    into: [develop]
-"""
 
 
 def test_each_person_pushes_only_under_their_own_name(server: Server, tmp_path: Path) -> None:

@@ -40,11 +40,15 @@ def clone(url: str, dest: Path) -> Path:
 PUSH_TIMEOUT = 120  # seconds; a push that takes longer has been made to run without bound
 
 
-def push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``git push origin ARGS``, as a person runs it; never waits without end."""
+def push(
+    repo: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``git push origin ARGS``, as a person runs it (in ``env``, else this process's
+    environment); never waits without end."""
     return subprocess.run(
         ["git", "push", "origin", *args],
         cwd=repo,
+        env=env,
         capture_output=True,
         text=True,
         timeout=PUSH_TIMEOUT,

@@ -5,23 +5,14 @@ tests run the real servers). The hint of a refusal is run as printed."""
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.checks.presets import PERSONAL
 from tests.conftest import commit, git, run_branchflow
 from tests.hints.shown import refused, run_hint
-from tests.server.conftest import server_ref
-
-PERSONAL = """\
-extends: gitflow
-branches:
-  personal:
-    pattern: "users/{pusher}/{slug}"
-    from: [develop]
-    into: [develop]
-"""
+from tests.server.conftest import push, server_ref
 
 
 @pytest.fixture
@@ -60,13 +51,7 @@ def test_a_push_in_anothers_name_is_refused_and_its_hint_pushes_your_own(
     git(work, "switch", "-q", "-c", "users/bob/spike")
     commit(work, "spike")
     tip = git(work, "rev-parse", "HEAD").stdout.strip()
-    pushed = subprocess.run(
-        ["git", "push", "origin", "users/bob/spike"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    pushed = push(work, "users/bob/spike")
     assert "you are alice (git config branchflow.user=alice)" in pushed.stderr
     run_hint(work, refused(pushed, "BF103"))
     assert server_ref(personal_server, "refs/heads/users/alice/spike") == tip
@@ -74,13 +59,7 @@ def test_a_push_in_anothers_name_is_refused_and_its_hint_pushes_your_own(
     # and the server holds the line where the clone's check is skipped
     git(work, "switch", "-q", "-c", "users/bob/other", "develop")
     commit(work, "other")
-    done = subprocess.run(
-        ["git", "push", "--no-verify", "origin", "users/bob/other"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = push(work, "--no-verify", "users/bob/other")
     assert done.returncode != 0
     assert "this push is alice's (GL_USER=alice)" in done.stderr, done.stderr
 
@@ -90,27 +69,15 @@ def test_a_server_that_names_nobody_refuses(personal_server: Path, tmp_path: Pat
     work = clone_as(personal_server, tmp_path / "bob", "bob@example.com")
     git(work, "switch", "-q", "-c", "users/bob/spike")
     commit(work, "spike")
-    done = subprocess.run(
-        ["git", "push", "origin", "users/bob/spike"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = push(work, "users/bob/spike", env=env)
     assert done.returncode != 0
     assert "remote: branchflow: users/bob/spike: BF103" in done.stderr, done.stderr
     assert "this server does not say who is pushing" in done.stderr
     assert server_ref(personal_server, "refs/heads/users/bob/spike") == ""
     # a clone that cannot tell who its user is warns, and the server decides
     git(work, "config", "--unset", "user.email")
-    done = subprocess.run(
-        ["git", "push", "origin", "users/bob/spike"],
-        cwd=work,
-        env={**env, "GL_USER": "bob", "GIT_CONFIG_GLOBAL": os.devnull},
-        capture_output=True,
-        text=True,
-        check=False,
+    done = push(
+        work, "users/bob/spike", env={**env, "GL_USER": "bob", "GIT_CONFIG_GLOBAL": os.devnull}
     )
     assert done.returncode == 0, done.stderr
     assert "users/bob/spike: cannot tell who you are" in done.stderr
@@ -125,13 +92,7 @@ def test_a_name_guessed_from_the_email_leaves_the_verdict_to_the_server(
     work = clone_as(personal_server, tmp_path / "alice", "alice.smith@example.com")
     git(work, "switch", "-q", "-c", "users/alice/login")
     commit(work, "login")
-    done = subprocess.run(
-        ["git", "push", "origin", "users/alice/login"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = push(work, "users/alice/login")
     assert done.returncode == 0, done.stderr
     assert "git config user.email names you alice.smith" in done.stderr
     assert "git config branchflow.user alice" in done.stderr

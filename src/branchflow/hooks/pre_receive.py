@@ -22,14 +22,14 @@ from branchflow.checks.violation import Violation, blocking, violation, with_sev
 from branchflow.errors import EXIT_OK, EXIT_VIOLATION, ConfigError, RepoError
 from branchflow.facts import RefUpdate
 from branchflow.hooks.identity import server_pusher
-from branchflow.hooks.push import is_zero, judge_push
-from branchflow.hooks.quick_receive import parse_receive_lines
+from branchflow.hooks.push import judge_push
+from branchflow.hooks.quick_receive import RULING_FALLBACKS, parse_receive_lines
 from branchflow.policy import cache
 from branchflow.policy.committed import load_committed_policy
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.load import load_policy
 from branchflow.repo.objects import Repository
-from branchflow.repo.state import is_object_id, locate
+from branchflow.repo.state import is_object_id, is_zero, locate
 from branchflow.report import note, print_violations, shown
 
 # Violations a push is told in full; the rest are counted by rule.
@@ -40,7 +40,7 @@ def _is_id(text: str) -> bool:
     return is_object_id(text)
 
 
-FALLBACK_BRANCHES = ("main", "master")
+FALLBACK_BRANCHES = RULING_FALLBACKS
 
 
 def _head(repo: Repository) -> str:

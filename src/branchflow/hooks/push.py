@@ -22,9 +22,8 @@ from branchflow.hooks.verdicts import check_base, documented
 from branchflow.policy.classify import Match
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo.commits import PUSH_WALK_LIMIT
-from branchflow.repo.reflog import ZERO_IDS
 from branchflow.repo.session import RepoSession
-from branchflow.repo.state import current_head
+from branchflow.repo.state import current_head, is_zero
 from branchflow.report import note
 
 
@@ -36,10 +35,6 @@ def parse_push_lines(text: str) -> list[RefUpdate]:
         if len(parts) == 4:
             updates.append(RefUpdate(*parts))
     return updates
-
-
-def is_zero(commit_id: str) -> bool:
-    return commit_id in ZERO_IDS or not commit_id.strip("0")
 
 
 def judge_push(

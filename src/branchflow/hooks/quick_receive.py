@@ -26,10 +26,10 @@ from branchflow.facts import RefUpdate
 from branchflow.policy import cache
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo import receiving
-from branchflow.repo.state import decode, is_object_id, locate, read_text
+from branchflow.repo.state import decode, is_object_id, is_zero, locate, read_text
 
 ZERO = "0" * 40
-RULING_FALLBACKS = ("main", "master")  # pre_receive.FALLBACK_BRANCHES
+RULING_FALLBACKS = ("main", "master")  # where HEAD names no branch, these rule (in order)
 LIMIT = 256  # new commits the quick path looks at; more are judged in full
 MAX_REFS = 32
 
@@ -44,10 +44,6 @@ def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
         elif line.strip():
             bad.append(line)
     return updates, bad
-
-
-def _zero(commit_id: str) -> bool:
-    return not commit_id.strip("0")
 
 
 def head_ref(git_dir: str) -> str | None:
@@ -90,7 +86,7 @@ def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
         from branchflow.hooks.identity import server_pusher
 
         pusher = server_pusher(os.environ).slug
-    pushed = [u.new for u in updates if not _zero(u.new)]
+    pushed = [u.new for u in updates if not is_zero(u.new)]
     if pushed and not receiving.all_commits(place, pushed):
         return False  # a tag object or a tree as a branch: the full judgment says BF001
     for update in updates:
@@ -119,9 +115,9 @@ def _surely_fine(
     owners = match.values_of("pusher")
     if owners and (pusher is None or owners != {pusher}):
         return False
-    if _zero(update.new):
+    if is_zero(update.new):
         return True  # a topic branch deleted by whoever may push it
-    if _zero(update.old):
+    if is_zero(update.old):
         return _cut_at_its_base(policy, match.rule, update.new, place, tips)
     if update.old == update.new:
         return True

@@ -7,8 +7,6 @@ from typing import NamedTuple
 
 from branchflow.repo.state import RepoLocation, decode
 
-ZERO_IDS = ("0" * 40, "0" * 64)
-
 
 class ReflogEntry(NamedTuple):
     old: str

@@ -142,6 +142,11 @@ def _with_common(git_dir: str, work_tree: str | None) -> RepoLocation:
 _HEX = frozenset("0123456789abcdef")
 
 
+def is_zero(object_id: str) -> bool:
+    """Whether ``object_id`` is git's all-zero id (a ref created or deleted), of any length."""
+    return not object_id.strip("0")
+
+
 def is_object_id(text: str, *, shortest: int = 40) -> bool:
     """Whether ``text`` is an object id as git writes it: lowercase hex, 40 characters
     (SHA-1) or 64 (SHA-256); with ``shortest``, an abbreviation of at least that many."""
