@@ -28,7 +28,6 @@ from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo import receiving
 from branchflow.repo.state import decode, is_object_id, is_zero, locate, read_text
 
-ZERO = "0" * 40
 RULING_FALLBACKS = ("main", "master")  # where HEAD names no branch, these rule (in order)
 LIMIT = 256  # new commits the quick path looks at; more are judged in full
 MAX_REFS = 32
