@@ -3,6 +3,8 @@ accepts with nothing to say: each case is judged both ways, on the same reposito
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -184,4 +186,32 @@ def test_a_feature_cut_before_develop_moved_on(server: tuple[Path, Path]) -> Non
     git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", develop)
     git(work, "push", "-q", "origin", "main")
     quick, rules = both(f"{ZERO} {older} refs/heads/feature/older")
+    assert not quick
+
+
+def test_a_fork_dated_ahead_of_every_long_lived_tip_is_judged_in_full(
+    server: tuple[Path, Path],
+) -> None:
+    """A clock three days fast made develop's commit the feature is cut from: the full
+    judgment takes a commit dated a day past every long-lived tip for one none holds, and
+    looks further down; the quick path leaves it that question."""
+    bare, work = server
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+    git(work, "switch", "-q", "-c", "develop-ahead", develop)
+    ahead = {"GIT_COMMITTER_DATE": "2026-01-04T00:00:00+00:00"}  # the others: 2026-01-01
+    (work / "ahead.txt").write_text("ahead\n")
+    git(work, "add", "ahead.txt")
+    subprocess.run(
+        ["git", "commit", "-q", "--no-verify", "-m", "a clock running fast"],
+        cwd=work,
+        env={**os.environ, **ahead},
+        check=True,
+    )
+    fork = scratch(work, "ahead")
+    commit(work, "the clock set right")
+    git(bare, "update-ref", "refs/heads/develop", scratch(work, "right"), develop)
+    git(work, "switch", "-q", "-c", "feature/on-ahead", fork)
+    commit(work, "cut where the clock ran fast")
+    cut = scratch(work, "on-ahead")
+    quick, _ = both(f"{ZERO} {cut} refs/heads/feature/on-ahead")
     assert not quick

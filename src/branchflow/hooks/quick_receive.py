@@ -26,7 +26,14 @@ from branchflow.facts import RefUpdate
 from branchflow.policy import cache
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo import receiving
-from branchflow.repo.state import decode, is_object_id, is_zero, locate, read_text
+from branchflow.repo.state import (
+    CLOCK_SKEW,
+    decode,
+    is_object_id,
+    is_zero,
+    locate,
+    read_text,
+)
 
 RULING_FALLBACKS = ("main", "master")  # where HEAD names no branch, these rule (in order)
 LIMIT = 256  # new commits the quick path looks at; more are judged in full
@@ -152,4 +159,13 @@ def _cut_at_its_base(
     # a type it may be made from (main holding develop's older commits after a release is
     # the full judgment's question: which line the fork is on)
     holding = receiving.holders(place, fork, long_lived)
-    return bool(holding) and all(name in allowed for name in holding or ())
+    if not holding or not all(name in allowed for name in holding):
+        return False
+    # A fork dated more than a day after every long-lived tip the full judgment takes for
+    # one no long-lived branch holds (clocks run ahead): it looks further down, and may
+    # name another base. That is its question too.
+    times = receiving.commit_times(place, [fork, *(tips[name] for name in long_lived)])
+    if times is None or fork not in times:
+        return False
+    newest = max((times.get(tips[name], 0) for name in long_lived), default=0)
+    return times[fork] <= newest + CLOCK_SKEW

@@ -21,7 +21,7 @@ import pygit2
 from branchflow.facts import BaseEvidence, BranchTip
 from branchflow.repo.commits import commit_at, contains
 from branchflow.repo.evidence import WALK_LIMIT, fork_evidence, reflog_evidence, shared_evidence
-from branchflow.repo.state import RepoLocation
+from branchflow.repo.state import CLOCK_SKEW, RepoLocation
 
 TOPIC_PROBES = 32  # recent topic branches whose merge base is computed
 
@@ -265,7 +265,7 @@ class _Holders:
     """Which long-lived branches hold a commit of the branch's own line: those whose merge
     base with the branch is that commit or has it in its history."""
 
-    SKEW = 86_400  # committer clocks disagree; an ancestor may look up to a day newer
+    SKEW = CLOCK_SKEW  # committer clocks disagree; an ancestor may look up to a day newer
 
     def __init__(self, repo: pygit2.Repository, bases: dict[str, set[str]]) -> None:
         self.repo = repo

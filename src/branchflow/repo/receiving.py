@@ -57,6 +57,15 @@ def all_commits(cwd: str, ids: Iterable[str]) -> bool:
     return listed is not None and len(listed) == len(wanted) and all(t == "commit" for t in listed)
 
 
+def commit_times(cwd: str, ids: Iterable[str]) -> dict[str, int] | None:
+    """Each commit's committer time (seconds since the epoch)."""
+    wanted = "".join(f"{i}\n" for i in dict.fromkeys(ids)).encode()
+    listed = _lines(["log", "--no-walk=unsorted", "--format=%H %ct", "--stdin"], cwd, wanted)
+    if listed is None:
+        return None
+    return {commit: int(time) for commit, _, time in (line.partition(" ") for line in listed)}
+
+
 def holds(cwd: str, commit: str, tip: str) -> bool:
     """Whether ``tip`` is ``commit`` or holds it (git merge-base --is-ancestor)."""
     return _lines(["merge-base", "--is-ancestor", commit, tip], cwd) is not None

@@ -142,6 +142,12 @@ def _with_common(git_dir: str, work_tree: str | None) -> RepoLocation:
 _HEX = frozenset("0123456789abcdef")
 
 
+# How far committer clocks may run ahead: the graph takes a commit dated more than this
+# after every long-lived tip for one no long-lived branch holds (repo.fork_point), and the
+# server's quick path leaves such a fork to the full judgment.
+CLOCK_SKEW = 86_400
+
+
 def is_zero(object_id: str) -> bool:
     """Whether ``object_id`` is git's all-zero id (a ref created or deleted), of any length."""
     return not object_id.strip("0")
