@@ -47,34 +47,13 @@ def serve(server: Server, source: Path) -> Hosted:
     """A repository on ``server`` holding every branch of ``source`` (fetched on the
     server's side, no hook run), owned by the server's user."""
     hosted = server.new_repository()
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "safe.directory=*",
-            "-C",
-            str(hosted.path),
-            "fetch",
-            "-q",
-            str(source),
-            "+refs/heads/*:refs/heads/*",
-        ],
-        check=True,
-    )
+
+    def git(*args: str) -> None:  # as root, in a repository the server's user owns
+        subprocess.run(["git", "-c", "safe.directory=*", "-C", str(hosted.path), *args], check=True)
+
+    git("fetch", "-q", str(source), "+refs/heads/*:refs/heads/*")
     # a commit-graph, as a server's `git gc` or `git maintenance` writes it
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "safe.directory=*",
-            "-C",
-            str(hosted.path),
-            "commit-graph",
-            "write",
-            "--reachable",
-        ],
-        check=True,
-    )
+    git("commit-graph", "write", "--reachable")
     subprocess.run(["chown", "-R", server.owner, str(hosted.path)], check=True)
     return hosted
 

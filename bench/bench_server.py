@@ -38,15 +38,15 @@ def server_with_pushes(source: Path, name: str, env: dict[str, str]) -> tuple[Pa
     bare = WORK / f"{name}.git"
     shutil.rmtree(bare, ignore_errors=True)
     subprocess.run(["git", "clone", "-q", "--bare", str(source), str(bare)], check=True, env=env)
+
+    def output(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=bare, capture_output=True, text=True, check=True, env=env
+        )
+        return done.stdout.strip()
+
     tips = {}
-    below = subprocess.run(
-        ["git", "merge-base", "refs/heads/main", "refs/heads/develop"],
-        cwd=bare,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    ).stdout.strip()
+    below = output("merge-base", "refs/heads/main", "refs/heads/develop")
     for count in (*ADDED, BELOW):
         start = below if count == BELOW else "refs/heads/develop"
         stream = [f"reset refs/bench/push-{count}\nfrom {start}\n\n"]
@@ -65,14 +65,7 @@ def server_with_pushes(source: Path, name: str, env: dict[str, str]) -> tuple[Pa
             check=True,
             env=env,
         )
-        tips[count] = subprocess.run(
-            ["git", "rev-parse", f"refs/bench/push-{count}"],
-            cwd=bare,
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-        ).stdout.strip()
+        tips[count] = output("rev-parse", f"refs/bench/push-{count}")
     return bare, tips
 
 
