@@ -107,19 +107,30 @@ def test_only_what_the_full_judgment_accepts_silently(server: tuple[Path, Path])
             assert rules == [], f"{name}: the quick path accepted what the full judgment finds"
 
 
-def test_a_feature_cut_where_a_second_branch_points_is_judged_in_full(
-    server: tuple[Path, Path],
-) -> None:
-    """develop's tip is also a feature's tip (made and not yet worked on): which one the new
-    branch was cut from is the full judgment's question."""
+def test_a_feature_cut_where_other_branches_point(server: tuple[Path, Path]) -> None:
+    """develop's tip is also a feature's tip (made and not yet worked on); a release merged
+    into main and develop still points where it ended: the full judgment names the
+    long-lived branches that hold the fork, whichever topic branch points there too."""
     bare, work = server
     develop = git(bare, "rev-parse", "develop").stdout.strip()
     git(bare, "update-ref", "refs/heads/feature/empty", develop)
     git(work, "switch", "-q", "-c", "feature/new", develop)
     commit(work, "new")
     cut = scratch(work, "cut")
-    quick, _ = both(f"{ZERO} {cut} refs/heads/feature/new")
-    assert not quick
+    assert both(f"{ZERO} {cut} refs/heads/feature/new") == (True, [])
+    git(work, "switch", "-q", "-c", "release/v1.1.0", develop)
+    commit(work, "release notes")
+    git(work, "push", "-q", "origin", "release/v1.1.0")
+    for target in ("main", "develop"):
+        git(work, "switch", "-q", "-C", target, f"origin/{target}")
+        git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "release/v1.1.0")
+        git(work, "push", "-q", "origin", target)
+    git(work, "switch", "-q", "-c", "feature/after", "release/v1.1.0")
+    commit(work, "cut where the release ended")
+    after = scratch(work, "after")
+    assert both(f"{ZERO} {after} refs/heads/feature/after") == (True, [])
+    # off both lines, held by both: main may be its base as well
+    assert both(f"{ZERO} {after} refs/heads/hotfix/after") == (True, [])
 
 
 def test_no_ruling_policy_left_no_quick_path(server: tuple[Path, Path]) -> None:
@@ -133,11 +144,9 @@ def test_no_ruling_policy_left_no_quick_path(server: tuple[Path, Path]) -> None:
     assert both(line) == (True, [])
 
 
-def test_a_fork_another_long_lived_branch_holds_is_judged_in_full(
-    server: tuple[Path, Path],
-) -> None:
-    """main merged develop (a release): develop's tip is on main too, and which of them the
-    new branch was cut from is the full judgment's question."""
+def test_a_fork_a_release_took_to_main_is_quick(server: tuple[Path, Path]) -> None:
+    """main merged develop (a release): develop's tip is on main too, off main's own
+    first-parent line; the full judgment names develop, whose line it is on."""
     bare, work = server
     develop = git(bare, "rev-parse", "develop").stdout.strip()
     git(work, "switch", "-q", "-C", "main", "origin/main")
@@ -146,9 +155,45 @@ def test_a_fork_another_long_lived_branch_holds_is_judged_in_full(
     git(work, "switch", "-q", "-c", "feature/new", develop)
     commit(work, "new")
     cut = scratch(work, "cut")
-    quick, rules = both(f"{ZERO} {cut} refs/heads/feature/new")
-    assert not quick
-    assert rules == []  # the full judgment: made from develop
+    assert both(f"{ZERO} {cut} refs/heads/feature/new") == (True, [])
+    # a hotfix cut there is another matter: main holds it, but not on its own line
+    quick, rules = both(f"{ZERO} {cut} refs/heads/hotfix/new")
+    assert (quick, rules) == (False, ["BF301"])
+
+
+def test_a_fork_on_mains_own_line_is_judged_in_full(
+    server: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feature cut from main's line, at a commit develop holds too since it merged main
+    (a hotfix taken back): the full judgment names main, whose first-parent line it is on,
+    and refuses; the quick path leaves it that question. So it does when main's line since
+    the fork is longer than it looks at."""
+    bare, work = server
+    git(work, "switch", "-q", "-C", "main", "origin/main")
+    commit(work, "a hotfix on main")
+    fixed = scratch(work, "fixed")
+    commit(work, "main moves on")
+    git(work, "push", "-q", "origin", "main")
+    git(work, "switch", "-q", "-C", "develop", "origin/develop")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", fixed)
+    git(work, "push", "-q", "origin", "develop")
+    git(work, "switch", "-q", "-c", "feature/on-main", fixed)
+    commit(work, "cut from main's line")
+    cut = scratch(work, "on-main")
+    assert both(f"{ZERO} {cut} refs/heads/feature/on-main") == (False, ["BF301"])
+    # the same fork held by main off its own line: develop took main back, main merged
+    # develop (a release) — quick, unless main's line since the fork is longer than it looks
+    git(work, "switch", "-q", "-c", "feature/from-develop", "origin/develop")
+    commit(work, "cut from develop")
+    from_develop = scratch(work, "from-develop")
+    git(work, "switch", "-q", "-C", "main", "origin/main")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "origin/develop")
+    commit(work, "main moves on again")
+    git(work, "push", "-q", "origin", "main")
+    line = f"{ZERO} {from_develop} refs/heads/feature/from-develop"
+    assert both(line) == (True, [])
+    monkeypatch.setattr(quick_receive, "LIMIT", 1)
+    assert both(line) == (False, [])
 
 
 def test_a_detached_head_is_judged_in_full(server: tuple[Path, Path]) -> None:
@@ -180,13 +225,11 @@ def test_a_feature_cut_before_develop_moved_on(server: tuple[Path, Path]) -> Non
     assert both(f"{ZERO} {older} refs/heads/feature/older") == (True, [])
     quick, rules = both(f"{ZERO} {older} refs/heads/hotfix/older")
     assert (quick, rules) == (False, ["BF301"])
-    # a release later puts that commit on main: which line it was cut from, the full
-    # judgment says
+    # a release later puts that commit on main, off main's own line: still develop's
     git(work, "switch", "-q", "-C", "main", "origin/main")
     git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", develop)
     git(work, "push", "-q", "origin", "main")
-    quick, rules = both(f"{ZERO} {older} refs/heads/feature/older")
-    assert not quick
+    assert both(f"{ZERO} {older} refs/heads/feature/older") == (True, [])
 
 
 def test_a_fork_dated_ahead_of_every_long_lived_tip_is_judged_in_full(
@@ -215,3 +258,130 @@ def test_a_fork_dated_ahead_of_every_long_lived_tip_is_judged_in_full(
     cut = scratch(work, "on-ahead")
     quick, _ = both(f"{ZERO} {cut} refs/heads/feature/on-ahead")
     assert not quick
+
+
+def merged_into_develop(work: Path, name: str, *merged: str, edit: str | None = None) -> str:
+    """develop with ``merged`` merged into it (no fast-forward), as a scratch ref on the
+    server; ``edit``: a file the merge also changes (an evil merge)."""
+    git(work, "switch", "-q", "-C", "develop", "origin/develop")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", *merged)
+    if edit is not None:
+        (work / edit).write_text("changed in the merge\n")
+        git(work, "add", edit)
+        git(work, "commit", "-q", "--amend", "--no-edit", "--no-verify")
+    return scratch(work, name)
+
+
+def test_merges_into_develop(server: tuple[Path, Path]) -> None:
+    """develop moved on by merges of finished work: taken when the full judgment has nothing
+    to say, left to it otherwise."""
+    bare, work = server
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+
+    def into_develop(new: str) -> tuple[bool, list[str]]:
+        return both(f"{develop} {new} refs/heads/develop")
+
+    git(work, "switch", "-q", "feature/open")
+    commit(work, "finished", filename="open.txt")
+    git(work, "push", "-q", "origin", "feature/open")
+    assert into_develop(merged_into_develop(work, "merged", "feature/open")) == (True, [])
+    # the same merge, of a branch the server has not got
+    git(work, "switch", "-q", "-c", "feature/unpushed", develop)
+    commit(work, "never pushed", filename="unpushed.txt")
+    unpushed = merged_into_develop(work, "unpushed", "feature/unpushed")
+    assert into_develop(unpushed) == (False, ["BF206"])
+    # pushed with it, it is there
+    line = (
+        f"{develop} {unpushed} refs/heads/develop\n"
+        f"{ZERO} {git(work, 'rev-parse', 'feature/unpushed').stdout.strip()} "
+        "refs/heads/feature/unpushed"
+    )
+    assert both(line) == (True, [])
+    # main, the type develop is made from, merged back
+    git(work, "switch", "-q", "-C", "main", "origin/main")
+    commit(work, "a fix on main", filename="fix.txt")
+    git(work, "push", "-q", "origin", "main")
+    assert into_develop(merged_into_develop(work, "main-back", "main")) == (True, [])
+    # a feature's merge that changes a file of its own
+    evil = merged_into_develop(work, "evil", "feature/open", edit="README.md")
+    assert into_develop(evil) == (False, ["BF205"])
+    # a commit made on develop, beside the merge
+    git(work, "switch", "-q", "-C", "develop", "origin/develop")
+    commit(work, "straight onto develop", filename="direct.txt")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "feature/open")
+    assert into_develop(scratch(work, "direct")) == (False, ["BF201"])
+    # develop moved to the feature's tip: no merge commit
+    opened = git(bare, "rev-parse", "feature/open").stdout.strip()
+    assert into_develop(opened)[0] is False
+    # a hotfix merged into develop; a feature merged into main
+    git(work, "switch", "-q", "-c", "hotfix/urgent", "origin/main")
+    commit(work, "urgent", filename="urgent.txt")
+    git(work, "push", "-q", "origin", "hotfix/urgent")
+    assert into_develop(merged_into_develop(work, "hotfix", "hotfix/urgent")) == (True, [])
+    git(work, "switch", "-q", "-C", "main", "origin/main")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "feature/open")
+    main = git(bare, "rev-parse", "main").stdout.strip()
+    line = f"{main} {scratch(work, 'feature-main')} refs/heads/main"
+    quick, rules = both(line)
+    assert (quick, rules) == (False, ["BF202"])
+
+
+def test_merges_that_git_merges_line_by_line_are_judged_in_full(
+    server: tuple[Path, Path],
+) -> None:
+    """Both sides changed one file (in different places): the merge's tree is git's merge of
+    the lines, which the quick path does not make; the full judgment does, and agrees."""
+    bare, work = server
+    git(work, "switch", "-q", "-C", "develop", "origin/develop")
+    (work / "shared.txt").write_text("".join(f"line {n}\n" for n in range(20)))
+    git(work, "add", "shared.txt")
+    git(work, "commit", "-q", "--no-verify", "-m", "a shared file")
+    git(work, "push", "-q", "origin", "develop")  # this server has no hook
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+    git(work, "switch", "-q", "-c", "feature/top", "develop")
+    (work / "shared.txt").write_text("top\n" + "".join(f"line {n}\n" for n in range(1, 20)))
+    git(work, "commit", "-q", "--no-verify", "-am", "top")
+    git(work, "push", "-q", "origin", "feature/top")
+    git(work, "switch", "-q", "-c", "feature/bottom", "develop")
+    (work / "shared.txt").write_text("".join(f"line {n}\n" for n in range(19)) + "bottom\n")
+    git(work, "commit", "-q", "--no-verify", "-am", "bottom")
+    git(work, "push", "-q", "origin", "feature/bottom")
+    git(work, "switch", "-q", "develop")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "feature/top")
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "feature/bottom")
+    assert both(f"{develop} {scratch(work, 'lines')} refs/heads/develop") == (False, [])
+
+
+def test_merges_into_develop_as_the_default_branch(server: tuple[Path, Path]) -> None:
+    """develop is the default branch, whose committed policy rules: a merge that leaves
+    every file the policy was read from as it was is taken, and the policy is carried to
+    develop's new commit, so the next push is quick too; one that changes them is judged in
+    full (BF002 and the policy it brings are its questions)."""
+    bare, work = server
+    git(work, "switch", "-q", "-C", "develop", "origin/develop")
+    (work / ".branchflow.yaml").write_text("extends: gitflow\n")
+    git(work, "add", ".branchflow.yaml")
+    git(work, "commit", "-q", "--no-verify", "-m", "the policy")
+    git(work, "push", "-q", "origin", "develop")  # this server has no hook
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/develop")
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+    git(work, "switch", "-q", "-c", "feature/done", "develop")
+    commit(work, "done", filename="done.txt")
+    git(work, "push", "-q", "origin", "feature/done")
+    merged = merged_into_develop(work, "merged", "feature/done")
+    line = f"{develop} {merged} refs/heads/develop"
+    assert both(line) == (True, [])
+    # develop lands there; the next merge is taken with no full judgment in between
+    git(bare, "update-ref", "refs/heads/develop", merged, develop)
+    git(work, "switch", "-q", "-c", "feature/next", merged)
+    commit(work, "next", filename="next.txt")
+    git(work, "push", "-q", "origin", "feature/next")
+    again = merged_into_develop(work, "again", "feature/next")
+    assert quick_receive.accepted(f"{merged} {again} refs/heads/develop".encode(), None, None)
+    # a feature that changes the policy, merged: judged in full
+    git(work, "switch", "-q", "-c", "feature/policy", merged)
+    (work / ".branchflow.yaml").write_text("extends: gitflow\nexempt: [scratch/**]\n")
+    git(work, "commit", "-q", "--no-verify", "-am", "exempt scratch branches")
+    git(work, "push", "-q", "origin", "feature/policy")
+    changed = merged_into_develop(work, "changed", "feature/policy")
+    assert both(f"{merged} {changed} refs/heads/develop") == (False, [])

@@ -25,7 +25,7 @@ from branchflow.hooks.identity import server_pusher
 from branchflow.hooks.push import judge_push
 from branchflow.hooks.quick_receive import RULING_FALLBACKS, parse_receive_lines
 from branchflow.policy import cache
-from branchflow.policy.committed import load_committed_policy
+from branchflow.policy.committed import Inputs, load_committed_policy
 from branchflow.policy.compiled import CompiledPolicy
 from branchflow.policy.load import load_policy
 from branchflow.repo.objects import Repository
@@ -93,7 +93,7 @@ def server_policy(
         policy = committed.policy if committed is not None else load_policy(None).policy
         setting_up = ref if brought else None
         if tip is not None and _is_head(repo, ref) and not brought:
-            _rules(repo, ref, tip, policy, "")
+            _rules(repo, ref, tip, policy, "", committed.inputs if committed else ())
             return policy, "", None  # the documented default, on the default branch
         where = (
             f"no policy is committed on {branch}"
@@ -107,16 +107,25 @@ def server_policy(
     elif not _is_head(repo, ref):
         said = f"the default branch does not exist: judged by the policy committed on {branch}"
     if not brought and tip is not None:
-        _rules(repo, ref, tip, committed.policy, said)
+        _rules(repo, ref, tip, committed.policy, said, committed.inputs)
     return committed.policy, said, ref if brought else None
 
 
-def _rules(repo: Repository, ref: str, tip: str, policy: CompiledPolicy, said: str) -> None:
+def _rules(
+    repo: Repository,
+    ref: str,
+    tip: str,
+    policy: CompiledPolicy,
+    said: str,
+    inputs: Inputs,
+) -> None:
     """Leave the ruling policy where the quick path (``quick_receive``) finds it: keyed by
-    all it depends on, so it is never stale."""
+    all it depends on, so it is never stale; with the files of the commit it was read from
+    (found or not), so that a push leaving them as they are can carry it along."""
     key = cache.ruling_key(repo.place, _head(repo), ref, tip)
     if cache.lookup(key) is None:
-        cache.store(cache.CacheEntry(key, (), policy.to_data(), (said,), {}))
+        files = tuple(path for path, _ in inputs)
+        cache.store(cache.CacheEntry(key, (), policy.to_data(), (said,), {}, files))
 
 
 def _last_loaded(

@@ -9,10 +9,17 @@ merged only by merge commits), whose names hold no one else's ``{pusher}``:
 
 - an update that only adds commits of one parent each (a fast-forward with no merges);
 - a deletion;
-- a creation whose new first-parent commits, one parent each, rest on a commit that only
-  long-lived branches of the types it is made from hold, and at which no other branch
-  points (a feature cut from develop, at its tip or since moved on, while main does not
-  hold that commit).
+- a creation whose new first-parent commits, one parent each, rest on a commit that a
+  long-lived branch of a type it is made from holds, that no long-lived branch of another
+  type has on its first-parent line (a feature cut from develop, at its tip or since
+  moved on, before or after a release took that commit to main; where a finished release
+  branch still points, or an empty feature).
+
+And for a long-lived branch that takes merges only and is not the one whose policy rules
+(develop): an update that adds only merges of two parents, each naming branches the
+server has (or gets in this push) holding what it merged, of types that may go there, and
+each one's tree what any merge of its parents gives, with the two sides' changes to
+different files (a finished feature merged into develop).
 
 The policy comes from the entry the full judgment leaves for the ruling branch's commit
 (``cache.ruling_key``): no entry, no quick path.
@@ -22,10 +29,11 @@ from __future__ import annotations
 
 import os
 
-from branchflow.facts import RefUpdate
+from branchflow.facts import MergeSource, NewCommit, RefUpdate
 from branchflow.policy import cache
 from branchflow.policy.compiled import BranchRule, CompiledPolicy
 from branchflow.repo import receiving
+from branchflow.repo.merge_message import parse_merge_message
 from branchflow.repo.state import (
     CLOCK_SKEW,
     decode,
@@ -95,11 +103,26 @@ def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
     pushed = [u.new for u in updates if not is_zero(u.new)]
     if pushed and not receiving.all_commits(place, pushed):
         return False  # a tag object or a tree as a branch: the full judgment says BF001
+    after = {u.remote_ref[len("refs/heads/") :]: u.new for u in updates}
+    carried: str | None = None  # the ruling branch's new commit, its policy files as they were
     for update in updates:
-        if update.remote_ref in (ruling, head) or not update.remote_ref.startswith("refs/heads/"):
+        if not update.remote_ref.startswith("refs/heads/"):
             return False
-        if not _surely_fine(policy, update, place, tips, pusher):
+        if update.remote_ref in (ruling, head):
+            # the ruling branch (develop as the default branch) moved on by merges that
+            # leave every file its policy was read from as it was: the same policy rules
+            if update.remote_ref != ruling or ruling != head or not entry.files:
+                return False
+            files = list(entry.files)
+            if is_zero(update.new) or not receiving.unchanged(place, update.old, update.new, files):
+                return False
+            carried = update.new
+        if not _surely_fine(policy, update, place, tips, pusher, after):
             return False
+    if carried is not None:
+        key = cache.ruling_key(place, head, ruling, carried)
+        if cache.lookup(key) is None:
+            cache.store(cache.CacheEntry(key, (), entry.policy, entry.warnings, {}, entry.files))
     if entry.warnings and entry.warnings[0]:
         from branchflow.report import note
 
@@ -113,10 +136,15 @@ def _surely_fine(
     place: str,
     tips: dict[str, str],
     pusher: str | None,
+    after: dict[str, str],
 ) -> bool:
     branch = update.remote_ref[len("refs/heads/") :]
     match = policy.classify(branch)
-    if match is None or match.rule is None or not _topic(match.rule):
+    if match is None or match.rule is None:
+        return False
+    if _merged_only(match.rule) and not match.values_of("pusher"):
+        return _merged_into(policy, match.rule, branch, update, place, tips, after)
+    if not _topic(match.rule):
         return False
     owners = match.values_of("pusher")
     if owners and (pusher is None or owners != {pusher}):
@@ -153,13 +181,12 @@ def _cut_at_its_base(
         if name.startswith(prefixes) and (found := policy.type_of(name)) and found.long_lived
     }
     allowed = {name for name, found in long_lived.items() if found.name in rule.from_}
-    if any(target == fork and name not in allowed for name, target in tips.items()):
-        return False  # another branch's tip is where it forks: the full judgment weighs it
-    # The long-lived branches that hold the fork are where it was cut from: all of them of
-    # a type it may be made from (main holding develop's older commits after a release is
-    # the full judgment's question: which line the fork is on)
+    # The long-lived branches that hold the fork are those it may have been cut from; the
+    # full judgment names among them the ones whose first-parent line it is on, or all of
+    # them when it is on none (develop's commits that a release brought to main), and is
+    # content when one named is of a type it may be made from.
     holding = receiving.holders(place, fork, long_lived)
-    if not holding or not all(name in allowed for name in holding):
+    if not holding or not any(name in allowed for name in holding):
         return False
     # A fork dated more than a day after every long-lived tip the full judgment takes for
     # one no long-lived branch holds (clocks run ahead): it looks further down, and may
@@ -168,4 +195,119 @@ def _cut_at_its_base(
     if times is None or fork not in times:
         return False
     newest = max((times.get(tips[name], 0) for name in long_lived), default=0)
-    return times[fork] <= newest + CLOCK_SKEW
+    if times[fork] > newest + CLOCK_SKEW:
+        return False
+    # Held by others too: fine while it is on none of their first-parent lines, as the full
+    # judgment walks them (down to the first commit older than the fork). A fork on main's
+    # own line (a feature cut from main, which develop merged since) is its question.
+    for name in holding:
+        if name not in allowed:
+            line = receiving.first_parents_since(place, tips[name], times[fork], LIMIT)
+            if line is None or len(line) > LIMIT or fork in line:
+                return False
+    return True
+
+
+def _merged_only(rule: BranchRule) -> bool:
+    """A long-lived branch that takes merges only, and asks no write-up (develop, main)."""
+    return rule.long_lived and rule.protection == "merges" and not rule.documented_in
+
+
+def _merged_into(
+    policy: CompiledPolicy,
+    rule: BranchRule,
+    branch: str,
+    update: RefUpdate,
+    place: str,
+    tips: dict[str, str],
+    after: dict[str, str],
+) -> bool:
+    """A protected branch moved on by merges only (a finished feature merged into develop),
+    each of a branch the server has, or gets in this push, holding what was merged, of a type
+    that may go there, and carrying nothing but what git's merge of its parents gives: the
+    full judgment's BF201, BF202, BF205 and BF206 have nothing to say."""
+    if is_zero(update.old) or is_zero(update.new) or update.old == update.new:
+        return False  # made or deleted: the full judgment's question
+    if any(target == update.new for name, target in tips.items() if name != branch):
+        return False  # moved to another branch's tip: a fast-forward, judged in full
+    if not receiving.holds(place, update.old, update.new):
+        return False  # rewritten
+    line = receiving.new_line(place, update.new, [update.old], LIMIT)
+    if not line or len(line) > LIMIT or any(len(c) != 3 for c in line):
+        return False  # a commit made on it, an octopus, or too many
+    found = receiving.read_commits(place, [c[0] for c in line])
+    if found is None:
+        return False
+    commits = []
+    for commit_id, *_ in line:
+        raw = found[commit_id]
+        sources = _named_sources(raw.message)
+        if sources is None or not all(
+            _holds_merged(s.name, raw.parents[1], branch, update.old, place, tips, after)
+            for s in sources
+        ):
+            return False
+        summary = raw.message.split("\n", 1)[0]
+        commits.append(NewCommit(commit_id, raw.parents, summary, sources, None, raw.committer_email))
+    if not all(_git_merge_of_parents(place, c.id, *c.parents) for c in commits):
+        return False  # what BF205 asks, beyond what these commands can tell
+    from branchflow.checks.push import check_new_commits
+
+    judged = check_new_commits(
+        policy, branch, rule, commits, upstream=f"origin/{branch}", fast_forward_of=[]
+    )
+    return not judged
+
+
+def _named_sources(message: str) -> tuple[MergeSource, ...] | None:
+    """The branches a merge message names, as the full judgment reads them; None for one it
+    reads otherwise (a tag, a commit, a remote's branch, another owner's, a pull request)."""
+    first = message.split("\n", 1)[0]
+    if "remote" in first:
+        return None  # a remote-tracking branch: read against the server's remotes
+    sources = parse_merge_message(message)
+    if not sources or any(s.kind != "branch" or s.owner for s in sources):
+        return None
+    return sources
+
+
+def _holds_merged(
+    name: str,
+    merged: str,
+    branch: str,
+    old: str,
+    place: str,
+    tips: dict[str, str],
+    after: dict[str, str],
+) -> bool:
+    """Whether the branch a merge names holds the commit it merged once the push lands (its
+    own name: ``git pull``'s merge, of commits the branch already had)."""
+    if name == branch:
+        return receiving.holds(place, merged, old)
+    tip = after.get(name)
+    if tip is None or is_zero(tip):
+        tip = tips.get(name)
+    return tip is not None and receiving.holds(place, merged, tip)
+
+
+def _git_merge_of_parents(place: str, merge: str, first: str, second: str) -> bool:
+    """Whether the merge's tree is what any merge of its parents gives, without a line
+    merged: one merge base, the two sides changed files apart, and each file as the side
+    that changed it has it (else as both have it). That is what the full judgment's merge of
+    the parents gives too, with nothing left of the merge's own (BF205)."""
+    bases = receiving.merge_bases(place, first, second)
+    if bases is None or len(bases) != 1:
+        return False
+    base = bases[0]
+    changes = receiving.tree_changes(
+        place, [(first, merge), (second, merge), (base, first), (base, second)]
+    )
+    if changes is None:
+        return False
+    not_first, not_second, by_first, by_second = (set(c) for c in changes)
+    return not (
+        by_first & by_second
+        or not_first & not_second
+        or not_first & by_first
+        or not_second & by_second
+    )

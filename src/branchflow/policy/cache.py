@@ -39,7 +39,7 @@ MAX_VERDICTS = 512  # branches remembered per policy; the oldest go first
 
 
 class CacheEntry:
-    __slots__ = ("inputs", "key", "policy", "verdicts", "warnings")
+    __slots__ = ("files", "inputs", "key", "policy", "verdicts", "warnings")
 
     def __init__(
         self,
@@ -48,12 +48,16 @@ class CacheEntry:
         policy: tuple[Any, ...],
         warnings: tuple[str, ...],
         verdicts: dict[str, str],
+        files: tuple[str, ...] = (),
     ) -> None:
         self.key = key
         self.inputs = inputs  # (path, bytes or None when absent) for every deciding file
         self.policy = policy  # CompiledPolicy.to_data()
         self.warnings = warnings  # what loading said (several policy files found, ...)
         self.verdicts = verdicts  # branch name -> "ok"
+        # for a policy read from a commit: the paths of its tree that decided it (found or
+        # not), never looked for on disk
+        self.files = files
 
 
 def _key(*parts: str) -> str:
@@ -166,7 +170,7 @@ def lookup(key: str) -> CacheEntry | None:
     if raw is None:
         return None
     try:
-        stored_key, inputs, policy, warnings, verdicts = marshal.loads(raw)
+        stored_key, inputs, policy, warnings, verdicts, files = marshal.loads(raw)
         if stored_key != key:
             return None  # another key with the same checksum
         if not (
@@ -174,6 +178,8 @@ def lookup(key: str) -> CacheEntry | None:
             and isinstance(warnings, tuple)
             and all(isinstance(w, str) for w in warnings)
             and isinstance(verdicts, dict)
+            and isinstance(files, tuple)
+            and all(isinstance(f, str) for f in files)
         ):
             return None
         for input_path, content in inputs:
@@ -181,7 +187,7 @@ def lookup(key: str) -> CacheEntry | None:
                 return None
     except (ValueError, TypeError, EOFError):
         return None  # a truncated, foreign or malformed entry is a miss, never an error
-    return CacheEntry(key, inputs, policy, warnings, verdicts)
+    return CacheEntry(key, inputs, policy, warnings, verdicts, files)
 
 
 def store(entry: CacheEntry) -> None:
@@ -191,7 +197,7 @@ def store(entry: CacheEntry) -> None:
     verdicts = entry.verdicts
     if len(verdicts) > MAX_VERDICTS:
         verdicts = dict(list(verdicts.items())[-MAX_VERDICTS:])
-    payload = (entry.key, entry.inputs, entry.policy, tuple(entry.warnings), verdicts)
+    payload = (entry.key, entry.inputs, entry.policy, tuple(entry.warnings), verdicts, entry.files)
     tmp = None
     try:
         import tempfile  # only when storing: not on the fast path
