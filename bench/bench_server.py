@@ -4,10 +4,10 @@ For each synthetic Git Flow repository (10,000 commits / 100 branches and
 100,000 commits / 1,000 branches) as a bare server repository, a push of one
 new feature branch is judged by `branchflow pre-receive`, run as git runs it
 (GIT_DIR, the `<old> <new> <ref>` line on stdin), with 10 and with 100 new
-commits cut at develop's tip (the server's quick path takes them: hooks/quick_receive),
-and with 11 cut where develop and main last met, a commit main holds too (judged in full,
-pygit2 and all). The cost should
-follow the commits a push adds, not the history.
+commits cut at develop's tip, and with 11 cut where develop and main last met (where the
+last release ended, a commit main holds too); and develop moved on by the merge of a
+finished feature the server has. The server's quick path (hooks/quick_receive) takes each
+of them. The cost should follow the commits a push adds, not the history.
 
     python bench/bench_server.py [--runs 15]
 """
@@ -29,12 +29,17 @@ WORK = Path(__file__).resolve().parent / ".work"
 ZERO = "0" * 40
 SIZES = ((10_000, 100), (100_000, 1_000))
 ADDED = (10, 100)
-BELOW = 11  # 11 new commits cut where main and develop last met: judged in full
+BELOW = 11  # 11 new commits cut where main and develop last met
+MERGED = "merged"  # develop moved on by the merge of a feature (refs/heads/feature/bench-done)
 
 
-def server_with_pushes(source: Path, name: str, env: dict[str, str]) -> tuple[Path, dict[int, str]]:
+def server_with_pushes(
+    source: Path, name: str, env: dict[str, str]
+) -> tuple[Path, dict[int | str, str]]:
     """A bare copy of ``source`` holding, under refs/bench/, one feature branch per size in
-    ADDED, forked from develop (their objects present, as in pre-receive's quarantine)."""
+    ADDED, forked from develop, one of BELOW commits cut where main and develop last met,
+    and develop with a finished feature merged (their objects present, as in pre-receive's
+    quarantine; the feature itself a branch of the server)."""
     bare = WORK / f"{name}.git"
     shutil.rmtree(bare, ignore_errors=True)
     subprocess.run(["git", "clone", "-q", "--bare", str(source), str(bare)], check=True, env=env)
@@ -45,27 +50,39 @@ def server_with_pushes(source: Path, name: str, env: dict[str, str]) -> tuple[Pa
         )
         return done.stdout.strip()
 
-    tips = {}
+    def commit(ref: str, n: int, message: str, merge: str = "") -> str:
+        return (
+            f"commit {ref}\ncommitter Bench <bench@example.com> {1_800_000_000 + n} +0000\n"
+            f"data {len(message)}\n{message}{merge}"
+            f"M 100644 inline bench/file-{n % 7}.txt\ndata 4\n{n:03d}\n\n"
+        )
+
     below = output("merge-base", "refs/heads/main", "refs/heads/develop")
+    stream = []
     for count in (*ADDED, BELOW):
         start = below if count == BELOW else "refs/heads/develop"
-        stream = [f"reset refs/bench/push-{count}\nfrom {start}\n\n"]
+        stream.append(f"reset refs/bench/push-{count}\nfrom {start}\n\n")
         for n in range(count):
-            message = f"bench work {n}\n"
-            stream.append(
-                f"commit refs/bench/push-{count}\n"
-                f"committer Bench <bench@example.com> {1_800_000_000 + n} +0000\n"
-                f"data {len(message)}\n{message}"
-                f"M 100644 inline bench/file-{n % 7}.txt\ndata 4\n{n:03d}\n\n"
-            )
-        subprocess.run(
-            ["git", "fast-import", "--quiet"],
-            cwd=bare,
-            input="".join(stream).encode(),
-            check=True,
-            env=env,
-        )
-        tips[count] = output("rev-parse", f"refs/bench/push-{count}")
+            stream.append(commit(f"refs/bench/push-{count}", n, f"bench work {n}\n"))
+    stream.append("reset refs/heads/feature/bench-done\nfrom refs/heads/develop\n\n")
+    stream.append(commit("refs/heads/feature/bench-done", 0, "finished work\n"))
+    stream.append(f"reset refs/bench/push-{MERGED}\nfrom refs/heads/develop\n\n")
+    merge = "Merge branch 'feature/bench-done' into develop\n"
+    stream.append(
+        commit(f"refs/bench/push-{MERGED}", 1, merge, "merge refs/heads/feature/bench-done\n")
+        .replace("bench/file-1.txt", "bench/file-0.txt")
+        .replace("data 4\n001", "data 4\n000")
+    )
+    subprocess.run(
+        ["git", "fast-import", "--quiet"],
+        cwd=bare,
+        input="".join(stream).encode(),
+        check=True,
+        env=env,
+    )
+    tips: dict[int | str, str] = {}
+    for key in (*ADDED, BELOW, MERGED):
+        tips[key] = output("rev-parse", f"refs/bench/push-{key}")
     return bare, tips
 
 
@@ -75,32 +92,41 @@ def main() -> int:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     env = bench_env(WORK / "server-cache")
-    print(f"branchflow pre-receive, one new feature branch per push, median of {args.runs} runs")
+    print(f"branchflow pre-receive, one branch per push, median of {args.runs} runs")
     print(
-        f"{'history':<30} {'10 new commits':>15} {'100 new commits':>16} {'cut where main is':>19}"
+        f"{'history':<30} {'10 new commits':>15} {'100 new commits':>16} "
+        f"{'cut where main is':>18} {'feature merged':>15}"
     )
     worst = 0.0
     for commits, branches in SIZES:
         source = build(WORK / f"gitflow-{commits}-{branches}", commits, branches)
         bare, tips = server_with_pushes(source, f"server-{commits}", env)
+        develop = subprocess.run(
+            ["git", "rev-parse", "refs/heads/develop"],
+            cwd=bare,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout.strip()
+        lines = {
+            str(key): (
+                f"{develop} {tip} refs/heads/develop\n"
+                if key == MERGED
+                else f"{ZERO} {tip} refs/heads/feature/bench-push-{key}\n"
+            )
+            for key, tip in tips.items()
+        }
         hook_env = {**env, "GIT_DIR": "."}
+        command = [str(BIN / "branchflow"), "pre-receive"]
         results = measure(
-            {
-                str(count): (
-                    [str(BIN / "branchflow"), "pre-receive"],
-                    f"{ZERO} {tip} refs/heads/feature/bench-push-{count}\n",
-                )
-                for count, tip in tips.items()
-            },
-            bare,
-            hook_env,
-            args.runs,
+            {key: (command, line) for key, line in lines.items()}, bare, hook_env, args.runs
         )
-        row = [results[str(count)][0] for count in (*ADDED, BELOW)]
-        worst = max(worst, row[0], row[2])
+        row = [results[str(key)][0] for key in (*ADDED, BELOW, MERGED)]
+        worst = max(worst, row[0], row[2], row[3])
         print(
             f"{f'{commits:,} commits, {branches:,} branches':<30} "
-            f"{row[0]:>12.1f} ms {row[1]:>13.1f} ms {row[2]:>16.1f} ms"
+            f"{row[0]:>12.1f} ms {row[1]:>13.1f} ms {row[2]:>15.1f} ms {row[3]:>12.1f} ms"
         )
     print(f"one-branch push to the largest repository: {worst:.1f} ms (target <= 300 ms)")
     return 0

@@ -168,7 +168,7 @@ def test_a_fork_on_mains_own_line_is_judged_in_full(
     (a hotfix taken back): the full judgment names main, whose first-parent line it is on,
     and refuses; the quick path leaves it that question. So it does when main's line since
     the fork is longer than it looks at."""
-    bare, work = server
+    _, work = server
     git(work, "switch", "-q", "-C", "main", "origin/main")
     commit(work, "a hotfix on main")
     fixed = scratch(work, "fixed")

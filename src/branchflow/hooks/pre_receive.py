@@ -93,7 +93,7 @@ def server_policy(
         policy = committed.policy if committed is not None else load_policy(None).policy
         setting_up = ref if brought else None
         if tip is not None and _is_head(repo, ref) and not brought:
-            _rules(repo, ref, tip, policy, "", committed.inputs if committed else ())
+            _rules(repo, ref, tip, policy, "", inputs=committed.inputs if committed else ())
             return policy, "", None  # the documented default, on the default branch
         where = (
             f"no policy is committed on {branch}"
@@ -107,7 +107,7 @@ def server_policy(
     elif not _is_head(repo, ref):
         said = f"the default branch does not exist: judged by the policy committed on {branch}"
     if not brought and tip is not None:
-        _rules(repo, ref, tip, committed.policy, said, committed.inputs)
+        _rules(repo, ref, tip, committed.policy, said, inputs=committed.inputs)
     return committed.policy, said, ref if brought else None
 
 
@@ -117,6 +117,7 @@ def _rules(
     tip: str,
     policy: CompiledPolicy,
     said: str,
+    *,
     inputs: Inputs,
 ) -> None:
     """Leave the ruling policy where the quick path (``quick_receive``) finds it: keyed by
@@ -125,7 +126,7 @@ def _rules(
     key = cache.ruling_key(repo.place, _head(repo), ref, tip)
     if cache.lookup(key) is None:
         files = tuple(path for path, _ in inputs)
-        cache.store(cache.CacheEntry(key, (), policy.to_data(), (said,), {}, files))
+        cache.store(cache.CacheEntry(key, (), policy.to_data(), (said,), {}, files=files))
 
 
 def _last_loaded(

@@ -28,6 +28,7 @@ The policy comes from the entry the full judgment leaves for the ruling branch's
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 from branchflow.facts import MergeSource, NewCommit, RefUpdate
 from branchflow.policy import cache
@@ -46,6 +47,15 @@ from branchflow.repo.state import (
 RULING_FALLBACKS = ("main", "master")  # where HEAD names no branch, these rule (in order)
 LIMIT = 256  # new commits the quick path looks at; more are judged in full
 MAX_REFS = 32
+
+
+class _Server(NamedTuple):
+    """The receiving repository, as the quick path's questions need it."""
+
+    place: str  # its git directory, resolved
+    tips: dict[str, str]  # each branch and its commit, before the push
+    after: dict[str, str]  # each pushed branch and its new commit (zeros: deleted)
+    pusher: str | None  # the authenticated pusher's name, where the policy names one
 
 
 def parse_receive_lines(raw: bytes) -> tuple[list[RefUpdate], list[str]]:
@@ -104,6 +114,7 @@ def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
     if pushed and not receiving.all_commits(place, pushed):
         return False  # a tag object or a tree as a branch: the full judgment says BF001
     after = {u.remote_ref[len("refs/heads/") :]: u.new for u in updates}
+    server = _Server(place, tips, after, pusher)
     carried: str | None = None  # the ruling branch's new commit, its policy files as they were
     for update in updates:
         if not update.remote_ref.startswith("refs/heads/"):
@@ -117,12 +128,14 @@ def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
             if is_zero(update.new) or not receiving.unchanged(place, update.old, update.new, files):
                 return False
             carried = update.new
-        if not _surely_fine(policy, update, place, tips, pusher, after):
+        if not _surely_fine(policy, update, server):
             return False
     if carried is not None:
         key = cache.ruling_key(place, head, ruling, carried)
         if cache.lookup(key) is None:
-            cache.store(cache.CacheEntry(key, (), entry.policy, entry.warnings, {}, entry.files))
+            cache.store(
+                cache.CacheEntry(key, (), entry.policy, entry.warnings, {}, files=entry.files)
+            )
     if entry.warnings and entry.warnings[0]:
         from branchflow.report import note
 
@@ -130,20 +143,14 @@ def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
     return True
 
 
-def _surely_fine(
-    policy: CompiledPolicy,
-    update: RefUpdate,
-    place: str,
-    tips: dict[str, str],
-    pusher: str | None,
-    after: dict[str, str],
-) -> bool:
+def _surely_fine(policy: CompiledPolicy, update: RefUpdate, server: _Server) -> bool:
+    place, pusher = server.place, server.pusher
     branch = update.remote_ref[len("refs/heads/") :]
     match = policy.classify(branch)
     if match is None or match.rule is None:
         return False
     if _merged_only(match.rule) and not match.values_of("pusher"):
-        return _merged_into(policy, match.rule, branch, update, place, tips, after)
+        return _merged_into(policy, match.rule, branch, update, server)
     if not _topic(match.rule):
         return False
     owners = match.values_of("pusher")
@@ -152,7 +159,7 @@ def _surely_fine(
     if is_zero(update.new):
         return True  # a topic branch deleted by whoever may push it
     if is_zero(update.old):
-        return _cut_at_its_base(policy, match.rule, update.new, place, tips)
+        return _cut_at_its_base(policy, match.rule, update.new, server)
     if update.old == update.new:
         return True
     if not receiving.holds(place, update.old, update.new):
@@ -167,9 +174,8 @@ def _topic(rule: BranchRule) -> bool:
     )
 
 
-def _cut_at_its_base(
-    policy: CompiledPolicy, rule: BranchRule, new: str, place: str, tips: dict[str, str]
-) -> bool:
+def _cut_at_its_base(policy: CompiledPolicy, rule: BranchRule, new: str, server: _Server) -> bool:
+    place, tips = server.place, server.tips
     line = receiving.new_line(place, new, tips.values(), LIMIT)
     if not line or len(line) > LIMIT or any(len(c) != 2 for c in line):
         return False  # nothing new, too much, a merge or a root: judged in full
@@ -202,8 +208,8 @@ def _cut_at_its_base(
     # own line (a feature cut from main, which develop merged since) is its question.
     for name in holding:
         if name not in allowed:
-            line = receiving.first_parents_since(place, tips[name], times[fork], LIMIT)
-            if line is None or len(line) > LIMIT or fork in line:
+            walked = receiving.first_parents_since(place, tips[name], times[fork], LIMIT)
+            if walked is None or len(walked) > LIMIT or fork in walked:
                 return False
     return True
 
@@ -214,18 +220,13 @@ def _merged_only(rule: BranchRule) -> bool:
 
 
 def _merged_into(
-    policy: CompiledPolicy,
-    rule: BranchRule,
-    branch: str,
-    update: RefUpdate,
-    place: str,
-    tips: dict[str, str],
-    after: dict[str, str],
+    policy: CompiledPolicy, rule: BranchRule, branch: str, update: RefUpdate, server: _Server
 ) -> bool:
     """A protected branch moved on by merges only (a finished feature merged into develop),
     each of a branch the server has, or gets in this push, holding what was merged, of a type
     that may go there, and carrying nothing but what git's merge of its parents gives: the
     full judgment's BF201, BF202, BF205 and BF206 have nothing to say."""
+    place, tips = server.place, server.tips
     if is_zero(update.old) or is_zero(update.new) or update.old == update.new:
         return False  # made or deleted: the full judgment's question
     if any(target == update.new for name, target in tips.items() if name != branch):
@@ -243,12 +244,13 @@ def _merged_into(
         raw = found[commit_id]
         sources = _named_sources(raw.message)
         if sources is None or not all(
-            _holds_merged(s.name, raw.parents[1], branch, update.old, place, tips, after)
-            for s in sources
+            _holds_merged(s.name, raw.parents[1], branch, update.old, server) for s in sources
         ):
             return False
         summary = raw.message.split("\n", 1)[0]
-        commits.append(NewCommit(commit_id, raw.parents, summary, sources, None, raw.committer_email))
+        commits.append(
+            NewCommit(commit_id, raw.parents, summary, sources, None, raw.committer_email)
+        )
     if not all(_git_merge_of_parents(place, c.id, *c.parents) for c in commits):
         return False  # what BF205 asks, beyond what these commands can tell
     from branchflow.checks.push import check_new_commits
@@ -271,23 +273,15 @@ def _named_sources(message: str) -> tuple[MergeSource, ...] | None:
     return sources
 
 
-def _holds_merged(
-    name: str,
-    merged: str,
-    branch: str,
-    old: str,
-    place: str,
-    tips: dict[str, str],
-    after: dict[str, str],
-) -> bool:
+def _holds_merged(name: str, merged: str, branch: str, old: str, server: _Server) -> bool:
     """Whether the branch a merge names holds the commit it merged once the push lands (its
     own name: ``git pull``'s merge, of commits the branch already had)."""
     if name == branch:
-        return receiving.holds(place, merged, old)
-    tip = after.get(name)
+        return receiving.holds(server.place, merged, old)
+    tip = server.after.get(name)
     if tip is None or is_zero(tip):
-        tip = tips.get(name)
-    return tip is not None and receiving.holds(place, merged, tip)
+        tip = server.tips.get(name)
+    return tip is not None and receiving.holds(server.place, merged, tip)
 
 
 def _git_merge_of_parents(place: str, merge: str, first: str, second: str) -> bool:

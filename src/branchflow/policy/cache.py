@@ -48,6 +48,7 @@ class CacheEntry:
         policy: tuple[Any, ...],
         warnings: tuple[str, ...],
         verdicts: dict[str, str],
+        *,
         files: tuple[str, ...] = (),
     ) -> None:
         self.key = key
@@ -187,7 +188,7 @@ def lookup(key: str) -> CacheEntry | None:
                 return None
     except (ValueError, TypeError, EOFError):
         return None  # a truncated, foreign or malformed entry is a miss, never an error
-    return CacheEntry(key, inputs, policy, warnings, verdicts, files)
+    return CacheEntry(key, inputs, policy, warnings, verdicts, files=files)
 
 
 def store(entry: CacheEntry) -> None:
