@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # Bump FORMAT when CompiledPolicy.to_data() or the entry layout changes: an entry of an
 # older layout would unpack into the wrong fields. tests/policy/test_cache.py pins FORMAT
 # to a digest of the compiled types' fields and says when it is due.
-FORMAT = 5
+FORMAT = 6
 MAX_VERDICTS = 512  # branches remembered per policy; the oldest go first
 
 
