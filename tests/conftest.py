@@ -33,7 +33,11 @@ _LEAKY = (
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh HOME, cache and git config for every test; nothing from the machine leaks in."""
+    """A fresh HOME, cache and git config for every test; nothing from the machine leaks in
+    (nor from another test: the cache directory a server's judgment chose)."""
+    from branchflow.policy import cache
+
+    monkeypatch.setattr(cache, "fallback_dir", None)
     home = tmp_path_factory.mktemp("home")
     for name in _LEAKY:
         monkeypatch.delenv(name, raising=False)

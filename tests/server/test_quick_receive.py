@@ -12,9 +12,10 @@ import pytest
 from branchflow.hooks import quick_receive
 from branchflow.hooks.pre_receive import judge_received
 from branchflow.hooks.quick_receive import parse_receive_lines
-from tests.conftest import commit, git, seed_origin
+from tests.conftest import BRANCHFLOW, commit, git, seed_origin
 
 ZERO = "0" * 40
+HOOK = {"GIT_DIR": "."}  # as git runs a server's hook, in the repository
 
 
 @pytest.fixture
@@ -385,3 +386,89 @@ def test_merges_into_develop_as_the_default_branch(server: tuple[Path, Path]) ->
     git(work, "push", "-q", "origin", "feature/policy")
     changed = merged_into_develop(work, "changed", "feature/policy")
     assert both(f"{merged} {changed} refs/heads/develop") == (False, [])
+
+
+def raw_commit(work: Path, text: str) -> str:
+    """A commit object written as given (git's own checks skipped), pushed as a scratch ref."""
+    made = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        cwd=work,
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    git(work, "push", "-q", "origin", f"{made}:refs/scratch/raw-{made[:12]}")
+    return made
+
+
+def test_commits_the_full_judgment_cannot_read_are_judged_in_full(
+    server: tuple[Path, Path],
+) -> None:
+    """A commit with no author, or a signature libgit2 does not parse, at the tip or below
+    it: the full judgment refuses it as malformed (BF001, not a traceback); the quick path
+    never takes it, on a new branch, a fast-forward or a merge into develop."""
+    bare, work = server
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+    opened = git(bare, "rev-parse", "feature/open").stdout.strip()
+    tree = git(bare, "rev-parse", f"{opened}^{{tree}}").stdout.strip()
+    good = "author A <a@x> 1700000001 +0000\ncommitter A <a@x> 1700000001 +0000\n"
+    bad_signatures = {
+        "no author": "committer A <a@x> 1700000000 +0000\n",
+        "a time that overflows": (
+            "author A <a@x> 99999999999999999999999 +0000\ncommitter A <a@x> 1700000000 +0000\n"
+        ),
+        "no angle brackets": "author A <a@x> 1700000000 +0000\ncommitter A a@x 1700000000 +0000\n",
+    }
+    for what, signature in bad_signatures.items():
+        bad = raw_commit(work, f"tree {tree}\nparent {develop}\n{signature}\n{what}\n")
+        below = raw_commit(work, f"tree {tree}\nparent {bad}\n{good}\ngood on top\n")
+        on_open = raw_commit(work, f"tree {tree}\nparent {opened}\n{signature}\n{what}\n")
+        above = raw_commit(work, f"tree {tree}\nparent {on_open}\n{good}\ngood on top\n")
+        merge = raw_commit(
+            work,
+            f"tree {tree}\nparent {develop}\nparent {opened}\n{signature}\n"
+            "Merge branch 'feature/open' into develop\n",
+        )
+        for line in (
+            f"{ZERO} {bad} refs/heads/feature/new",
+            f"{ZERO} {below} refs/heads/feature/new",
+            f"{opened} {above} refs/heads/feature/open",
+            f"{develop} {merge} refs/heads/develop",
+        ):
+            assert not quick_receive.accepted(line.encode(), None, None), f"{what}: {line}"
+            refused = subprocess.run(
+                [BRANCHFLOW, "pre-receive"],
+                cwd=bare,
+                input=f"{line}\n",
+                capture_output=True,
+                text=True,
+                env={**os.environ, **HOOK},
+                check=False,
+            )
+            assert refused.returncode != 0, f"{what}: {line}"
+            assert "Traceback" not in refused.stderr
+            assert "malformed" in refused.stderr or "cannot walk" in refused.stderr, refused.stderr
+
+
+def test_a_policy_read_through_a_link_is_not_carried(server: tuple[Path, Path]) -> None:
+    """develop is the default branch and its policy file is a link (to a file, or into a
+    linked directory): a merge that changes what the link points at changes the policy,
+    which the full judgment reads anew (here: refuses, BF002)."""
+    bare, work = server
+    git(work, "switch", "-q", "-C", "develop", "origin/develop")
+    (work / "real").mkdir()
+    (work / "real" / "policy.yaml").write_text("extends: gitflow\n")
+    (work / "conf").symlink_to("real")
+    (work / ".branchflow.yaml").symlink_to("conf/policy.yaml")
+    git(work, "add", "real", "conf", ".branchflow.yaml")
+    git(work, "commit", "-q", "--no-verify", "-m", "the policy, through links")
+    git(work, "push", "-q", "origin", "develop")  # this server has no hook
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/develop")
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+    git(work, "switch", "-q", "-c", "feature/policy", "develop")
+    (work / "real" / "policy.yaml").write_text("extends: [unclosed\n")
+    git(work, "commit", "-q", "--no-verify", "-am", "break the policy")
+    git(work, "push", "-q", "origin", "feature/policy")
+    broken = merged_into_develop(work, "broken", "feature/policy")
+    assert both(f"{develop} {broken} refs/heads/develop") == (False, ["BF002"])

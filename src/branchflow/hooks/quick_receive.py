@@ -125,7 +125,11 @@ def accepted(raw: bytes, config: str | None, preset: str | None) -> bool:
             if update.remote_ref != ruling or ruling != head or not entry.files:
                 return False
             files = list(entry.files)
-            if is_zero(update.new) or not receiving.unchanged(place, update.old, update.new, files):
+            if (
+                is_zero(update.new)
+                or not receiving.unchanged(place, update.old, update.new, files)
+                or not receiving.without_links(place, update.new, files)
+            ):
                 return False
             carried = update.new
         if not _surely_fine(policy, update, server):
@@ -165,7 +169,9 @@ def _surely_fine(policy: CompiledPolicy, update: RefUpdate, server: _Server) -> 
     if not receiving.holds(place, update.old, update.new):
         return False  # rewritten: judged in full
     commits = receiving.added(place, update.old, update.new, LIMIT)
-    return commits is not None and len(commits) <= LIMIT and all(len(c) == 2 for c in commits)
+    if commits is None or len(commits) > LIMIT or any(len(c) != 2 for c in commits):
+        return False
+    return receiving.read_commits(place, [c[0] for c in commits]) is not None
 
 
 def _topic(rule: BranchRule) -> bool:
@@ -179,6 +185,8 @@ def _cut_at_its_base(policy: CompiledPolicy, rule: BranchRule, new: str, server:
     line = receiving.new_line(place, new, tips.values(), LIMIT)
     if not line or len(line) > LIMIT or any(len(c) != 2 for c in line):
         return False  # nothing new, too much, a merge or a root: judged in full
+    if receiving.read_commits(place, [c[0] for c in line]) is None:
+        return False  # a commit the full judgment cannot read: it says so (BF001)
     fork = line[-1][1]
     prefixes = tuple(p.prefix for r in policy.branches if r.long_lived for p in r.patterns)
     long_lived = {

@@ -107,8 +107,14 @@ def new_first_parent_commits(
     except (KeyError, ValueError, pygit2.GitError) as error:
         raise RepoError(f"cannot walk the history of {new[:12]}: {error}") from error
     out: list[NewCommit] = []
-    for commit in walker:
-        if len(out) >= limit:
+    commits = iter(walker)
+    while len(out) < limit:
+        try:
+            commit = next(commits, None)
+        except (KeyError, ValueError, pygit2.GitError) as error:
+            # a commit below the tip that does not parse (no author, a bad signature line)
+            raise RepoError(f"cannot walk the history of {new[:12]}: {error}") from error
+        if commit is None:
             break
         parents = tuple(str(p) for p in commit.parent_ids)
         # as bytes: an `encoding` header a pusher wrote (bogus, rot13) is never looked up

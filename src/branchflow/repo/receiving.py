@@ -10,6 +10,7 @@ objects themselves, and so do these questions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -123,14 +124,31 @@ def read_commits(cwd: str, ids: Iterable[str]) -> dict[str, RawCommit] | None:
         at = start + int(header[2]) + 1
         body = out[start : at - 1]
         head, _, message = body.partition(b"\n\n")
-        parents, email = [], ""
-        for line in head.split(b"\n"):
-            if line.startswith(b"parent "):
-                parents.append(decode(line[len(b"parent ") :]))
-            elif line.startswith(b"committer "):
-                email = decode(line.partition(b"<")[2].rpartition(b">")[0])
+        lines = head.split(b"\n")
+        parents = [decode(line[len(b"parent ") :]) for line in lines if line.startswith(b"parent ")]
+        # as the full judgment (libgit2) reads it, or not at all: a tree, the parents, then
+        # an author and a committer it can parse, in that order
+        signed = lines[1 + len(parents) : 3 + len(parents)]
+        if (
+            _TREE.fullmatch(lines[0]) is None
+            or any(_PARENT.fullmatch(line) is None for line in lines[1 : 1 + len(parents)])
+            or len(signed) != 2
+            or _SIGNATURE.fullmatch(signed[0]) is None
+            or not signed[0].startswith(b"author ")
+            or _SIGNATURE.fullmatch(signed[1]) is None
+            or not signed[1].startswith(b"committer ")
+        ):
+            return None
+        email = decode(signed[1].partition(b"<")[2].rpartition(b">")[0])
         found[commit_id] = RawCommit(tuple(parents), email, message.decode("utf-8", "replace"))
     return found
+
+
+_TREE = re.compile(rb"tree [0-9a-f]{40}(?:[0-9a-f]{24})?")
+_PARENT = re.compile(rb"parent [0-9a-f]{40}(?:[0-9a-f]{24})?")
+# ``author|committer Name <email> seconds +zone``: a name and e-mail without angle brackets
+# or line ends, and a time short of what overflows
+_SIGNATURE = re.compile(rb"(?:author|committer) [^<>\n]*<[^<>\n]*> [0-9]{1,15} [+-][0-9]{4}")
 
 
 def unchanged(cwd: str, old: str, new: str, paths: list[str]) -> bool:
@@ -138,6 +156,18 @@ def unchanged(cwd: str, old: str, new: str, paths: list[str]) -> bool:
     args = ["--literal-pathspecs", "diff-tree", "-r", "--no-renames", "--name-only", "-z"]
     out = _raw([*args, old, new, "--", *paths], cwd)
     return out == b""
+
+
+def without_links(cwd: str, commit: str, paths: list[str]) -> bool:
+    """Whether none of ``paths``, nor a directory on the way to one, is a symbolic link (or a
+    submodule) in ``commit``: a policy read through a link depends on what it points at."""
+    prefixes = {p[:i] for p in paths for i, c in enumerate(p + "/") if c == "/" and i}
+    args = ["--literal-pathspecs", "ls-tree", "-z", commit, "--", *sorted(prefixes)]
+    out = _raw(args, cwd)
+    if out is None:
+        return False
+    modes = [entry.split(b" ", 1)[0] for entry in out.split(b"\0") if entry]
+    return all(mode not in (b"120000", b"160000") for mode in modes)
 
 
 def merge_bases(cwd: str, one: str, other: str) -> list[str] | None:
