@@ -472,3 +472,27 @@ def test_a_policy_read_through_a_link_is_not_carried(server: tuple[Path, Path]) 
     git(work, "push", "-q", "origin", "feature/policy")
     broken = merged_into_develop(work, "broken", "feature/policy")
     assert both(f"{develop} {broken} refs/heads/develop") == (False, ["BF002"])
+
+
+def test_a_merge_pulled_into_develop_before_pushing(server: tuple[Path, Path]) -> None:
+    """Alice merged her feature into develop; bob pushed his merge first; alice pulls (a merge
+    of the server's develop, "Merge branch 'develop' of <url>") and pushes both merges."""
+    bare, work = server
+    develop = git(bare, "rev-parse", "develop").stdout.strip()
+    for name in ("feature/alice", "feature/bob"):
+        git(work, "switch", "-q", "-c", name, develop)
+        commit(work, name, filename=f"{name.split('/')[1]}.txt")
+        git(work, "push", "-q", "origin", name)
+    bobs = merged_into_develop(work, "bobs", "feature/bob")
+    git(bare, "update-ref", "refs/heads/develop", bobs, develop)  # bob's push landed
+    git(work, "switch", "-q", "-C", "develop", develop)
+    git(work, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "feature/alice")
+    git(work, "pull", "-q", "--no-rebase", "--no-edit", "--no-verify", "origin", "develop")
+    summary = git(work, "log", "-1", "--format=%s").stdout.strip()
+    assert summary.startswith("Merge branch 'develop' of "), summary
+    pulled = scratch(work, "pulled")
+    assert both(f"{bobs} {pulled} refs/heads/develop") == (True, [])
+    # a "pull" that brings commits develop never had is no sync: judged in full
+    git(work, "switch", "-q", "-C", "develop", bobs)
+    git(work, "merge", "-q", "--no-ff", "--no-verify", "-m", summary, "feature/alice")
+    assert both(f"{bobs} {scratch(work, 'posing')} refs/heads/develop")[0] is False

@@ -250,7 +250,7 @@ def _merged_into(
     commits = []
     for commit_id, *_ in line:
         raw = found[commit_id]
-        sources = _named_sources(raw.message)
+        sources = _named_sources(raw.message, branch)
         if sources is None or not all(
             _holds_merged(s.name, raw.parents[1], branch, update.old, server) for s in sources
         ):
@@ -269,14 +269,16 @@ def _merged_into(
     return not judged
 
 
-def _named_sources(message: str) -> tuple[MergeSource, ...] | None:
+def _named_sources(message: str, branch: str) -> tuple[MergeSource, ...] | None:
     """The branches a merge message names, as the full judgment reads them; None for one it
-    reads otherwise (a tag, a commit, a remote's branch, another owner's, a pull request)."""
+    reads otherwise (a tag, a commit, a remote's branch, another owner's, a pull request).
+    ``branch`` itself from wherever (``git pull``'s "Merge branch 'develop' of <url>") is a
+    sync, whoever's URL it names."""
     first = message.split("\n", 1)[0]
-    if "remote" in first:
-        return None  # a remote-tracking branch: read against the server's remotes
+    if "remote-tracking branch" in first or "remote branch" in first:
+        return None  # read against the server's remotes (a name holds no space)
     sources = parse_merge_message(message)
-    if not sources or any(s.kind != "branch" or s.owner for s in sources):
+    if not sources or any(s.kind != "branch" or (s.owner and s.name != branch) for s in sources):
         return None
     return sources
 
