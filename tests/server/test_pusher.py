@@ -108,3 +108,37 @@ def test_start_names_the_branch_after_you(personal_server: Path, tmp_path: Path)
     assert done.returncode == 2
     assert "users/bob/sneaky is bob's, and you are carol" in done.stderr
     assert "users/carol/sneaky" in done.stderr
+
+
+def test_a_reviewer_who_merged_anothers_personal_branch_is_told_to_send_the_commits(
+    personal_server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob committed on alice's pushed users/alice/cache and merged it into develop: the
+    server has no users/alice/cache holding his commit (BF206), and only alice pushes that
+    branch (BF103), so the hint is to send alice the commits, never to push her branch."""
+    monkeypatch.setenv("GL_USER", "alice")
+    alice = clone_as(personal_server, tmp_path / "alice", "alice@example.com", "alice")
+    git(alice, "switch", "-q", "-c", "users/alice/cache")
+    commit(alice, "cache")
+    assert push(alice, "-u", "users/alice/cache").returncode == 0
+    monkeypatch.setenv("GL_USER", "bob")
+    bob = clone_as(personal_server, tmp_path / "bob", "bob@example.com", "bob")
+    git(bob, "switch", "-q", "users/alice/cache")
+    commit(bob, "review fix")
+    git(bob, "switch", "-q", "develop")
+    git(bob, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "users/alice/cache")
+    for args in (("develop",), ("--no-verify", "develop")):  # bob's own hook, then the server
+        done = push(bob, *args)
+        assert done.returncode != 0
+        assert "BF206" in done.stderr, done.stderr
+        assert "send alice your commits on it" in done.stderr, done.stderr
+        assert "git push -u origin users/alice/cache" not in done.stderr
+    # alice's own merge of her unpushed work is told to push it, as ever
+    monkeypatch.setenv("GL_USER", "alice")
+    git(alice, "switch", "-q", "users/alice/cache")
+    commit(alice, "more, not pushed")
+    git(alice, "switch", "-q", "develop")
+    git(alice, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "users/alice/cache")
+    done = push(alice, "develop")
+    assert "BF206" in done.stderr, done.stderr
+    assert "git push -u origin users/alice/cache develop" in done.stderr, done.stderr

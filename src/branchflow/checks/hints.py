@@ -81,6 +81,11 @@ class RefView(Protocol):
         """Who the repository belongs to (lowercase), from its remotes' URLs; may be empty."""
         ...
 
+    @property
+    def pusher(self) -> str | None:
+        """Who pushes, as ``{pusher}`` spells it, where a policy names personal branches."""
+        ...
+
     def has_branch(self, name: str) -> bool:
         """Whether a local or remote-tracking branch has this name (remote removed)."""
         ...
@@ -105,6 +110,7 @@ class RefView(Protocol):
 
 class _NoRefs:
     owners: frozenset[str] = frozenset()
+    pusher: str | None = None
 
     def has_branch(self, name: str) -> bool:
         return False

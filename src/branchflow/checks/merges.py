@@ -10,7 +10,7 @@ names; it may go where the policy's ``forks.into`` says.
 
 from __future__ import annotations
 
-from branchflow.checks.hints import NO_REFS, Hint, RefView, ahead_of, git, hint
+from branchflow.checks.hints import NO_REFS, Hint, RefView, ahead_of, git, hint, words
 from branchflow.checks.protection import or_list, route
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import MergeSource, NewCommit
@@ -58,7 +58,7 @@ def check_merge(
         verdict = _judge_source(policy, source, target)
         if verdict is None:
             if given.kind == "claimed":
-                out.append(_unverified(branch, target, given, refs))
+                out.append(_unverified(policy, branch, target, given, refs))
             continue
         source_type, what = verdict
         if source_type is None and not protected:
@@ -78,20 +78,36 @@ def check_merge(
 
 
 def _unverified(
-    branch: str, target: BranchRule, source: MergeSource, refs: RefView = NO_REFS
+    policy: CompiledPolicy,
+    branch: str,
+    target: BranchRule,
+    source: MergeSource,
+    refs: RefView = NO_REFS,
 ) -> Violation:
     """BF206: the server has no branch by the name a merge gives, holding what it merged.
     The hint pushes the branch of that name, by name, from the clone that has it: never
     the merged commit under that name, which would make a branch of that type of whatever
-    was merged (a feature's commit as a release, and its policy onto main)."""
+    was merged (a feature's commit as a release, and its policy onto main). Someone else's
+    personal branch is theirs to push (BF103): the hint sends them the commits."""
     merged = source.on[0]
+    fix = hint(git("push", "-u", "origin", source.name, branch))
+    match = policy.classify(source.name)
+    owners = match.values_of("pusher") if match is not None else set()
+    if owners and refs.pusher is not None and owners != {refs.pusher}:
+        owner = " and ".join(sorted(owners))
+        fix = words(
+            f"{source.name} is {owner}'s to push: send {owner} your commits on it "
+            f"(git format-patch origin/{source.name}..{source.name}), and merge it into "
+            f"{branch} once {owner} has pushed them; until then, take this merge back: "
+            f"git switch {branch} && git reset --keep origin/{branch}"
+        )
     return violation(
         "BF206",
         branch,
         f"the merge into {branch} says it merged {source.name}, but no branch {source.name} "
         f"on the server holds {merged[:12]}: push the branch with the merge, so that what "
         f"lands on {branch} is on a branch the server has seen",
-        hint=hint(git("push", "-u", "origin", source.name, branch)),
+        hint=fix,
         type_name=target.name,
     )
 

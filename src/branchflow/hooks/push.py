@@ -70,6 +70,8 @@ def judge_push(
         if u.remote_ref.startswith("refs/tags/") and not is_zero(u.new)
     }
     session.pushed_tags = tags_after
+    if pusher is not None:
+        session.pusher = pusher.slug
     setup = [u for u in updates if u.remote_ref == setting_up and is_zero(u.old)]
     for update in updates:
         if update.remote_ref.startswith("refs/heads/"):

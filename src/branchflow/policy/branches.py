@@ -39,6 +39,9 @@ class Branches:
         # On a server, whose branches the pusher knows as remote-tracking ones: the remote's
         # name in the pusher's clone ("origin"), for the commands in hints
         self.pusher_remote: str | None = None
+        # who pushes ({pusher}'s spelling), where the policy names personal branches: hints
+        # about someone else's personal branch send them the commits instead
+        self.pusher: str | None = None
         self.pushed_tags: dict[str, str] = {}  # tags a push brings: name -> pushed object
 
     def read_tips(self) -> list[BranchTip]:
