@@ -95,6 +95,23 @@ def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "tags: v{semver} | {semver} on main branches" in out
 
 
+def test_explain_says_who_pusher_is(repo: Path) -> None:
+    """A policy of personal branches: explain says what {pusher} stands for, and who this
+    clone's user is taken to be."""
+    from tests.checks.presets import PERSONAL
+
+    (repo / ".branchflow.yaml").write_text(PERSONAL)
+    git(repo, "config", "user.email", "Jane.Doe@example.com")
+    done = run_branchflow(repo, "explain")
+    assert done.returncode == 0, done.stderr
+    assert "{pusher}: who pushes. On the server" in done.stdout
+    assert "GL_USER, REMOTE_USER, GL_USERNAME, GITEA_PUSHER_NAME" in done.stdout
+    assert "jane.doe (from git config user.email)" in done.stdout
+    git(repo, "config", "branchflow.user", "jdoe")
+    assert "jdoe (from git config branchflow.user)" in run_branchflow(repo, "explain").stdout
+    assert "{pusher}" not in run_branchflow(repo, "explain", "--preset", "gitflow").stdout
+
+
 def test_graph_mermaid_ml_team(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["graph", "--preset", "ml-team", "--format", "mermaid"]) == 0
     out = capsys.readouterr().out

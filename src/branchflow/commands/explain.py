@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from branchflow.commands.context import command_context
+from branchflow.facts import Pusher
 from branchflow.policy.compiled import CompiledPolicy
 
 
@@ -18,7 +19,9 @@ def render_table(rows: list[list[str]]) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
-def explain(policy: CompiledPolicy) -> str:
+def explain(policy: CompiledPolicy, you: Pusher | None = None) -> str:
+    """The policy as a table; ``you``: who this clone's user is, where names hold
+    ``{pusher}``."""
     rows = [["type", "names", "created from", "merged into", "protected", "long-lived"]]
     for rule in policy.branches:
         rows.append(
@@ -36,6 +39,18 @@ def explain(policy: CompiledPolicy) -> str:
         examples = ", ".join(rule.examples) or rule.example or ""
         line = f"{rule.name}: {rule.description or '(no description)'}"
         out.append(f"{line} e.g. {examples}" if examples else line)
+    if policy.names_pusher:
+        from branchflow.hooks.identity import SERVER_VARIABLES
+
+        here = "unknown (git config branchflow.user <your name on the server>)"
+        if you is not None and you.slug is not None:
+            here = f"{you.slug} (from {you.said_by})"
+        out += [
+            "",
+            "{pusher}: who pushes. On the server, the name the hosting software "
+            f"authenticated ({', '.join(SERVER_VARIABLES)}, the first set); in this clone, "
+            f"git config branchflow.user, else user.email's local part: {here}",
+        ]
     if policy.exempt:
         out += ["", "exempt (never checked): " + ", ".join(g for g, _ in policy.exempt)]
     if policy.tags is not None:
@@ -46,5 +61,14 @@ def explain(policy: CompiledPolicy) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    print(explain(command_context(args).loaded.policy))
+    context = command_context(args)
+    policy = context.loaded.policy
+    you = None
+    if policy.names_pusher and context.location is not None:
+        from branchflow.hooks.identity import local_pusher
+        from branchflow.repo.gitcmd import run_git
+
+        where = context.location.work_tree or context.location.git_dir
+        you = local_pusher(lambda key: run_git(["config", "--get", key], where) or None)
+    print(explain(policy, you))
     return 0
