@@ -420,6 +420,38 @@ def test_commits_the_full_judgment_cannot_read_are_judged_in_full(
         ),
         "no angle brackets": "author A <a@x> 1700000000 +0000\ncommitter A a@x 1700000000 +0000\n",
     }
+    # the same commits well formed are taken: the ruling policy is there for the quick path
+    fine = raw_commit(work, f"tree {tree}\nparent {develop}\n{good}\nwell formed\n")
+    assert both(f"{ZERO} {fine} refs/heads/feature/fine") == (True, [])
+    unfinished = raw_commit(
+        work,
+        f"tree {tree}\nparent {opened}\nauthor A <a@x> 1700000000 +0000\n"
+        "committer A <a@x> 1700000000 +0000",  # no newline after it, and no message
+    )
+    assert not quick_receive.accepted(
+        f"{opened} {unfinished} refs/heads/feature/open".encode(), None, None
+    )
+    # a tree id too long for the repository: git itself will not send it; written into the
+    # server's objects, it is refused as malformed, not as branchflow's internal error
+    long_tree = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        cwd=bare,
+        input=f"tree {tree}{'0' * 24}\nparent {opened}\n{good}\nlong tree id\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    refused = subprocess.run(
+        [BRANCHFLOW, "pre-receive"],
+        cwd=bare,
+        input=f"{opened} {long_tree} refs/heads/feature/open\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **HOOK},
+        check=False,
+    )
+    assert refused.returncode == 1, refused.stderr
+    assert "BF001" in refused.stderr and "malformed" in refused.stderr, refused.stderr
     for what, signature in bad_signatures.items():
         bad = raw_commit(work, f"tree {tree}\nparent {develop}\n{signature}\n{what}\n")
         below = raw_commit(work, f"tree {tree}\nparent {bad}\n{good}\ngood on top\n")

@@ -57,7 +57,7 @@ class Repository:
         """Whether the object can be read (a pushed object quarantined is)."""
         try:
             self._repo[object_id]
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, pygit2.GitError):  # a commit whose tree id is malformed
             return False
         return True
 

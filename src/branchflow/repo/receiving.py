@@ -123,7 +123,9 @@ def read_commits(cwd: str, ids: Iterable[str]) -> dict[str, RawCommit] | None:
         start = end + 1
         at = start + int(header[2]) + 1
         body = out[start : at - 1]
-        head, _, message = body.partition(b"\n\n")
+        head, blank, message = body.partition(b"\n\n")
+        if not blank and not body.endswith(b"\n"):
+            return None  # the last header line (the committer's) unfinished: libgit2 refuses
         lines = head.split(b"\n")
         parents = [decode(line[len(b"parent ") :]) for line in lines if line.startswith(b"parent ")]
         # as the full judgment (libgit2) reads it, or not at all: a tree, the parents, then
@@ -144,8 +146,8 @@ def read_commits(cwd: str, ids: Iterable[str]) -> dict[str, RawCommit] | None:
     return found
 
 
-_TREE = re.compile(rb"tree [0-9a-f]{40}(?:[0-9a-f]{24})?")
-_PARENT = re.compile(rb"parent [0-9a-f]{40}(?:[0-9a-f]{24})?")
+_TREE = re.compile(rb"tree [0-9a-f]{40}")  # SHA-1 ids: a repository of SHA-256 is judged in full
+_PARENT = re.compile(rb"parent [0-9a-f]{40}")
 # ``author|committer Name <email> seconds +zone``: a name and e-mail without angle brackets
 # or line ends, and a time short of what overflows
 _SIGNATURE = re.compile(rb"(?:author|committer) [^<>\n]*<[^<>\n]*> [0-9]{1,15} [+-][0-9]{4}")
