@@ -451,7 +451,8 @@ def test_commits_the_full_judgment_cannot_read_are_judged_in_full(
         check=False,
     )
     assert refused.returncode == 1, refused.stderr
-    assert "BF001" in refused.stderr and "malformed" in refused.stderr, refused.stderr
+    assert "BF001" in refused.stderr, refused.stderr
+    assert "malformed" in refused.stderr
     for what, signature in bad_signatures.items():
         bad = raw_commit(work, f"tree {tree}\nparent {develop}\n{signature}\n{what}\n")
         below = raw_commit(work, f"tree {tree}\nparent {bad}\n{good}\ngood on top\n")
