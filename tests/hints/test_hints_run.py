@@ -422,6 +422,24 @@ def bf202_merge_behind(repo: Path, flow: Flow, _: str) -> None:
     _merged_elsewhere(repo, refused(hooked(repo, *no_ff(source)), "BF202"), source, target, before)
 
 
+def bf202_remote(repo: Path, flow: Flow, _: str) -> None:
+    """An integrator's clone merges a teammate's branch it has only as a remote-tracking
+    branch: the hint merges that one where its type goes, not a local branch it has not."""
+    assert flow.refused_merge is not None
+    source, start, target = flow.refused_merge
+    tip = cut(repo, source, start)
+    quiet(repo, "push", "-q", "--no-verify", "origin", source)
+    on(repo, target)
+    quiet(repo, "branch", "-q", "-D", source)
+    before = rev(repo, "HEAD")
+    done = run_hint(repo, refused(hooked(repo, *no_ff(f"origin/{source}")), "BF202"))
+    assert "git switch" in done.commands
+    assert rev(repo, target) == before
+    assert current_branch(repo) != target
+    assert git(repo, "merge-base", "--is-ancestor", tip, "HEAD", check=False).returncode == 0
+    passes(hooked(repo, "push", "origin", current_branch(repo)))
+
+
 def _merged_elsewhere(repo: Path, said: str, source: str, target: str, before: str) -> None:
     """The hint abandons the merge, leaving ``target`` as it was; where the source's type
     goes (a feature to develop), it merges it there, or names the pull request to open."""
@@ -737,6 +755,7 @@ BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, .
     ("BF202", "merge", bf202_merge, _into("refused_merge"), ("ml-team",)),
     ("BF202", "conflict", bf202_conflict, _into("refused_merge"), ("gitflow",)),
     ("BF202", "behind", bf202_merge_behind, _into("refused_merge"), ("gitflow",)),
+    ("BF202", "remote", bf202_remote, _into("refused_merge"), ("gitflow",)),
     ("BF202", "push", bf202_push, _into("refused_merge"), ("gitflow",)),
     ("BF402", "push", bf402_force, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF402", "amended", bf402_amended, _into("allowed_merge"), ("gitflow",)),

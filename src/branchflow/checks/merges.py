@@ -243,11 +243,13 @@ def _merge_elsewhere(
         # in a team, the local copy is often behind the remote's: brought up to date first,
         # or the push of the merge is refused as not a fast-forward
         shared = refs.tip_of(f"origin/{dest}") is not None
+        # merged from its remote-tracking branch (an integrator's clone): merged that way again
+        merged = refs.shown_name(source.name) or source.name
         return hint(
             git("merge", "--abort"),
             git("switch", dest),
             *([git("pull", "--ff-only")] if shared else []),
-            git("merge", "--no-ff", source.name),
+            git("merge", "--no-ff", merged),
             then=f"push it with the merge: git push -u origin {source.name} {dest}"
             if unpushed
             else "",
