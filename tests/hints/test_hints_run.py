@@ -506,6 +506,28 @@ def bf206_unpushed(repo: Path, flow: Flow, _: str) -> None:
     assert rev(repo, f"origin/{source}") == rev(repo, source)
 
 
+def bf205_carried(repo: Path, flow: Flow, _: str) -> None:
+    """A merge amended with a change of its own (one nobody merged): the hint commits that
+    change on the merged branch, takes the merge back and makes it again, and the push
+    passes with the change kept."""
+    assert flow.allowed_merge is not None
+    source, start, target = flow.allowed_merge
+    cut(repo, source, start)
+    quiet(repo, "push", "-q", "--no-verify", "origin", source)
+    on(repo, target)
+    before = rev(repo, target)
+    quiet(repo, *no_ff(source))
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text() + "carried by the merge\n")
+    quiet(repo, "commit", "-q", "-a", "--amend", "--no-edit", "--no-verify")
+    run_hint(repo, refused(hooked(repo, "push", "origin", target), "BF205"))
+    assert current_branch(repo) == target
+    assert rev(repo, f"{target}^1") == before
+    assert "carried by the merge" in git(repo, "show", f"{source}:README.md").stdout
+    passes(hooked(repo, "push", "origin", source, target))
+    assert "carried by the merge" in git(repo, "show", f"origin/{target}:README.md").stdout
+
+
 def bf402_amended(repo: Path, flow: Flow, _: str) -> None:
     """This clone pushed a merge, amended it and force-pushed: the hint drops the rewrite
     (replaying it would put both merges on the branch), and the branch is as pushed."""
@@ -760,6 +782,7 @@ BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, .
     ("BF402", "push", bf402_force, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF402", "amended", bf402_amended, _into("allowed_merge"), ("gitflow",)),
     ("BF206", "unpushed", bf206_unpushed, _into("allowed_merge"), ("gitflow", "solo")),
+    ("BF205", "amended", bf205_carried, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF401", "push", bf401_delete, _named("develop"), ("gitflow",)),
     ("BF401", "no-copy", bf401_no_copy, _named("develop"), ("ml-team",)),
     ("BF401", "checked-out", bf401_checked_out, _named("develop"), ("gitflow",)),

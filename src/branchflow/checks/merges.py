@@ -121,6 +121,7 @@ def check_merge_content(
     if not commit.own_changes or not target.protection:
         return []
     shown = ", ".join(commit.own_changes)
+    fix = _carried_over(branch, commit, fix)
     return [
         violation(
             "BF205",
@@ -132,6 +133,36 @@ def check_merge_content(
             type_name=target.name,
         )
     ]
+
+
+OWN_SHOWN = 5  # paths of a merge's own changes named (repo.commits.merge_own_changes)
+
+
+def _carried_over(branch: str, commit: NewCommit, undo: Hint | None) -> Hint | None:
+    """BF205's fix, keeping the work: the merge's own changes committed on the branch it
+    merged, the merge taken back (``undo``) and made again. Where the merged branch is not
+    one, or more paths changed than are named, the changes are kept on a branch first."""
+    if undo is None:
+        return None
+    merged = [s.name for s in commit.sources if s.kind == "branch" and s.name != branch]
+    own = commit.own_changes
+    if len(merged) == 1 and len(own) < OWN_SHOWN:
+        source = merged[0]
+        return hint(
+            git("switch", source),
+            git("restore", f"--source={commit.id}", "--staged", "--worktree", "--", *own),
+            git("commit", "-m", f"What the merge {commit.id[:12]} into {branch} changed itself"),
+            *undo.commands,
+            git("merge", "--no-ff", "--no-edit", source),
+            then=f"push it with the merge: git push origin {source} {branch}",
+        )
+    keep = f"carried-{commit.id[:12]}"
+    return hint(
+        git("branch", keep, commit.id),
+        *undo.commands,
+        then=f"make the changes {keep} holds beyond what it merged on a branch that may be "
+        f"merged into {branch}, and merge that",
+    )
 
 
 def from_fork(policy: CompiledPolicy, source: MergeSource, refs: RefView) -> bool:
