@@ -273,7 +273,7 @@ def test_a_bug_becomes_exit_3_with_a_message(
 ) -> None:
     from branchflow.commands import explain
 
-    def broken(_: object) -> str:
+    def broken(*_: object) -> str:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(explain, "explain", broken)
