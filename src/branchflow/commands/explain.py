@@ -66,9 +66,8 @@ def run(args: argparse.Namespace) -> int:
     you = None
     if policy.names_pusher and context.location is not None:
         from branchflow.hooks.identity import local_pusher
-        from branchflow.repo.gitcmd import run_git
+        from branchflow.repo.session import RepoSession
 
-        where = context.location.work_tree or context.location.git_dir
-        you = local_pusher(lambda key: run_git(["config", "--get", key], where) or None)
+        you = local_pusher(RepoSession(context.location, policy).config_value)
     print(explain(policy, you))
     return 0
