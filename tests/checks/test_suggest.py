@@ -59,9 +59,14 @@ def test_conventional_suggestions(name: str, expected: str) -> None:
 
 class Taken:
     owners: frozenset[str] = frozenset()
+    pusher: str | None = None
 
-    def __init__(self, *names: str) -> None:
+    def __init__(self, *names: str, upstream: str | None = None) -> None:
         self.names = set(names)
+        self.upstream = upstream  # the upstream of the branch being renamed
+
+    def upstream_of(self, name: str) -> str | None:
+        return self.upstream
 
     def has_branch(self, name: str) -> bool:
         return name in self.names
@@ -85,6 +90,9 @@ def test_a_taken_suggestion_is_numbered_not_another_type() -> None:
         "feature/cafe-menu-2"
     )
     assert suggest_name(policy, "hotfix-1", Taken("hotfix/1")) == "hotfix/1-2"
+    # taken by the branch's own upstream only (a pushed branch renamed badly): renamed back
+    upstream = Taken("feature/cafe-menu", upstream="feature/cafe-menu")
+    assert suggest_name(policy, "feature/Café-Menu", upstream) == "feature/cafe-menu"
 
 
 def test_no_suggestion_when_nothing_fits() -> None:

@@ -44,6 +44,11 @@ class Refs:
     def tip_of(self, name: str) -> str | None:
         return self.branches.get(name)
 
+    pusher: str | None = None
+
+    def upstream_of(self, name: str) -> str | None:
+        return None
+
 
 @pytest.mark.parametrize(
     "message",

@@ -161,6 +161,29 @@ def bf101_push(repo: Path, flow: Flow, _: str) -> None:
     assert not remote_tip(repo, bad)
 
 
+def bf101_renamed(repo: Path, flow: Flow, _: str) -> None:
+    """A pushed branch renamed locally to a bad name, then a commit on it: the name it had
+    (its upstream's) is the repair, not that name numbered, and the push goes back to it."""
+    assert flow.bad_name is not None
+    bad = flow.bad_name.name
+    cut(repo, bad, flow.bad_name.start)
+    found = re.search(r"did you mean '([^']+)'", run_branchflow(repo, "check", bad).stderr)
+    assert found, f"no suggestion for {bad}"
+    good = found[1]
+    quiet(repo, "branch", "-m", bad, good)
+    quiet(repo, "push", "-q", "--no-verify", "-u", "origin", good)
+    quiet(repo, "branch", "-m", good, bad)
+    path = stage(repo, "work")
+    hint = refused(commit_staged(repo), "BF101")
+    assert f"{good}-2" not in hint, hint
+    run_hint(repo, hint)
+    passes(commit_staged(repo))
+    assert current_branch(repo) == good
+    assert path in committed_whole(repo)
+    passes(hooked(repo, "push"))
+    assert remote_tip(repo, good) == rev(repo, good)
+
+
 def bf101_push_as(repo: Path, flow: Flow, _: str) -> None:
     """A well-named branch pushed under a bad name: the hint pushes that branch."""
     assert flow.bad_name is not None
@@ -742,6 +765,7 @@ def bf302_shallow(repo: Path, flow: Flow, _: str) -> None:
 
 BF101: dict[str, Scenario] = {
     "commit": bf101_commit,
+    "renamed": bf101_renamed,
     "create": bf101_create,
     "create-elsewhere": bf101_create_elsewhere,
     "push": bf101_push,

@@ -107,6 +107,11 @@ class RefView(Protocol):
         it (origin/develop)."""
         ...
 
+    def upstream_of(self, name: str) -> str | None:
+        """The local branch's upstream on its remote, the remote's name removed (from
+        ``branch.<name>.merge``); None when it has none."""
+        ...
+
 
 class _NoRefs:
     owners: frozenset[str] = frozenset()
@@ -127,15 +132,24 @@ class _NoRefs:
     def tip_of(self, name: str) -> str | None:
         return None
 
+    def upstream_of(self, name: str) -> str | None:
+        return None
+
 
 NO_REFS: RefView = _NoRefs()
 
 
-def free_name(name: str, refs: RefView, also_taken: Iterable[str] = ()) -> str:
-    """``name``, or ``name-2``, ``name-3``... : the first that no branch has yet."""
+def free_name(
+    name: str, refs: RefView, also_taken: Iterable[str] = (), *, own: str | None = None
+) -> str:
+    """``name``, or ``name-2``, ``name-3``... : the first that no branch has yet. ``own``:
+    the upstream of the branch being renamed, free while no local branch has its name (a
+    pushed branch renamed badly is renamed back)."""
     taken = set(also_taken)
     candidate, n = name, 1
-    while refs.has_branch(candidate) or candidate in taken:
+    while (
+        refs.has_branch(candidate) and not (candidate == own and refs.shown_name(own) != own)
+    ) or candidate in taken:
         n += 1
         candidate = f"{name}-{n}"
     return candidate

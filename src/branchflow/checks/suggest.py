@@ -94,10 +94,11 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
     ever repaired within that type (``release/v1.2.0``, never ``support/1.2``)."""
     prefixes = [(p.prefix, rule.name) for rule in policy.branches for p in rule.patterns]
     words = {p.partition("/")[0].lower() for p, _ in prefixes if "/" in p} | set(ALIASES)
+    own = refs.upstream_of(name)
     worded = _type_worded(name, words)
     if worded is not None:
         if policy.type_of(worded) is not None:
-            return free_name(worded, refs)
+            return free_name(worded, refs, own=own)
         name = worded
     # (tier, order, candidate, its type, whether the variant had a prefix to compare)
     found_all: list[tuple[int, int, str, str, bool]] = []
@@ -114,7 +115,7 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
             candidates += [(2, prefix + body[1:]) for prefix, _ in prefixes if body[:1] in "vV"]
         for tier, wanted in candidates:
             # Taken: the same name numbered, never a name of another type.
-            candidate = free_name(wanted, refs)
+            candidate = free_name(wanted, refs, own=own)
             rule = policy.type_of(candidate)
             if rule is None or candidate == name:
                 continue

@@ -162,6 +162,10 @@ class Branches:
             return found
         return next((t.target for t in self.tips if self.shown(t) == name or t.shown == name), None)
 
+    def upstream_of(self, name: str) -> str | None:
+        """Answered where the repository's configuration can be read (``RepoSession``)."""
+        return None
+
     def branch_of_type(self, type_name: str) -> str | None:
         found = self.existing(type_name)
         return self.shown(found) if found is not None else None

@@ -162,6 +162,17 @@ class RepoSession(Branches):
         """What a merge about to be committed brings in, as pre-merge-commit is told."""
         return lookup.merge_sources_from_environment(self._repo, self.location, environ)
 
+    def upstream_of(self, name: str) -> str | None:
+        """``branch.<name>.merge`` of a branch that tracks a remote's, ``refs/heads/`` removed
+        (asked only for a hint's sake: two git commands)."""
+        if self.pusher_remote or not self.local_tip(name):
+            return None  # a server's branches track nothing; nor does a branch not here
+        remote = self.config_value(f"branch.{name}.remote")
+        merge = self.config_value(f"branch.{name}.merge") or ""
+        if not remote or remote == "." or not merge.startswith("refs/heads/"):
+            return None
+        return merge[len("refs/heads/") :]
+
     def config_value(self, key: str) -> str | None:
         """A git configuration value as git sees it here (the repository's, the user's, the
         system's, a ``git -c`` of the command running the hook), or None when unset."""
