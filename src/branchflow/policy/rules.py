@@ -92,7 +92,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "BF504",
             "release-untagged",
-            "a release that reached a tagged branch type carries its version's tag",
+            "a release that reached a tagged branch type carries its version's tag (found by "
+            "`audit`: a push may bring the tag after the merge)",
             per_type=False,
         ),
         Rule(
