@@ -61,12 +61,12 @@ class Taken:
     owners: frozenset[str] = frozenset()
     pusher: str | None = None
 
-    def __init__(self, *names: str, upstream: str | None = None) -> None:
+    def __init__(self, *names: str, pushed_as: str | None = None) -> None:
         self.names = set(names)
-        self.upstream = upstream  # the upstream of the branch being renamed
+        self.pushed_as = pushed_as  # the name the branch being renamed was pushed under
 
-    def upstream_of(self, name: str) -> str | None:
-        return self.upstream
+    def remote_name_of(self, name: str) -> str | None:
+        return self.pushed_as
 
     def has_branch(self, name: str) -> bool:
         return name in self.names
@@ -90,9 +90,11 @@ def test_a_taken_suggestion_is_numbered_not_another_type() -> None:
         "feature/cafe-menu-2"
     )
     assert suggest_name(policy, "hotfix-1", Taken("hotfix/1")) == "hotfix/1-2"
-    # taken by the branch's own upstream only (a pushed branch renamed badly): renamed back
-    upstream = Taken("feature/cafe-menu", upstream="feature/cafe-menu")
-    assert suggest_name(policy, "feature/Café-Menu", upstream) == "feature/cafe-menu"
+    # taken by the branch itself, pushed under that name and renamed badly: renamed back
+    pushed = Taken("feature/cafe-menu", pushed_as="feature/cafe-menu")
+    assert suggest_name(policy, "feature/Café-Menu", pushed) == "feature/cafe-menu"
+    # renamed to something less alike: still its name on the remote, where a push goes
+    assert suggest_name(policy, "Feature/MyThing", pushed) == "feature/cafe-menu"
 
 
 def test_no_suggestion_when_nothing_fits() -> None:

@@ -46,7 +46,7 @@ class Refs:
 
     pusher: str | None = None
 
-    def upstream_of(self, name: str) -> str | None:
+    def remote_name_of(self, name: str) -> str | None:
         return None
 
 

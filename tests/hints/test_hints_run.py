@@ -163,7 +163,7 @@ def bf101_push(repo: Path, flow: Flow, _: str) -> None:
 
 def bf101_renamed(repo: Path, flow: Flow, _: str) -> None:
     """A pushed branch renamed locally to a bad name, then a commit on it: the name it had
-    (its upstream's) is the repair, not that name numbered, and the push goes back to it."""
+    (the remote's) is the repair, not that name numbered, and the push goes back to it."""
     assert flow.bad_name is not None
     bad = flow.bad_name.name
     cut(repo, bad, flow.bad_name.start)
@@ -181,6 +181,24 @@ def bf101_renamed(repo: Path, flow: Flow, _: str) -> None:
     assert current_branch(repo) == good
     assert path in committed_whole(repo)
     passes(hooked(repo, "push"))
+    assert remote_tip(repo, good) == rev(repo, good)
+
+
+def bf101_renamed_untracked(repo: Path, flow: Flow, _: str) -> None:
+    """As bf101_renamed, for a branch pushed without -u (no upstream): the name it had, which
+    the remote has, is the repair, and the server agrees where it starts."""
+    assert flow.bad_name is not None
+    good = flow.bad_name.good
+    cut(repo, good, flow.bad_name.start)
+    passes(hooked(repo, "push", "origin", good))
+    bad = flow.bad_name.name
+    quiet(repo, "branch", "-m", good, bad)
+    stage(repo, "work")
+    hint = refused(commit_staged(repo), "BF101")
+    run_hint(repo, hint)
+    passes(commit_staged(repo))
+    assert current_branch(repo) == good
+    passes(hooked(repo, "push", "origin", good))
     assert remote_tip(repo, good) == rev(repo, good)
 
 
@@ -530,14 +548,19 @@ def bf206_unpushed(repo: Path, flow: Flow, _: str) -> None:
 
 
 def bf205_carried(repo: Path, flow: Flow, _: str) -> None:
-    """A merge amended with a change of its own (one nobody merged): the hint commits that
-    change on the merged branch, takes the merge back and makes it again, and the push
-    passes with the change kept."""
+    """A merge amended with a change of its own (one nobody merged), after another merge not
+    pushed yet: the hint commits that change on the merged branch, takes the merge back (only
+    it) and makes it again, and the push passes with the change and both merges kept."""
     assert flow.allowed_merge is not None
     source, start, target = flow.allowed_merge
-    cut(repo, source, start)
-    quiet(repo, "push", "-q", "--no-verify", "origin", source)
+    # merged before it, not pushed yet: it stays merged (where the source is a new branch)
+    earlier = [f"{source}-earlier"] if start is not None else []
+    for name in (*earlier, source):
+        cut(repo, name, start)
+        quiet(repo, "push", "-q", "--no-verify", "origin", name)
     on(repo, target)
+    for name in earlier:
+        quiet(repo, *no_ff(name))
     before = rev(repo, target)
     quiet(repo, *no_ff(source))
     readme = repo / "README.md"
@@ -549,6 +572,7 @@ def bf205_carried(repo: Path, flow: Flow, _: str) -> None:
     assert "carried by the merge" in git(repo, "show", f"{source}:README.md").stdout
     passes(hooked(repo, "push", "origin", source, target))
     assert "carried by the merge" in git(repo, "show", f"origin/{target}:README.md").stdout
+    assert rev(repo, f"origin/{target}^1") == before  # what was merged before stays
 
 
 def bf402_amended(repo: Path, flow: Flow, _: str) -> None:
@@ -766,6 +790,7 @@ def bf302_shallow(repo: Path, flow: Flow, _: str) -> None:
 BF101: dict[str, Scenario] = {
     "commit": bf101_commit,
     "renamed": bf101_renamed,
+    "renamed-untracked": bf101_renamed_untracked,
     "create": bf101_create,
     "create-elsewhere": bf101_create_elsewhere,
     "push": bf101_push,

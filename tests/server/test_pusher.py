@@ -133,11 +133,37 @@ def test_a_reviewer_who_merged_anothers_personal_branch_is_told_to_send_the_comm
         assert "BF206" in done.stderr, done.stderr
         assert "send alice your commits on it" in done.stderr, done.stderr
         assert "git push -u origin users/alice/cache" not in done.stderr
+    # as the hint says: the commits to alice, the merge taken back; alice takes them and
+    # pushes; bob merges her branch as it is, and the push passes
+    git(
+        bob,
+        "format-patch",
+        "-q",
+        "-o",
+        "../for-alice",
+        "origin/users/alice/cache..users/alice/cache",
+    )
+    git(bob, "switch", "-q", "develop")
+    git(bob, "reset", "-q", "--keep", "origin/develop")
+    patches = sorted(str(p) for p in (tmp_path / "for-alice").iterdir())
+    monkeypatch.setenv("GL_USER", "alice")
+    git(alice, "am", "-q", *patches)
+    assert push(alice, "users/alice/cache").returncode == 0
+    monkeypatch.setenv("GL_USER", "bob")
+    git(bob, "fetch", "-q", "origin")
+    git(bob, "switch", "-q", "users/alice/cache")
+    git(bob, "reset", "-q", "--keep", "origin/users/alice/cache")
+    git(bob, "switch", "-q", "develop")
+    git(bob, "merge", "-q", "--no-ff", "--no-edit", "users/alice/cache")
+    done = push(bob, "develop")
+    assert done.returncode == 0, done.stderr
     # alice's own merge of her unpushed work is told to push it, as ever
     monkeypatch.setenv("GL_USER", "alice")
     git(alice, "switch", "-q", "users/alice/cache")
     commit(alice, "more, not pushed")
+    git(alice, "fetch", "-q", "origin")
     git(alice, "switch", "-q", "develop")
+    git(alice, "reset", "-q", "--keep", "origin/develop")
     git(alice, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "users/alice/cache")
     done = push(alice, "develop")
     assert "BF206" in done.stderr, done.stderr

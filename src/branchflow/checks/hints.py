@@ -107,9 +107,9 @@ class RefView(Protocol):
         it (origin/develop)."""
         ...
 
-    def upstream_of(self, name: str) -> str | None:
-        """The local branch's upstream on its remote, the remote's name removed (from
-        ``branch.<name>.merge``); None when it has none."""
+    def remote_name_of(self, name: str) -> str | None:
+        """The name the local branch was pushed under before `git branch -m` renamed it
+        (a remote-tracking branch has it, no local branch does); None when none."""
         ...
 
 
@@ -132,7 +132,7 @@ class _NoRefs:
     def tip_of(self, name: str) -> str | None:
         return None
 
-    def upstream_of(self, name: str) -> str | None:
+    def remote_name_of(self, name: str) -> str | None:
         return None
 
 

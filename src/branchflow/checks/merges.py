@@ -97,9 +97,11 @@ def _unverified(
         owner = " and ".join(sorted(owners))
         fix = words(
             f"{source.name} is {owner}'s to push: send {owner} your commits on it "
-            f"(git format-patch origin/{source.name}..{source.name}), and merge it into "
-            f"{branch} once {owner} has pushed them; until then, take this merge back: "
-            f"git switch {branch} && git reset --keep origin/{branch}"
+            f"(git format-patch -o ../for-{owner} origin/{source.name}..{source.name}) and "
+            f"take this merge back (git switch {branch} && git reset --keep origin/{branch}); "
+            f"once {owner} has pushed them, merge {owner}'s branch as it is: git switch "
+            f"{source.name} && git reset --keep origin/{source.name} && git switch {branch} "
+            f"&& git merge --no-ff {source.name}"
         )
     return violation(
         "BF206",
@@ -113,7 +115,13 @@ def _unverified(
 
 
 def check_merge_content(
-    branch: str, target: BranchRule, commit: NewCommit, *, fix: Hint | None = None
+    policy: CompiledPolicy,
+    branch: str,
+    target: BranchRule,
+    commit: NewCommit,
+    *,
+    newest: bool = True,
+    refs: RefView = NO_REFS,
 ) -> list[Violation]:
     """BF205: a merge into a protected branch brings what it merged and nothing of its own
     (outside the conflicts it resolved): else changes reach the branch that no branch of an
@@ -121,7 +129,7 @@ def check_merge_content(
     if not commit.own_changes or not target.protection:
         return []
     shown = ", ".join(commit.own_changes)
-    fix = _carried_over(branch, commit, fix)
+    fix = _carried_over(policy, branch, commit, newest=newest, refs=refs)
     return [
         violation(
             "BF205",
@@ -138,30 +146,41 @@ def check_merge_content(
 OWN_SHOWN = 5  # paths of a merge's own changes named (repo.commits.merge_own_changes)
 
 
-def _carried_over(branch: str, commit: NewCommit, undo: Hint | None) -> Hint | None:
+def _carried_over(
+    policy: CompiledPolicy,
+    branch: str,
+    commit: NewCommit,
+    *,
+    newest: bool,
+    refs: RefView,
+) -> Hint:
     """BF205's fix, keeping the work: the merge's own changes committed on the branch it
-    merged, the merge taken back (``undo``) and made again. Where the merged branch is not
-    one, or more paths changed than are named, the changes are kept on a branch first."""
-    if undo is None:
-        return None
+    merged, the merge taken back (to its first parent: merges made before it stay) and made
+    again. Where that cannot be said in commands (it is not the newest commit, it merged
+    several branches or someone else's personal one, or more paths changed than are
+    named), the merge is kept on a branch first, and the rest said in words."""
     merged = [s.name for s in commit.sources if s.kind == "branch" and s.name != branch]
     own = commit.own_changes
-    if len(merged) == 1 and len(own) < OWN_SHOWN:
-        source = merged[0]
+    source = merged[0] if len(merged) == 1 else None
+    match = policy.classify(source) if source is not None else None
+    owners = match.values_of("pusher") if match is not None else set()
+    theirs = bool(owners) and owners != {refs.pusher}
+    if source is not None and newest and not theirs and len(own) < OWN_SHOWN:
         return hint(
             git("switch", source),
             git("restore", f"--source={commit.id}", "--staged", "--worktree", "--", *own),
-            git("commit", "-m", f"What the merge {commit.id[:12]} into {branch} changed itself"),
-            *undo.commands,
+            git("commit", "-m", f"Changes made in the merge {commit.id[:12]} into {branch}"),
+            git("switch", branch),
+            git("reset", "--keep", commit.parents[0]),
             git("merge", "--no-ff", "--no-edit", source),
             then=f"push it with the merge: git push origin {source} {branch}",
         )
     keep = f"carried-{commit.id[:12]}"
     return hint(
         git("branch", keep, commit.id),
-        *undo.commands,
-        then=f"make the changes {keep} holds beyond what it merged on a branch that may be "
-        f"merged into {branch}, and merge that",
+        then=f"{keep} keeps the merge; take {branch} back to before it (git reset --keep "
+        f"{commit.parents[0][:12]} drops the commits after it too), make the changes it "
+        f"carried of its own on a branch that may be merged into {branch}, and merge again",
     )
 
 

@@ -222,7 +222,8 @@ def check_new_commits(
                 v._replace(details=(*v.details, f"merge commit {commit.id[:12]}: {commit.summary}"))
                 for v in check_merge(policy, branch, rule, commit.sources, fix=undo, refs=refs)
             ]
-            out += check_merge_content(branch, rule, commit, fix=undo)
+            last = commit is commits[0]
+            out += check_merge_content(policy, branch, rule, commit, newest=last, refs=refs)
         elif how in rule.merge_methods:
             out += check_landed_source(policy, branch, rule, commit, refs=refs)
         else:

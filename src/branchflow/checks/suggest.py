@@ -94,7 +94,10 @@ def suggest_name(policy: CompiledPolicy, name: str, refs: RefView = NO_REFS) -> 
     ever repaired within that type (``release/v1.2.0``, never ``support/1.2``)."""
     prefixes = [(p.prefix, rule.name) for rule in policy.branches for p in rule.patterns]
     words = {p.partition("/")[0].lower() for p, _ in prefixes if "/" in p} | set(ALIASES)
-    own = refs.upstream_of(name)
+    own = refs.remote_name_of(name)
+    pushed_as = own is not None and own != name and refs.shown_name(own) != own
+    if pushed_as and policy.type_of(own or "") is not None:
+        return own  # a pushed branch renamed badly: its name back, where it is pushed
     worded = _type_worded(name, words)
     if worded is not None:
         if policy.type_of(worded) is not None:

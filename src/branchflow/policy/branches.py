@@ -162,7 +162,7 @@ class Branches:
             return found
         return next((t.target for t in self.tips if self.shown(t) == name or t.shown == name), None)
 
-    def upstream_of(self, name: str) -> str | None:
+    def remote_name_of(self, name: str) -> str | None:
         """Answered where the repository's configuration can be read (``RepoSession``)."""
         return None
 

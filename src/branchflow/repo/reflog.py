@@ -82,6 +82,17 @@ def _former_names(entries: list[ReflogEntry]) -> set[str]:
     return names
 
 
+def renamed_from(location: RepoLocation, branch: str) -> list[str]:
+    """The names `git branch -m` took from the branch, the latest first."""
+    return [
+        old
+        for entry in reversed(branch_reflog(location, branch))
+        if entry.message.startswith(RENAMED)
+        for old, sep, _ in [entry.message[len(RENAMED) :].partition(" to refs/heads/")]
+        if sep
+    ]
+
+
 def _head_branch_at(location: RepoLocation, names: set[str], created: ReflogEntry) -> str | None:
     """The branch HEAD was on when the branch (called one of ``names``) was created."""
     on = None

@@ -162,16 +162,18 @@ class RepoSession(Branches):
         """What a merge about to be committed brings in, as pre-merge-commit is told."""
         return lookup.merge_sources_from_environment(self._repo, self.location, environ)
 
-    def upstream_of(self, name: str) -> str | None:
-        """``branch.<name>.merge`` of a branch that tracks a remote's, ``refs/heads/`` removed
-        (asked only for a hint's sake: two git commands)."""
+    def remote_name_of(self, name: str) -> str | None:
+        """The latest name `git branch -m` took from the branch that a remote-tracking
+        branch has (it was pushed under that name), and no local branch."""
         if self.pusher_remote or not self.local_tip(name):
-            return None  # a server's branches track nothing; nor does a branch not here
-        remote = self.config_value(f"branch.{name}.remote")
-        merge = self.config_value(f"branch.{name}.merge") or ""
-        if not remote or remote == "." or not merge.startswith("refs/heads/"):
-            return None
-        return merge[len("refs/heads/") :]
+            return None  # a server's branches are never renamed in a clone
+        from branchflow.repo.reflog import renamed_from
+
+        for former in renamed_from(self.location, name):
+            found = self.named(former)
+            if found and all(t.remote is not None for t in found):
+                return former
+        return None
 
     def config_value(self, key: str) -> str | None:
         """A git configuration value as git sees it here (the repository's, the user's, the
