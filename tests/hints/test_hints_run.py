@@ -575,6 +575,28 @@ def bf205_carried(repo: Path, flow: Flow, _: str) -> None:
     assert rev(repo, f"origin/{target}^1") == before  # what was merged before stays
 
 
+def bf205_carried_below(repo: Path, flow: Flow, _: str) -> None:
+    """The amended merge has another merge on top: the hint keeps the branch as it is on a
+    branch the policy accepts (the hooks refuse any other name) and says the rest."""
+    assert flow.allowed_merge is not None
+    source, start, target = flow.allowed_merge
+    later = f"{source}-later"
+    for name in (source, later):
+        cut(repo, name, start)
+        quiet(repo, "push", "-q", "--no-verify", "origin", name)
+    on(repo, target)
+    quiet(repo, *no_ff(source))
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text() + "carried by the merge\n")
+    quiet(repo, "commit", "-q", "-a", "--amend", "--no-edit", "--no-verify")
+    quiet(repo, *no_ff(later))
+    tip = rev(repo, target)
+    done = run_hint(repo, refused(hooked(repo, "push", "origin", target), "BF205"))
+    kept = done.commands.split()[2]  # git branch <kept> <target>
+    assert rev(repo, f"refs/heads/{kept}") == tip
+    assert "git reset --keep" in done.then
+
+
 def bf402_amended(repo: Path, flow: Flow, _: str) -> None:
     """This clone pushed a merge, amended it and force-pushed: the hint drops the rewrite
     (replaying it would put both merges on the branch), and the branch is as pushed."""
@@ -832,6 +854,7 @@ BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, .
     ("BF402", "amended", bf402_amended, _into("allowed_merge"), ("gitflow",)),
     ("BF206", "unpushed", bf206_unpushed, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF205", "amended", bf205_carried, _into("allowed_merge"), ("gitflow", "solo")),
+    ("BF205", "amended-below", bf205_carried_below, _into("allowed_merge"), ("gitflow",)),
     ("BF401", "push", bf401_delete, _named("develop"), ("gitflow",)),
     ("BF401", "no-copy", bf401_no_copy, _named("develop"), ("ml-team",)),
     ("BF401", "checked-out", bf401_checked_out, _named("develop"), ("gitflow",)),

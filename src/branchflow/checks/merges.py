@@ -10,7 +10,16 @@ names; it may go where the policy's ``forks.into`` says.
 
 from __future__ import annotations
 
-from branchflow.checks.hints import NO_REFS, Hint, RefView, ahead_of, git, hint, words
+from branchflow.checks.hints import (
+    NO_REFS,
+    Hint,
+    RefView,
+    ahead_of,
+    git,
+    hint,
+    words,
+    work_place,
+)
 from branchflow.checks.protection import or_list, route
 from branchflow.checks.violation import Violation, violation
 from branchflow.facts import MergeSource, NewCommit
@@ -99,9 +108,9 @@ def _unverified(
             f"{source.name} is {owner}'s to push: send {owner} your commits on it "
             f"(git format-patch -o ../for-{owner} origin/{source.name}..{source.name}) and "
             f"take this merge back (git switch {branch} && git reset --keep origin/{branch}); "
-            f"once {owner} has pushed them, merge {owner}'s branch as it is: git switch "
-            f"{source.name} && git reset --keep origin/{source.name} && git switch {branch} "
-            f"&& git merge --no-ff {source.name}"
+            f"once {owner} has pushed them, merge {owner}'s branch as it is: git fetch && "
+            f"git switch {source.name} && git reset --keep origin/{source.name} && git switch "
+            f"{branch} && git merge --no-ff --no-edit {source.name}"
         )
     return violation(
         "BF206",
@@ -129,7 +138,7 @@ def check_merge_content(
     if not commit.own_changes or not target.protection:
         return []
     shown = ", ".join(commit.own_changes)
-    fix = _carried_over(policy, branch, commit, newest=newest, refs=refs)
+    fix = _carried_over(policy, branch, target, commit, newest=newest, refs=refs)
     return [
         violation(
             "BF205",
@@ -149,6 +158,7 @@ OWN_SHOWN = 5  # paths of a merge's own changes named (repo.commits.merge_own_ch
 def _carried_over(
     policy: CompiledPolicy,
     branch: str,
+    target: BranchRule,
     commit: NewCommit,
     *,
     newest: bool,
@@ -175,12 +185,19 @@ def _carried_over(
             git("merge", "--no-ff", "--no-edit", source),
             then=f"push it with the merge: git push origin {source} {branch}",
         )
+    # a branch of a type the policy accepts (branchflow's own hooks refuse any other name)
+    place = work_place(policy, target, refs)
     keep = f"carried-{commit.id[:12]}"
+    if place is not None:
+        keep = place.branch.rpartition("/")[0] + "/" + keep if "/" in place.branch else keep
+        keep = keep if policy.type_of(keep) is not None else place.branch
     return hint(
-        git("branch", keep, commit.id),
-        then=f"{keep} keeps the merge; take {branch} back to before it (git reset --keep "
-        f"{commit.parents[0][:12]} drops the commits after it too), make the changes it "
-        f"carried of its own on a branch that may be merged into {branch}, and merge again",
+        git("branch", keep, branch),
+        then=f"{keep} keeps {branch} as it is; take {branch} back to before the merge "
+        f"{commit.id[:12]} (git switch {branch} && git reset --keep {commit.parents[0][:12]}), "
+        f"commit what it changed of its own on {source or 'the branch it merged'} (git restore "
+        f"--source={commit.id[:12]} --staged --worktree -- {' '.join(own)}), merge that "
+        f"again, and merge again what {branch} merged after it",
     )
 
 
