@@ -22,6 +22,7 @@ class NewCommit(NamedTuple):
     # for a merge: paths where it differs from git's own merge of its parents, outside the
     # conflicts (see repo.commits.merge_own_changes); filled in for protected branches only
     own_changes: tuple[str, ...] = ()
+    into: str = ""  # for a merge: the branch its message says it merged into ("develop")
 
 
 class MergeSource(NamedTuple):

@@ -481,6 +481,25 @@ def bf202_remote(repo: Path, flow: Flow, _: str) -> None:
     passes(hooked(repo, "push", "origin", current_branch(repo)))
 
 
+def bf202_carried(repo: Path, flow: Flow, _: str) -> None:
+    """A feature merged into develop here, not pushed yet; another feature cut from this
+    develop and pushed: it carries develop's merge (BF202 on the feature). The hint pushes
+    develop first, and the feature then passes with its own commit."""
+    source, target = "feature/done", "develop"  # git names develop in the message
+    cut(repo, source, target)
+    quiet(repo, "push", "-q", "--no-verify", "origin", source)
+    on(repo, target)
+    quiet(repo, *no_ff(source))
+    other = "feature/next"
+    quiet(repo, "switch", "-q", "-c", other, target)
+    tip = cut(repo, other, None)
+    done = run_hint(repo, refused(hooked(repo, "push", "origin", other), "BF202"))
+    assert done.then == f"push {other} again: what {target} merged is on the remote then"
+    assert rev(repo, f"origin/{target}") == rev(repo, target)
+    passes(hooked(repo, "push", "origin", other))
+    assert remote_tip(repo, other) == tip
+
+
 def _merged_elsewhere(repo: Path, said: str, source: str, target: str, before: str) -> None:
     """The hint abandons the merge, leaving ``target`` as it was; where the source's type
     goes (a feature to develop), it merges it there, or names the pull request to open."""
@@ -849,6 +868,7 @@ BRANCH_ONLY: tuple[tuple[str, str, Scenario, Callable[[Flow], str], tuple[str, .
     ("BF202", "conflict", bf202_conflict, _into("refused_merge"), ("gitflow",)),
     ("BF202", "behind", bf202_merge_behind, _into("refused_merge"), ("gitflow",)),
     ("BF202", "remote", bf202_remote, _into("refused_merge"), ("gitflow",)),
+    ("BF202", "carried", bf202_carried, _named("develop"), ("gitflow",)),
     ("BF202", "push", bf202_push, _into("refused_merge"), ("gitflow",)),
     ("BF402", "push", bf402_force, _into("allowed_merge"), ("gitflow", "solo")),
     ("BF402", "amended", bf402_amended, _into("allowed_merge"), ("gitflow",)),

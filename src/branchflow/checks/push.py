@@ -218,9 +218,10 @@ def check_new_commits(
     for commit in commits:
         how = landing(commit)
         if how == "merge":
+            fix = _push_where_made(policy, branch, rule, commit) or undo
             out += [
                 v._replace(details=(*v.details, f"merge commit {commit.id[:12]}: {commit.summary}"))
-                for v in check_merge(policy, branch, rule, commit.sources, fix=undo, refs=refs)
+                for v in check_merge(policy, branch, rule, commit.sources, fix=fix, refs=refs)
             ]
             last = commit is commits[0]
             out += check_merge_content(policy, branch, rule, commit, newest=last, refs=refs)
@@ -252,6 +253,23 @@ def check_new_commits(
         )
     )
     return out
+
+
+def _push_where_made(
+    policy: CompiledPolicy, branch: str, rule: BranchRule, commit: NewCommit
+) -> Hint | None:
+    """A merge made on a long-lived branch (its message says so: "into develop") that a topic
+    branch holds because it was cut from that branch's copy here before the merge was
+    pushed: pushing that branch first puts the merge where it belongs, and this branch is
+    then judged by its own commits (the undo would drop them)."""
+    made_on = commit.into
+    found = policy.type_of(made_on) if made_on and made_on != branch else None
+    if rule.protection or found is None or not found.long_lived:
+        return None
+    return hint(
+        git("push", "origin", made_on),
+        then=f"push {branch} again: what {made_on} merged is on the remote then",
+    )
 
 
 def check_fast_forward(

@@ -8,7 +8,7 @@ from branchflow.errors import RepoError
 from branchflow.facts import MergeSource, NewCommit
 from branchflow.repo.gitcmd import merge_file
 from branchflow.repo.lookup import refs_at
-from branchflow.repo.merge_message import parse_merge_message, squash_source
+from branchflow.repo.merge_message import merge_target, parse_merge_message, squash_source
 
 PUSH_WALK_LIMIT = 10_000  # first-parent commits of one update examined at most
 
@@ -130,7 +130,10 @@ def new_first_parent_commits(
         signer = commit.committer
         committer = signer.raw_email.decode("utf-8", "replace") if signer is not None else ""
         summary = message.split("\n", 1)[0]
-        out.append(NewCommit(str(commit.id), parents, summary, sources, squashed, committer))
+        into = (merge_target(message) or "") if len(parents) > 1 else ""
+        out.append(
+            NewCommit(str(commit.id), parents, summary, sources, squashed, committer, into=into)
+        )
     return out
 
 
