@@ -60,7 +60,7 @@ def created_from(location: RepoLocation, branch: str) -> tuple[str, ReflogEntry]
     first = entries[0]
     source = first.message[len(CREATED) :].strip()
     if source == "HEAD":
-        names = {branch, *_former_names(entries)}
+        names = {branch, *_renames(entries)}
         resolved = _head_branch_at(location, names, first)
         if resolved is None:
             return None
@@ -71,26 +71,21 @@ def created_from(location: RepoLocation, branch: str) -> tuple[str, ReflogEntry]
 RENAMED = "Branch: renamed refs/heads/"
 
 
-def _former_names(entries: list[ReflogEntry]) -> set[str]:
-    """Names the branch had before `git branch -m` renamed it."""
-    names = set()
-    for entry in entries:
+def renamed_from(location: RepoLocation, branch: str) -> list[str]:
+    """The names `git branch -m` took from the branch, the latest first."""
+    return _renames(branch_reflog(location, branch))
+
+
+def _renames(entries: list[ReflogEntry]) -> list[str]:
+    """The old names of the reflog's renames ("Branch: renamed refs/heads/X to ..."), the
+    latest first."""
+    names = []
+    for entry in reversed(entries):
         if entry.message.startswith(RENAMED):
             old, sep, _ = entry.message[len(RENAMED) :].partition(" to refs/heads/")
             if sep:
-                names.add(old)
+                names.append(old)
     return names
-
-
-def renamed_from(location: RepoLocation, branch: str) -> list[str]:
-    """The names `git branch -m` took from the branch, the latest first."""
-    return [
-        old
-        for entry in reversed(branch_reflog(location, branch))
-        if entry.message.startswith(RENAMED)
-        for old, sep, _ in [entry.message[len(RENAMED) :].partition(" to refs/heads/")]
-        if sep
-    ]
 
 
 def _head_branch_at(location: RepoLocation, names: set[str], created: ReflogEntry) -> str | None:
