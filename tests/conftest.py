@@ -86,6 +86,19 @@ def commit(cwd: Path, message: str = "change", *, filename: str | None = None) -
     git(cwd, "commit", "-q", "--no-verify", "-m", message)
 
 
+def literal_commit(cwd: Path, text: str) -> str:
+    """A commit object written as given, git's own checks skipped (a pusher controls every
+    byte of what it pushes); returns its id."""
+    return subprocess.run(
+        ["git", "hash-object", "-t", "commit", "--literally", "-w", "--stdin"],
+        cwd=cwd,
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def run_branchflow(
     cwd: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.attack.conftest import push, server_ref
-from tests.conftest import commit, git, run_branchflow
+from tests.conftest import commit, git, literal_commit, run_branchflow
 
 
 @pytest.fixture
@@ -99,14 +99,7 @@ def test_a_commit_naming_an_odd_encoding(client: Path, server_repo: Path, encodi
         "committer A <a@example.com> 1700000000 +0000\n"
         f"encoding {encoding}\n\nMerge branch 'hotfix/x'\n"
     )
-    made = subprocess.run(
-        ["git", "hash-object", "-t", "commit", "--literally", "-w", "--stdin"],
-        cwd=client,
-        input=raw,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    made = literal_commit(client, raw)
     done = push(client, f"{made}:refs/heads/develop")
     assert "internal error" not in done.stderr
     assert "BF201 protected-commit" in done.stderr

@@ -12,7 +12,7 @@ import pytest
 from branchflow.hooks import quick_receive
 from branchflow.hooks.pre_receive import judge_received
 from branchflow.hooks.quick_receive import parse_receive_lines
-from tests.conftest import BRANCHFLOW, commit, git, seed_origin
+from tests.conftest import BRANCHFLOW, commit, git, literal_commit, seed_origin
 
 ZERO = "0" * 40
 HOOK = {"GIT_DIR": "."}  # as git runs a server's hook, in the repository
@@ -388,16 +388,22 @@ def test_merges_into_develop_as_the_default_branch(server: tuple[Path, Path]) ->
     assert both(f"{merged} {changed} refs/heads/develop") == (False, [])
 
 
-def raw_commit(work: Path, text: str) -> str:
-    """A commit object written as given (git's own checks skipped), pushed as a scratch ref."""
-    made = subprocess.run(
-        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
-        cwd=work,
-        input=text,
+def pre_receive(bare: Path, line: str) -> subprocess.CompletedProcess[str]:
+    """The hook run as git runs it on the server, judging ``line``."""
+    return subprocess.run(
+        [BRANCHFLOW, "pre-receive"],
+        cwd=bare,
+        input=f"{line}\n",
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.strip()
+        env={**os.environ, **HOOK},
+        check=False,
+    )
+
+
+def raw_commit(work: Path, text: str) -> str:
+    """A commit object written as given (git's own checks skipped), pushed as a scratch ref."""
+    made = literal_commit(work, text)
     git(work, "push", "-q", "origin", f"{made}:refs/scratch/raw-{made[:12]}")
     return made
 
@@ -433,23 +439,10 @@ def test_commits_the_full_judgment_cannot_read_are_judged_in_full(
     )
     # a tree id too long for the repository: git itself will not send it; written into the
     # server's objects, it is refused as malformed, not as branchflow's internal error
-    long_tree = subprocess.run(
-        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
-        cwd=bare,
-        input=f"tree {tree}{'0' * 24}\nparent {opened}\n{good}\nlong tree id\n",
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    refused = subprocess.run(
-        [BRANCHFLOW, "pre-receive"],
-        cwd=bare,
-        input=f"{opened} {long_tree} refs/heads/feature/open\n",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **HOOK},
-        check=False,
+    long_tree = literal_commit(
+        bare, f"tree {tree}{'0' * 24}\nparent {opened}\n{good}\nlong tree id\n"
     )
+    refused = pre_receive(bare, f"{opened} {long_tree} refs/heads/feature/open")
     assert refused.returncode == 1, refused.stderr
     assert "BF001" in refused.stderr, refused.stderr
     assert "malformed" in refused.stderr
@@ -470,15 +463,7 @@ def test_commits_the_full_judgment_cannot_read_are_judged_in_full(
             f"{develop} {merge} refs/heads/develop",
         ):
             assert not quick_receive.accepted(line.encode(), None, None), f"{what}: {line}"
-            refused = subprocess.run(
-                [BRANCHFLOW, "pre-receive"],
-                cwd=bare,
-                input=f"{line}\n",
-                capture_output=True,
-                text=True,
-                env={**os.environ, **HOOK},
-                check=False,
-            )
+            refused = pre_receive(bare, line)
             assert refused.returncode != 0, f"{what}: {line}"
             assert "Traceback" not in refused.stderr
             assert "malformed" in refused.stderr or "cannot walk" in refused.stderr, refused.stderr
