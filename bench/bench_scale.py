@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from common import BIN, bench_env, measure
+from common import BIN, bench_env, fast_import, measure
 from synthetic import build
 
 WORK = Path(__file__).resolve().parent / ".work"
@@ -35,13 +35,7 @@ def add_branches(repo: Path, prefix: str, count: int, env: dict[str, str]) -> li
             f"from refs/heads/develop\n"
             f"M 100644 inline bench/{n % 97}.txt\ndata 6\n{n:05d}\n\n"
         )
-    subprocess.run(
-        ["git", "fast-import", "--quiet"],
-        cwd=repo,
-        input="".join(stream).encode(),
-        check=True,
-        env=env,
-    )
+    fast_import(repo, stream, env)
     listed = subprocess.run(
         ["git", "for-each-ref", "--format=%(objectname) %(refname)", f"{prefix}*"],
         cwd=repo,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BIN, bench_env, measure
+from common import BIN, bench_env, fast_import, measure
 from synthetic import build
 
 WORK = Path(__file__).resolve().parent / ".work"
@@ -35,11 +35,11 @@ MERGED = "merged"  # develop moved on by the merge of a feature (refs/heads/feat
 
 def server_with_pushes(
     source: Path, name: str, env: dict[str, str]
-) -> tuple[Path, dict[int | str, str]]:
+) -> tuple[Path, dict[int | str, str], str]:
     """A bare copy of ``source`` holding, under refs/bench/, one feature branch per size in
     ADDED, forked from develop, one of BELOW commits cut where main and develop last met,
     and develop with a finished feature merged (their objects present, as in pre-receive's
-    quarantine; the feature itself a branch of the server)."""
+    quarantine; the feature itself a branch of the server); and develop's commit."""
     bare = WORK / f"{name}.git"
     shutil.rmtree(bare, ignore_errors=True)
     subprocess.run(["git", "clone", "-q", "--bare", str(source), str(bare)], check=True, env=env)
@@ -51,9 +51,12 @@ def server_with_pushes(
         return done.stdout.strip()
 
     def commit(ref: str, n: int, message: str, merge: str = "") -> str:
+        """A commit on ``ref`` that sets bench/file-<n mod 7>.txt to n; ``merge``: the ref
+        it merges too."""
+        merged = f"merge {merge}\n" if merge else ""
         return (
             f"commit {ref}\ncommitter Bench <bench@example.com> {1_800_000_000 + n} +0000\n"
-            f"data {len(message)}\n{message}{merge}"
+            f"data {len(message)}\n{message}{merged}"
             f"M 100644 inline bench/file-{n % 7}.txt\ndata 4\n{n:03d}\n\n"
         )
 
@@ -64,26 +67,16 @@ def server_with_pushes(
         stream.append(f"reset refs/bench/push-{count}\nfrom {start}\n\n")
         for n in range(count):
             stream.append(commit(f"refs/bench/push-{count}", n, f"bench work {n}\n"))
-    stream.append("reset refs/heads/feature/bench-done\nfrom refs/heads/develop\n\n")
-    stream.append(commit("refs/heads/feature/bench-done", 0, "finished work\n"))
+    done = "refs/heads/feature/bench-done"
+    stream.append(f"reset {done}\nfrom refs/heads/develop\n\n")
+    stream.append(commit(done, 0, "finished work\n"))
+    # the merge's tree is git's own merge: develop with the feature's one file as it has it
     stream.append(f"reset refs/bench/push-{MERGED}\nfrom refs/heads/develop\n\n")
     merge = "Merge branch 'feature/bench-done' into develop\n"
-    stream.append(
-        commit(f"refs/bench/push-{MERGED}", 1, merge, "merge refs/heads/feature/bench-done\n")
-        .replace("bench/file-1.txt", "bench/file-0.txt")
-        .replace("data 4\n001", "data 4\n000")
-    )
-    subprocess.run(
-        ["git", "fast-import", "--quiet"],
-        cwd=bare,
-        input="".join(stream).encode(),
-        check=True,
-        env=env,
-    )
-    tips: dict[int | str, str] = {}
-    for key in (*ADDED, BELOW, MERGED):
-        tips[key] = output("rev-parse", f"refs/bench/push-{key}")
-    return bare, tips
+    stream.append(commit(f"refs/bench/push-{MERGED}", 0, merge, merge=done))
+    fast_import(bare, stream, env)
+    tips = {key: output("rev-parse", f"refs/bench/push-{key}") for key in (*ADDED, BELOW, MERGED)}
+    return bare, tips, output("rev-parse", "refs/heads/develop")
 
 
 def main() -> int:
@@ -100,15 +93,7 @@ def main() -> int:
     worst = 0.0
     for commits, branches in SIZES:
         source = build(WORK / f"gitflow-{commits}-{branches}", commits, branches)
-        bare, tips = server_with_pushes(source, f"server-{commits}", env)
-        develop = subprocess.run(
-            ["git", "rev-parse", "refs/heads/develop"],
-            cwd=bare,
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-        ).stdout.strip()
+        bare, tips, develop = server_with_pushes(source, f"server-{commits}", env)
         lines = {
             str(key): (
                 f"{develop} {tip} refs/heads/develop\n"

@@ -32,6 +32,17 @@ def bench_env(cache: Path, home: Path | None = None) -> dict[str, str]:
     return env
 
 
+def fast_import(repo: Path, stream: list[str], env: dict[str, str]) -> None:
+    """``git fast-import`` of ``stream`` (its commands, in order) into ``repo``."""
+    subprocess.run(
+        ["git", "fast-import", "--quiet"],
+        cwd=repo,
+        input="".join(stream).encode(),
+        check=True,
+        env=env,
+    )
+
+
 def run_once(
     cmd: list[str],
     cwd: Path,
