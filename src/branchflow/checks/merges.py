@@ -100,9 +100,8 @@ def _unverified(
     personal branch is theirs to push (BF103): the hint sends them the commits."""
     merged = source.on[0]
     fix = hint(git("push", "-u", "origin", source.name, branch))
-    match = policy.classify(source.name)
-    owners = match.values_of("pusher") if match is not None else set()
-    if owners and refs.pusher is not None and owners != {refs.pusher}:
+    owners = _others_personal(policy, source.name, refs)
+    if owners and refs.pusher is not None:
         owner = " and ".join(sorted(owners))
         fix = words(
             f"{source.name} is {owner}'s to push: send {owner} your commits on it "
@@ -121,6 +120,14 @@ def _unverified(
         hint=fix,
         type_name=target.name,
     )
+
+
+def _others_personal(policy: CompiledPolicy, name: str, refs: RefView) -> set[str]:
+    """Who owns ``name`` when it is a personal branch ({pusher}) of someone other than the
+    pusher; empty for any other branch."""
+    match = policy.classify(name)
+    owners = match.values_of("pusher") if match is not None else set()
+    return owners if owners != {refs.pusher} else set()
 
 
 def check_merge_content(
@@ -172,9 +179,7 @@ def _carried_over(
     merged = [s.name for s in commit.sources if s.kind == "branch" and s.name != branch]
     own = commit.own_changes
     source = merged[0] if len(merged) == 1 else None
-    match = policy.classify(source) if source is not None else None
-    owners = match.values_of("pusher") if match is not None else set()
-    theirs = bool(owners) and owners != {refs.pusher}
+    theirs = source is not None and bool(_others_personal(policy, source, refs))
     if source is not None and newest and not theirs and len(own) < OWN_SHOWN:
         return hint(
             git("switch", source),
@@ -187,10 +192,10 @@ def _carried_over(
         )
     # a branch of a type the policy accepts (branchflow's own hooks refuse any other name)
     place = work_place(policy, target, refs)
-    keep = f"carried-{commit.id[:12]}"
-    if place is not None:
-        keep = place.branch.rpartition("/")[0] + "/" + keep if "/" in place.branch else keep
-        keep = keep if policy.type_of(keep) is not None else place.branch
+    prefix = place.branch.rpartition("/")[0] if place is not None else ""
+    keep = f"{prefix}/carried-{commit.id[:12]}" if prefix else f"carried-{commit.id[:12]}"
+    if place is not None and policy.type_of(keep) is None:
+        keep = place.branch
     return hint(
         git("branch", keep, branch),
         then=f"{keep} keeps {branch} as it is; take {branch} back to before the merge "
